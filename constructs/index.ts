@@ -1,0 +1,2 @@
+export * from './network/network';
+export { cronProblem, isKnownTimeZone, toCronExpression } from './common/schedule-expression';

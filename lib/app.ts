@@ -1,0 +1,72 @@
+import { App, Environment, Stack, Tags } from 'aws-cdk-lib';
+import { EnvironmentConfig, Selection, SharedConfig } from './config';
+import { addPolicyGates } from './policy';
+import { NetworkStack } from './stacks/network-stack';
+
+/** The stacks of one environment, for callers that need to reach into them (tests, pipelines). */
+export interface EnvironmentStacks {
+  readonly config: EnvironmentConfig;
+  readonly network: NetworkStack;
+  readonly services: readonly Stack[];
+}
+
+export interface BuiltApp {
+  readonly shared?: Stack;
+  readonly environments: readonly EnvironmentStacks[];
+}
+
+export const STACK_PREFIX = 'bgf';
+
+/** Stack names are a contract with the release CLI and the diff: keep them derived from here. */
+export const stackNames = {
+  shared: () => `${STACK_PREFIX}-shared`,
+  network: (env: string) => `${STACK_PREFIX}-${env}-network`,
+  service: (env: string, service: string) => `${STACK_PREFIX}-${env}-${service}`,
+};
+
+function awsEnv(config: { account: string; region: string }): Environment {
+  return { account: config.account, region: config.region };
+}
+
+function protect(stack: Stack, production: boolean, environment: string): void {
+  Tags.of(stack).add('bluegreen-fleet:environment', environment);
+  Tags.of(stack).add('bluegreen-fleet:managed-by', 'cdk');
+  if (production) stack.terminationProtection = true;
+}
+
+/** Adds the account-level stacks. */
+export function addShared(app: App, config: SharedConfig): Stack {
+  const stack = new Stack(app, stackNames.shared(), {
+    env: awsEnv(config),
+    stackName: stackNames.shared(),
+    description: 'bluegreen-fleet shared: ECR repositories, build secrets, CI roles',
+  });
+  // Shared resources serve production too.
+  protect(stack, true, 'shared');
+  return stack;
+}
+
+/** Adds one environment: its network stack, then one stack per service. */
+export function addEnvironment(app: App, config: EnvironmentConfig): EnvironmentStacks {
+  const network = new NetworkStack(app, stackNames.network(config.name), {
+    env: awsEnv(config),
+    stackName: stackNames.network(config.name),
+    description: `bluegreen-fleet ${config.name}: VPC and endpoints`,
+    config,
+  });
+  protect(network, config.production, config.name);
+  // Service stacks (one per service, see the BlueGreenService construct) are added here.
+  const services: Stack[] = [];
+  return { config, network, services };
+}
+
+/**
+ * The one wiring function: bin/app.ts, the tests and any pipeline call this, so the app that is
+ * tested is the app that is deployed.
+ */
+export function buildApp(app: App, selection: Selection): BuiltApp {
+  addPolicyGates(app);
+  const shared = selection.shared ? addShared(app, selection.shared) : undefined;
+  const environments = selection.environments.map((env) => addEnvironment(app, env));
+  return { shared, environments };
+}

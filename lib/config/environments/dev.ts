@@ -1,0 +1,16 @@
+import { EnvironmentConfig } from '../schema';
+import { api, web } from '../services';
+
+export const dev: EnvironmentConfig = {
+  name: 'dev',
+  account: '123456789012',
+  region: 'ap-northeast-1',
+  production: false,
+  vpc: { cidr: '10.10.0.0/16', maxAzs: 2, natGateways: 1, isolatedSubnets: false, flowLogRetentionDays: 14 },
+  dnsZoneName: 'dev.internal',
+  logRetentionDays: 14,
+  services: [
+    { ...web, minTasks: 1, maxTasks: 2, rollbackWindowMinutes: 15, bakeMinutes: 2 },
+    { ...api, minTasks: 1, maxTasks: 2, rollbackWindowMinutes: 15, bakeMinutes: 2 },
+  ],
+};

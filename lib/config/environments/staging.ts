@@ -1,0 +1,16 @@
+import { EnvironmentConfig } from '../schema';
+import { api, web, weekdayReleaseWindow } from '../services';
+
+export const staging: EnvironmentConfig = {
+  name: 'staging',
+  account: '123456789012',
+  region: 'ap-northeast-1',
+  production: false,
+  vpc: { cidr: '10.20.0.0/16', maxAzs: 2, natGateways: 1, isolatedSubnets: true, flowLogRetentionDays: 30 },
+  dnsZoneName: 'staging.internal',
+  logRetentionDays: 30,
+  services: [
+    { ...web, rollbackWindowMinutes: 30 },
+    { ...api, rollbackWindowMinutes: 30, releaseWindows: [...weekdayReleaseWindow] },
+  ],
+};

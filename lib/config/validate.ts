@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { cronProblem, isKnownTimeZone } from '../../constructs/common/schedule-expression';
+import { cidrsOverlap, isNetworkAddress } from './cidr';
+import {
+  EnvironmentConfig,
+  environmentConfigSchema,
+  FleetSpec,
+  ServiceConfig,
+  SharedConfig,
+  sharedConfigSchema,
+} from './schema';
+
+/**
+ * A configuration mistake. The message is one line naming the environment, the field, the
+ * value and what is allowed; bin/app.ts prints it without a stack trace.
+ */
+export class ConfigError extends Error {
+  constructor(
+    readonly environment: string,
+    readonly field: string,
+    readonly value: unknown,
+    readonly allowed: string,
+  ) {
+    super(`config error in environment "${environment}": ${field} = ${show(value)}: ${allowed}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return '(missing)';
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function pathOf(path: readonly PropertyKey[], root: unknown): string {
+  let node: unknown = root;
+  let out = '';
+  for (const key of path) {
+    // Name array elements by their `name` field where they have one: services[api] beats services[1].
+    if (typeof key === 'number' && Array.isArray(node)) {
+      const element = node[key] as { name?: unknown } | undefined;
+      out += typeof element?.name === 'string' ? `[${element.name}]` : `[${key}]`;
+    } else {
+      out += out ? `.${String(key)}` : String(key);
+    }
+    node = node === undefined || node === null ? undefined : (node as Record<PropertyKey, unknown>)[key];
+  }
+  return out || '(root)';
+}
+
+function valueAt(path: readonly PropertyKey[], root: unknown): unknown {
+  return path.reduce<unknown>((node, key) => (node === undefined || node === null ? undefined : (node as Record<PropertyKey, unknown>)[key]), root);
+}
+
+function fromZod(environment: string, error: z.ZodError, input: unknown): ConfigError {
+  const issue = error.issues[0];
+  let allowed = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    return new ConfigError(environment, pathOf(issue.path, input) === '(root)' ? issue.keys.join(',') : `${pathOf(issue.path, input)}.${issue.keys.join(',')}`, 'set', 'is not a known field; check the spelling against lib/config/schema.ts');
+  }
+  if (issue.code === 'invalid_type') allowed = `must be ${issue.expected}`;
+  if (issue.code === 'invalid_value' && 'values' in issue) allowed = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  return new ConfigError(environment, pathOf(issue.path, input), valueAt(issue.path, input), allowed);
+}
+
+function effectiveSpecs(service: ServiceConfig): Array<[string, FleetSpec]> {
+  return [
+    ['fleet', service.fleet],
+    ['overrides.blue', { ...service.fleet, ...service.overrides.blue }],
+    ['overrides.green', { ...service.fleet, ...service.overrides.green }],
+  ];
+}
+
+/** The rules a schema cannot say alone: relations between fields. */
+function checkRelations(env: EnvironmentConfig): void {
+  const fail = (field: string, value: unknown, allowed: string): never => {
+    throw new ConfigError(env.name, field, value, allowed);
+  };
+  if (!isNetworkAddress(env.vpc.cidr)) {
+    fail('vpc.cidr', env.vpc.cidr, 'must be a network address (no host bits set), e.g. 10.10.0.0/16');
+  }
+  if (env.vpc.natGateways > env.vpc.maxAzs) {
+    fail('vpc.natGateways', env.vpc.natGateways, `must be at most vpc.maxAzs (${env.vpc.maxAzs}): one NAT gateway per AZ is the most that helps`);
+  }
+  if (env.production && env.vpc.natGateways < env.vpc.maxAzs) {
+    fail('vpc.natGateways', env.vpc.natGateways, `must equal vpc.maxAzs (${env.vpc.maxAzs}) in production, so losing one AZ does not cut the others off`);
+  }
+  const names = new Set<string>();
+  for (const service of env.services) {
+    const at = `services[${service.name}]`;
+    if (names.has(service.name)) fail(`${at}.name`, service.name, 'must be unique within the environment');
+    names.add(service.name);
+    if (service.minTasks > service.maxTasks) fail(`${at}.minTasks`, service.minTasks, `must be at most maxTasks (${service.maxTasks})`);
+    for (const [where, spec] of effectiveSpecs(service)) {
+      const families = new Set(spec.instanceTypes.map((t) => (/^[a-z]+\d+g/.test(t) ? 'arm64' : 'x86_64')));
+      if (families.size > 1) fail(`${at}.${where}.instanceTypes`, spec.instanceTypes, 'must all share one CPU architecture (Graviton "g" types cannot mix with x86 types)');
+      if (spec.memoryMiB < 128) fail(`${at}.${where}.memoryMiB`, spec.memoryMiB, 'must be at least 128');
+    }
+    const scheduleNames = new Set<string>();
+    for (const schedule of service.schedules) {
+      const sAt = `${at}.schedules[${schedule.name}]`;
+      if (scheduleNames.has(schedule.name)) fail(`${sAt}.name`, schedule.name, 'must be unique within the service');
+      scheduleNames.add(schedule.name);
+      const problem = cronProblem(schedule.cron);
+      if (problem) fail(`${sAt}.cron`, schedule.cron, problem);
+      if (!isKnownTimeZone(schedule.timeZone)) fail(`${sAt}.timeZone`, schedule.timeZone, 'must be an IANA time zone such as Asia/Tokyo or UTC');
+      if (schedule.minTasks > schedule.maxTasks) fail(`${sAt}.minTasks`, schedule.minTasks, `must be at most maxTasks (${schedule.maxTasks})`);
+    }
+    for (const window of service.releaseWindows) {
+      const wAt = `${at}.releaseWindows[${window.name}]`;
+      const problem = cronProblem(window.cron);
+      if (problem) fail(`${wAt}.cron`, window.cron, problem);
+      if (!isKnownTimeZone(window.timeZone)) fail(`${wAt}.timeZone`, window.timeZone, 'must be an IANA time zone such as Asia/Tokyo or UTC');
+    }
+  }
+  for (const service of env.services) {
+    for (const caller of service.allowFrom) {
+      if (caller === service.name) fail(`services[${service.name}].allowFrom`, caller, 'must not name the service itself');
+      if (!names.has(caller)) fail(`services[${service.name}].allowFrom`, caller, `must name a service of this environment (${[...names].join(', ') || 'none'})`);
+    }
+  }
+}
+
+/** Validates one environment's config; throws a ConfigError naming the first problem. */
+export function validateEnvironment(input: unknown): EnvironmentConfig {
+  const name = typeof (input as { name?: unknown })?.name === 'string' ? (input as { name: string }).name : '(unnamed)';
+  const parsed = environmentConfigSchema.safeParse(input);
+  if (!parsed.success) throw fromZod(name, parsed.error, input);
+  checkRelations(parsed.data);
+  return parsed.data;
+}
+
+/** Validates a set of environments, including that no two VPC ranges overlap. */
+export function validateEnvironments(inputs: readonly unknown[]): EnvironmentConfig[] {
+  const envs = inputs.map(validateEnvironment);
+  const seen = new Map<string, EnvironmentConfig>();
+  for (const env of envs) {
+    if (seen.has(env.name)) throw new ConfigError(env.name, 'name', env.name, 'must be unique across environments');
+    for (const other of seen.values()) {
+      if (cidrsOverlap(env.vpc.cidr, other.vpc.cidr)) {
+        throw new ConfigError(env.name, 'vpc.cidr', env.vpc.cidr, `must not overlap environment "${other.name}" (${other.vpc.cidr}); pick a free range`);
+      }
+    }
+    seen.set(env.name, env);
+  }
+  return envs;
+}
+
+export function validateShared(input: unknown): SharedConfig {
+  const parsed = sharedConfigSchema.safeParse(input);
+  if (!parsed.success) throw fromZod('shared', parsed.error, input);
+  if (parsed.data.replicationRegion === parsed.data.region) {
+    throw new ConfigError('shared', 'replicationRegion', parsed.data.replicationRegion, 'must differ from region (replication to the same region adds nothing)');
+  }
+  return parsed.data;
+}
