@@ -3,19 +3,27 @@ import { App } from 'aws-cdk-lib';
 import { buildApp } from '../lib/app';
 import { ConfigError, selectEnvironments } from '../lib/config';
 
-const app = new App();
-try {
-  const selection = selectEnvironments({
-    env: app.node.tryGetContext('env'),
-    branch: app.node.tryGetContext('branch'),
-  });
-  buildApp(app, selection);
-} catch (error) {
-  if (error instanceof ConfigError) {
-    // One readable line, no stack trace: the message names environment, field, value and rule.
-    console.error(error.message);
-    process.exit(1);
+/**
+ * Picks the environments from `-c env=<name>` (and `-c branch=<name>`) and builds them. A config
+ * mistake ends the process with one readable line, not a stack trace.
+ */
+export function main(app: App, fail: (message: string) => never): App {
+  try {
+    const selection = selectEnvironments({
+      env: app.node.tryGetContext('env'),
+      branch: app.node.tryGetContext('branch'),
+    });
+    buildApp(app, selection);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
   }
-  throw error;
+  return app;
 }
-app.synth();
+
+if (require.main === module) {
+  main(new App(), (message) => {
+    console.error(message);
+    process.exit(1);
+  }).synth();
+}

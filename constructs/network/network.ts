@@ -108,9 +108,11 @@ export class Network extends Construct {
     validate(cidr, maxAzs, natGateways);
     const prefix = Token.isUnresolved(cidr) ? 16 : Number(cidr.split('/')[1]);
 
+    // Private subnets first: the large blocks are allocated aligned at the start of the range
+    // and the small public/isolated ones pack in after them, leaving the rest contiguous.
     const subnetConfiguration: ec2.SubnetConfiguration[] = [
-      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: prefix + 6, mapPublicIpOnLaunch: false },
       { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: prefix + 3 },
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: prefix + 6, mapPublicIpOnLaunch: false },
     ];
     if (props.isolatedSubnets ?? false) {
       subnetConfiguration.push({ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: prefix + 6 });

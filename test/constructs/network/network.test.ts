@@ -1,0 +1,115 @@
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { DEFAULT_INTERFACE_ENDPOINTS, Network, NetworkProps } from '../../../constructs';
+import { newApp } from '../../support/synth';
+
+function synth(props?: NetworkProps): { stack: Stack; network: Network; template: Template } {
+  const app = newApp();
+  const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'ap-northeast-1' } });
+  const network = new Network(stack, 'Network', props);
+  return { stack, network, template: Template.fromStack(stack) };
+}
+
+describe('Network with default props', () => {
+  let template: Template;
+  let network: Network;
+  beforeAll(() => ({ template, network } = synth()));
+
+  test('cidr defaults to 10.0.0.0/16', () => {
+    template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16' });
+  });
+
+  test('maxAzs defaults to 2: public and private subnet per AZ', () => {
+    expect(network.vpc.availabilityZones).toHaveLength(2);
+    template.resourceCountIs('AWS::EC2::Subnet', 4);
+  });
+
+  test('natGateways defaults to 1', () => {
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+  });
+
+  test('isolatedSubnets defaults to false', () => {
+    expect(network.vpc.isolatedSubnets).toHaveLength(0);
+  });
+
+  test('flowLogRetention defaults to one month, flowLogRemovalPolicy to RETAIN, logKey to a rotating CMK', () => {
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { RetentionInDays: 30, KmsKeyId: Match.anyValue() },
+      DeletionPolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+  });
+
+  test('interfaceEndpoints defaults to the thirteen a fleet needs; S3 and DynamoDB gateways are always there', () => {
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', DEFAULT_INTERFACE_ENDPOINTS.length + 2);
+    expect(DEFAULT_INTERFACE_ENDPOINTS).toHaveLength(13);
+    for (const name of ['ecr.api', 'ecr.dkr', 'logs', 'ssm', 'ssmmessages', 'ec2messages', 'ecs', 'ecs-agent', 'ecs-telemetry', 'secretsmanager', 'kms', 'sts', 'monitoring']) {
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        ServiceName: `com.amazonaws.ap-northeast-1.${name}`,
+        VpcEndpointType: 'Interface',
+        PrivateDnsEnabled: true,
+      });
+    }
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', ServiceName: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['.s3'])]) }) });
+  });
+
+  test('endpoints admit HTTPS from the VPC range only, and send nothing out', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'VPC interface endpoints: HTTPS from inside the VPC',
+      SecurityGroupIngress: [Match.objectLike({ CidrIp: '10.0.0.0/16', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })],
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32' })],
+    });
+  });
+
+  test('the default security group is restricted', () => {
+    template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
+  });
+
+  test('the log key lets CloudWatch Logs of this account use it, and denies grants to non-AWS resources', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'logs.ap-northeast-1.amazonaws.com' }, Condition: { ArnLike: Match.anyValue() } }),
+          Match.objectLike({ Sid: 'DenyGrantsExceptForAwsResources', Effect: 'Deny', Action: 'kms:CreateGrant' }),
+        ]),
+      },
+    });
+  });
+
+  test('no subnet gives instances public addresses', () => {
+    const subnets = template.findResources('AWS::EC2::Subnet');
+    for (const subnet of Object.values(subnets)) expect(subnet.Properties.MapPublicIpOnLaunch).toBe(false);
+  });
+});
+
+describe('Network with props', () => {
+  test('three AZs, a NAT gateway each, isolated subnets and a one-year retention', () => {
+    const { template } = synth({ cidr: '10.30.0.0/16', maxAzs: 3, natGateways: 3, isolatedSubnets: true, flowLogRetention: logs.RetentionDays.ONE_YEAR, flowLogRemovalPolicy: RemovalPolicy.DESTROY });
+    template.resourceCountIs('AWS::EC2::Subnet', 9);
+    template.resourceCountIs('AWS::EC2::NatGateway', 3);
+    template.hasResourceProperties('AWS::EC2::Subnet', { CidrBlock: '10.30.0.0/19' });
+    template.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 365 }, DeletionPolicy: 'Delete' });
+  });
+
+  test('a /20 range still fits every subnet tier', () => {
+    const { template } = synth({ cidr: '10.128.16.0/20', maxAzs: 2, isolatedSubnets: true });
+    template.hasResourceProperties('AWS::EC2::Subnet', { CidrBlock: '10.128.16.0/23' });
+    template.resourceCountIs('AWS::EC2::Subnet', 6);
+  });
+
+  test('a chosen endpoint list replaces the default', () => {
+    const { template } = synth({ interfaceEndpoints: [ec2.InterfaceVpcEndpointAwsService.ECR] });
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 3);
+  });
+
+  test.each<[NetworkProps, RegExp]>([
+    [{ cidr: '10.0.0.0/8' }, /Network: cidr "10\.0\.0\.0\/8" must be an IPv4 CIDR with a prefix from \/16 to \/20/],
+    [{ maxAzs: 0 }, /Network: maxAzs 0 must be a whole number from 1 to 6/],
+    [{ maxAzs: 2, natGateways: 3 }, /Network: natGateways 3 must be from 0 to maxAzs \(2\)/],
+  ])('bad props %j are refused', (props, message) => {
+    expect(() => synth(props)).toThrow(message);
+  });
+});

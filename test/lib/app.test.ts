@@ -1,0 +1,87 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import * as fs from 'fs';
+import * as path from 'path';
+import { main } from '../../bin/app';
+import { stackNames } from '../../lib/app';
+import { newApp, scrubbed } from '../support/synth';
+
+/**
+ * The whole app, every environment, with the policy gates on: the same build `npm run synth`
+ * does. Synthesized once for the file.
+ */
+describe('the whole app', () => {
+  let app: App;
+  let assembly: cxapi.CloudAssembly;
+  let stacks: Stack[];
+
+  beforeAll(() => {
+    app = main(newApp(), (message) => {
+      throw new Error(message);
+    });
+    assembly = app.synth();
+    stacks = app.node.children.filter((c): c is Stack => c instanceof Stack);
+  });
+
+  test('synthesizes shared, and network stacks for dev, staging, production and load', () => {
+    const names = assembly.stacks.map((s) => s.stackName);
+    expect(names).toContain(stackNames.shared());
+    for (const env of ['dev', 'staging', 'production', 'load']) expect(names).toContain(stackNames.network(env));
+  });
+
+  test('the policy gates ran and left no unacknowledged finding', () => {
+    const report = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
+    const pluginNames = JSON.stringify(report);
+    expect(pluginNames).toContain('AwsSolutions');
+    expect(pluginNames).toContain('cdk-validator-cfnguard');
+    expect(report.summary?.status ?? report.success ?? 'success').not.toMatch(/fail/i);
+  });
+
+  test('every stack is tagged with its environment', () => {
+    for (const stack of stacks) {
+      const env = stack.stackName === stackNames.shared() ? 'shared' : stack.stackName.split('-')[1];
+      expect(stack.tags.tagValues()).toMatchObject({ 'bluegreen-fleet:environment': env });
+    }
+  });
+
+  test('production and shared stacks have termination protection; others do not', () => {
+    for (const stack of stacks) {
+      const protectedStack = stack.stackName.startsWith('bgf-production-') || stack.stackName === stackNames.shared();
+      expect({ name: stack.stackName, protected: stack.terminationProtection }).toEqual({ name: stack.stackName, protected: protectedStack });
+    }
+  });
+
+  test('one snapshot per stack (asset hashes scrubbed)', () => {
+    for (const stack of stacks) {
+      expect(scrubbed(Template.fromStack(stack))).toMatchSnapshot(stack.stackName);
+    }
+  });
+});
+
+describe('bin/app.ts', () => {
+  test('-c env=<name> synthesizes only that environment', () => {
+    const app = main(newApp({ env: 'staging' }), (m) => {
+      throw new Error(m);
+    });
+    const names = app.node.children.filter((c): c is Stack => c instanceof Stack).map((s) => s.stackName);
+    expect(names).toEqual(expect.arrayContaining([stackNames.network('staging')]));
+    expect(names.every((n) => n.startsWith('bgf-staging-'))).toBe(true);
+  });
+
+  test('-c env=branch -c branch=<name> synthesizes a branch environment', () => {
+    const app = main(newApp({ env: 'branch', branch: 'feature/login' }), (m) => {
+      throw new Error(m);
+    });
+    const names = app.node.children.filter((c): c is Stack => c instanceof Stack).map((s) => s.stackName);
+    expect(names).toContain('bgf-br-feature-login-network');
+  });
+
+  test('a config error ends with the one-line message, not a stack trace', () => {
+    const fail = jest.fn((message: string): never => {
+      throw new Error(`exit: ${message}`);
+    });
+    expect(() => main(newApp({ env: 'nope' }), fail)).toThrow(/^exit: config error in environment "nope": env = "nope": is not a known environment/);
+    expect(fail).toHaveBeenCalledTimes(1);
+  });
+});
