@@ -1,6 +1,8 @@
 import { App, Validations } from 'aws-cdk-lib';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ScopedControlTowerValidator } from './scoped-guard';
+
+export { ScopedControlTowerValidator, controlTowerRuleIndex } from './scoped-guard';
 
 /**
  * Registers the policy gates that run on every synth of the app: cdk-nag's AwsSolutions pack
@@ -8,5 +10,5 @@ import { AwsSolutionsChecks } from 'cdk-nag';
  * is acknowledged next to the construct it concerns, with its reason.
  */
 export function addPolicyGates(app: App): void {
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new CfnGuardValidator());
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ScopedControlTowerValidator());
 }
