@@ -1,0 +1,179 @@
+/**
+ * `npm run bench`: every performance figure the project promises, each with its budget and a
+ * pass/fail. Exits non-zero when a budget is missed. `--write` records the results with the
+ * machine, date and commit in BENCHMARKS.md; `--only a,b` runs some sections
+ * (synth, scale, test, cli, lambda); `--runs N` sets repetitions of the short measurements.
+ */
+import { spawnSync } from 'child_process';
+import * as esbuild from 'esbuild';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CFN_MAX_RESOURCES = 500;
+const CFN_MAX_TEMPLATE_BYTES = 1_000_000;
+
+interface Row {
+  readonly section: string;
+  readonly figure: string;
+  readonly value: string;
+  readonly budget: string;
+  readonly pass: boolean;
+}
+
+const rows: Row[] = [];
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : undefined;
+const runs = args.includes('--runs') ? Number(args[args.indexOf('--runs') + 1]) : 5;
+const wanted = (section: string) => !only || only.includes(section);
+
+function record(row: Row): void {
+  rows.push(row);
+  console.log(`${row.pass ? 'PASS' : 'FAIL'}  ${row.section.padEnd(7)} ${row.figure.padEnd(46)} ${row.value.padStart(14)}  budget ${row.budget}`);
+}
+
+/** Wall time of a command in ms; throws with its output when it fails. */
+function timeCommand(command: string, commandArgs: string[], env: NodeJS.ProcessEnv = {}): number {
+  const started = performance.now();
+  const result = spawnSync(command, commandArgs, { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const ms = performance.now() - started;
+  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+  return ms;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function repeat(times: number, fn: () => number): number {
+  return median(Array.from({ length: times }, fn));
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+function benchSynth(): void {
+  const cdk = path.join(ROOT, 'node_modules', '.bin', 'cdk');
+  const floor = repeat(3, () => timeCommand(cdk, ['--version']));
+  // The README's main command, after the install: `npm run synth`.
+  const synth = repeat(3, () => timeCommand('npm', ['run', 'synth', '--silent']));
+  const ratio = synth / floor;
+  record({ section: 'synth', figure: '`cdk --version` (floor)', value: seconds(floor), budget: '-', pass: true });
+  record({ section: 'synth', figure: '`npm run synth`, whole app', value: seconds(synth), budget: '-', pass: true });
+  record({ section: 'synth', figure: 'synth / cdk --version', value: `${ratio.toFixed(2)}x`, budget: '<= 2.5x', pass: ratio <= 2.5 });
+}
+
+interface ScaleResult {
+  count: number;
+  ms: number;
+  maxRssMiB: number;
+  stacks: Array<{ name: string; resources: number; bytes: number }>;
+}
+
+function benchScale(): void {
+  const results: ScaleResult[] = [];
+  for (const count of [1, 10, 50]) {
+    const out = spawnSync(process.execPath, [path.join(__dirname, 'scale-synth.js'), String(count)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (out.status !== 0) throw new Error(`scale synth of ${count} services failed:\n${out.stderr}`);
+    const result = JSON.parse(out.stdout.trim().split('\n').pop() as string) as ScaleResult;
+    results.push(result);
+    const biggest = result.stacks.reduce((a, b) => (b.resources > a.resources ? b : a));
+    const largest = result.stacks.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+    const label = `${count} service${count > 1 ? 's' : ''} x 4 environments`;
+    const timeBudget = count === 50 ? '<= 30 s' : '-';
+    record({ section: 'scale', figure: `${label}: synth`, value: seconds(result.ms), budget: timeBudget, pass: count !== 50 || result.ms <= 30_000 });
+    record({ section: 'scale', figure: `${label}: peak memory`, value: `${result.maxRssMiB.toFixed(0)} MiB`, budget: count === 50 ? '< 2048 MiB' : '-', pass: count !== 50 || result.maxRssMiB < 2048 });
+    record({ section: 'scale', figure: `${label}: stacks`, value: String(result.stacks.length), budget: '-', pass: true });
+    record({ section: 'scale', figure: `${label}: most resources (${biggest.name})`, value: String(biggest.resources), budget: `<= ${CFN_MAX_RESOURCES}`, pass: biggest.resources <= CFN_MAX_RESOURCES });
+    record({ section: 'scale', figure: `${label}: largest template (${largest.name})`, value: `${(largest.bytes / 1024).toFixed(0)} KiB`, budget: '<= 1 MB', pass: largest.bytes <= CFN_MAX_TEMPLATE_BYTES });
+  }
+  // Linear growth: the cost of one more service at 50 is no more than 1.5x its cost at 10.
+  const [one, ten, fifty] = results;
+  const perServiceTen = (ten.ms - one.ms) / 9;
+  const perServiceFifty = (fifty.ms - ten.ms) / 40;
+  const growth = perServiceFifty / perServiceTen;
+  record({ section: 'scale', figure: 'per-service cost 10→50 vs 1→10', value: `${growth.toFixed(2)}x`, budget: '<= 1.5x (linear)', pass: growth <= 1.5 });
+}
+
+function benchTest(): void {
+  const ms = timeCommand('npm', ['test', '--silent']);
+  record({ section: 'test', figure: '`npm test` wall time', value: seconds(ms), budget: '<= 60 s', pass: ms <= 60_000 });
+}
+
+function benchCli(): void {
+  const cli = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+  const floor = repeat(runs * 2, () => timeCommand(process.execPath, ['-e', '0']));
+  const help = repeat(runs * 2, () => timeCommand(process.execPath, [cli, '--help']));
+  record({ section: 'cli', figure: '`node -e 0` (floor)', value: `${floor.toFixed(0)} ms`, budget: '-', pass: true });
+  record({ section: 'cli', figure: '`bluegreen-fleet --help`', value: `${help.toFixed(0)} ms`, budget: '-', pass: true });
+  record({ section: 'cli', figure: 'CLI start / node -e 0', value: `${(help / floor).toFixed(2)}x`, budget: '<= 2x', pass: help / floor <= 2 });
+}
+
+/** Each Lambda handler bundled as the constructs bundle it: minified, AWS SDK v3 external. */
+function benchLambda(): void {
+  const dir = path.join(ROOT, 'lambda');
+  const entries = fs.existsSync(dir)
+    ? fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => path.join(dir, d.name, 'index.ts')).filter((f) => fs.existsSync(f))
+    : [];
+  if (entries.length === 0) {
+    record({ section: 'lambda', figure: 'Lambda bundles', value: 'none', budget: '-', pass: true });
+    return;
+  }
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bgf-lambda-'));
+  for (const entry of entries) {
+    const name = path.basename(path.dirname(entry));
+    const outfile = path.join(outdir, `${name}.js`);
+    esbuild.buildSync({ entryPoints: [entry], bundle: true, minify: true, platform: 'node', target: 'node20', format: 'cjs', external: ['@aws-sdk/*'], outfile, logLevel: 'silent' });
+    const kb = fs.statSync(outfile).size / 1024;
+    const loadMs = repeat(runs, () => {
+      const r = spawnSync(process.execPath, ['-e', `const t=performance.now();require(${JSON.stringify(outfile)});process.stdout.write(String(performance.now()-t))`], { cwd: ROOT, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`loading ${name} failed: ${r.stderr}`);
+      return Number(r.stdout);
+    });
+    record({ section: 'lambda', figure: `${name}: bundle size (minified)`, value: `${kb.toFixed(1)} KB`, budget: '<= 150 KB', pass: kb <= 150 });
+    record({ section: 'lambda', figure: `${name}: load time in bare node`, value: `${loadMs.toFixed(1)} ms`, budget: '<= 50 ms', pass: loadMs <= 50 });
+  }
+  fs.rmSync(outdir, { recursive: true, force: true });
+}
+
+function machine(): string {
+  const cpus = os.cpus();
+  return `${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
+}
+
+function commit(): string {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() ? ' (with uncommitted changes)' : '';
+  return `${r.stdout.trim() || 'unknown'}${dirty}`;
+}
+
+function writeReport(): void {
+  const file = path.join(ROOT, 'BENCHMARKS.md');
+  const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const header = existing.split('\n<!-- results -->')[0] || '# Benchmarks\n';
+  const table = ['| section | figure | value | budget | result |', '|---|---|---|---|---|', ...rows.map((r) => `| ${r.section} | ${r.figure} | ${r.value} | ${r.budget} | ${r.pass ? 'pass' : '**FAIL**'} |`)].join('\n');
+  const body = `\n<!-- results -->\n## Latest run\n\n- date: ${new Date().toISOString()}\n- commit: ${commit()}\n- machine: ${machine()}\n- command: \`npm run bench${args.length ? ` -- ${args.filter((a) => a !== '--write').join(' ')}` : ''}\`\n\n${table}\n`;
+  fs.writeFileSync(file, `${header.trimEnd()}\n${body}`);
+}
+
+function main(): void {
+  console.log(`bluegreen-fleet benchmarks on ${machine()}`);
+  const sections: Array<[string, () => void]> = [['cli', benchCli], ['lambda', benchLambda], ['synth', benchSynth], ['scale', benchScale], ['test', benchTest]];
+  for (const [name, fn] of sections) {
+    if (!wanted(name)) continue;
+    try {
+      fn();
+    } catch (error) {
+      record({ section: name, figure: 'run', value: 'error', budget: '-', pass: false });
+      console.error((error as Error).message);
+    }
+  }
+  if (args.includes('--write')) writeReport();
+  const failed = rows.filter((r) => !r.pass);
+  console.log(`${rows.length - failed.length} passed, ${failed.length} failed`);
+  process.exitCode = failed.length ? 1 : 0;
+}
+
+main();
