@@ -21,9 +21,12 @@ export function main(app: App, fail: (message: string) => never): App {
   return app;
 }
 
-if (require.main === module) {
+/** Builds and synthesizes the app as the CDK CLI runs it (scripts/app.js calls this). */
+export function run(): void {
   main(new App(), (message) => {
     console.error(message);
     process.exit(1);
   }).synth();
 }
+
+if (require.main === module) run();

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+/**
+ * The CDK app entry (cdk.json "app"). It transpiles the TypeScript sources with esbuild into
+ * .build/ (about 0.2 s, no type check: `npm test` type-checks) and runs bin/app. So `cdk synth`
+ * and `cdk deploy` always run the current code, with no separate build step to forget and no
+ * stale compiled file left behind.
+ */
+const esbuild = require('esbuild');
+const fs = require('fs');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const outdir = path.join(root, '.build');
+const SOURCE_DIRS = ['bin', 'lib', 'constructs', 'src', 'lambda'];
+
+function sources(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sources(full);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [full] : [];
+  });
+}
+
+fs.rmSync(outdir, { recursive: true, force: true });
+esbuild.buildSync({
+  entryPoints: SOURCE_DIRS.flatMap((d) => sources(path.join(root, d))),
+  outdir,
+  outbase: root,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'inline',
+  logLevel: 'warning',
+});
+require(path.join(outdir, 'bin', 'app.js')).run();
