@@ -1,2 +1,10 @@
 export * from './network/network';
 export { cronProblem, isKnownTimeZone, toCronExpression } from './common/schedule-expression';
+export * from './image/image-repository';
+export { RegistryReplication } from './image/registry-replication';
+export * from './secrets/build-secrets';
+export { BUILD_SECRET_PLACEHOLDER_FIELD, DEFAULT_BUILD_SECRET_PREFIX } from './secrets/placeholder';
+export * from './ci/ci-roles';
+export { createGitHubOidcProvider, gitHubPrincipal, gitHubSubject, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from './ci/github-oidc';
+export { bootstrapRoleArn, ENVIRONMENT_TAG_KEY, releaseStatements } from './ci/release-permissions';
+export type { ReleaseScope } from './ci/release-permissions';

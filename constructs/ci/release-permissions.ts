@@ -1,0 +1,115 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+
+/** The tag every stack of the app puts on its resources (lib/app.ts); release writes are scoped by it. */
+export const ENVIRONMENT_TAG_KEY = 'bluegreen-fleet:environment';
+
+/** Where one environment lives and how its stacks and bootstrap roles are named. */
+export interface ReleaseScope {
+  readonly environment: string;
+  readonly account: string;
+  readonly region: string;
+  /** Stack names of the environment start with `<stackPrefix>-<environment>-`. */
+  readonly stackPrefix: string;
+  /** CDK bootstrap qualifier of the environment's account and region. */
+  readonly cdkQualifier: string;
+  /** AWS partition of the account (`aws`, `aws-cn`, ...). */
+  readonly partition: string;
+}
+
+/** A statement of the release policy, and why its wildcard resources (if any) are as narrow as they can be. */
+export interface ReleaseStatement {
+  readonly statement: iam.PolicyStatement;
+  readonly wildcardReason?: string;
+}
+
+/** ARNs of the CDK bootstrap roles of an account and region (`cdk-<qualifier>-<kind>-role-<account>-<region>`). */
+export function bootstrapRoleArn(scope: Pick<ReleaseScope, 'account' | 'region' | 'cdkQualifier' | 'partition'>, kind: 'deploy' | 'file-publishing' | 'lookup' | 'cfn-exec'): string {
+  return `arn:${scope.partition}:iam::${scope.account}:role/cdk-${scope.cdkQualifier}-${kind}-role-${scope.account}-${scope.region}`;
+}
+
+/**
+ * What a release of one environment calls besides ECR (granted by the repositories): read and
+ * update that environment's stacks with the previous template (the parameter change that swaps
+ * colors), flip that environment's listeners (the fast rollback path), keep the release lock
+ * and history, invoke the smoke check, and read the state it reconciles against.
+ *
+ * Written by hand because the resources live in stacks built later, so no construct exists here
+ * to call `grant*` on; each statement is scoped by stack-name prefix or the environment tag.
+ */
+export function releaseStatements(scope: ReleaseScope): ReleaseStatement[] {
+  const entry = (props: iam.PolicyStatementProps, wildcardReason?: string): ReleaseStatement => ({ statement: new iam.PolicyStatement(props), wildcardReason });
+  const { account, region, environment } = scope;
+  const p = scope.partition;
+  const prefix = `${scope.stackPrefix}-${environment}-`;
+  const byName = `CloudFormation names these after the stack (${prefix}...) with a generated suffix; the prefix selects exactly ${environment}'s stacks.`;
+  return [
+    entry({
+      sid: 'ReadAndUpdateEnvironmentStacks',
+      actions: [
+        'cloudformation:DescribeStacks',
+        'cloudformation:DescribeStackEvents',
+        'cloudformation:DescribeStackResources',
+        'cloudformation:ListStackResources',
+        'cloudformation:GetTemplate',
+        'cloudformation:GetTemplateSummary',
+        'cloudformation:UpdateStack',
+      ],
+      resources: [`arn:${p}:cloudformation:${region}:${account}:stack/${prefix}*/*`],
+    }, `Stack ARNs end in a CloudFormation-assigned id. ${byName}`),
+    entry({
+      // UpdateStack keeps the stack's service role (the CDK execution role); CloudFormation
+      // checks the caller may pass it.
+      sid: 'PassExecutionRoleToCloudFormation',
+      actions: ['iam:PassRole'],
+      resources: [bootstrapRoleArn(scope, 'cfn-exec')],
+      conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+    }),
+    entry({
+      sid: 'FlipEnvironmentListeners',
+      actions: ['elasticloadbalancing:ModifyListener', 'elasticloadbalancing:ModifyRule'],
+      resources: [`arn:${p}:elasticloadbalancing:${region}:${account}:listener/app/*`, `arn:${p}:elasticloadbalancing:${region}:${account}:listener-rule/app/*`],
+      conditions: { StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG_KEY}`]: environment } },
+    }, `Listener and rule ARNs are generated per load balancer; ModifyListener/ModifyRule are held to listeners tagged ${ENVIRONMENT_TAG_KEY}=${environment}.`),
+    entry({
+      sid: 'ReleaseLockAndHistory',
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+      resources: [`arn:${p}:dynamodb:${region}:${account}:table/${prefix}*`],
+    }, `Release tables: ${byName}`),
+    entry({
+      sid: 'InvokeReleaseFunctions',
+      actions: ['lambda:InvokeFunction'],
+      resources: [`arn:${p}:lambda:${region}:${account}:function:${prefix}*`],
+    }, `Smoke-check and rollback functions: ${byName}`),
+    entry({
+      sid: 'ReadEcsOptimizedAmiParameters',
+      actions: ['ssm:GetParameter', 'ssm:GetParameters'],
+      resources: [`arn:${p}:ssm:${region}::parameter/aws/service/ecs/*`],
+    }, `Public ECS-optimized AMI parameters published by AWS under /aws/service/ecs/; read-only.`),
+    entry({
+      sid: 'ReadFleetState',
+      actions: [
+        'elasticloadbalancing:DescribeListeners',
+        'elasticloadbalancing:DescribeRules',
+        'elasticloadbalancing:DescribeLoadBalancers',
+        'elasticloadbalancing:DescribeTargetGroups',
+        'elasticloadbalancing:DescribeTargetHealth',
+        'elasticloadbalancing:DescribeTags',
+        'ecs:DescribeClusters',
+        'ecs:DescribeServices',
+        'ecs:DescribeTaskDefinition',
+        'ecs:DescribeTasks',
+        'ecs:ListTasks',
+        'autoscaling:DescribeAutoScalingGroups',
+        'autoscaling:DescribeScalingActivities',
+        'application-autoscaling:DescribeScalableTargets',
+        'application-autoscaling:DescribeScheduledActions',
+        'application-autoscaling:DescribeScalingActivities',
+        'cloudwatch:DescribeAlarms',
+        'cloudwatch:GetMetricData',
+        'ec2:DescribeImages',
+      ],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:RequestedRegion': region } },
+    }, `Describe/list calls of ELB, ECS, Auto Scaling, Application Auto Scaling, CloudWatch and EC2 images accept no resource ARN or read across the fleet; read-only and held to ${region} by aws:RequestedRegion.`),
+  ];
+}
