@@ -1,7 +1,8 @@
 import { App, Environment, Stack, Tags } from 'aws-cdk-lib';
-import { EnvironmentConfig, Selection, SharedConfig } from './config';
+import { ENVIRONMENTS, EnvironmentConfig, Selection, SharedConfig } from './config';
 import { addPolicyGates } from './policy';
 import { NetworkStack } from './stacks/network-stack';
+import { SharedStack } from './stacks/shared-stack';
 
 /** The stacks of one environment, for callers that need to reach into them (tests, pipelines). */
 export interface EnvironmentStacks {
@@ -34,12 +35,19 @@ function protect(stack: Stack, production: boolean, environment: string): void {
   if (production) stack.terminationProtection = true;
 }
 
-/** Adds the account-level stacks. */
-export function addShared(app: App, config: SharedConfig): Stack {
-  const stack = new Stack(app, stackNames.shared(), {
+/**
+ * Adds the account-level stacks. Repositories and CI roles are made for every standard
+ * environment, whichever of them this synth selected, so `-c env=shared` alone is complete.
+ */
+export function addShared(app: App, config: SharedConfig, environments: readonly EnvironmentConfig[] = Object.values(ENVIRONMENTS)): SharedStack {
+  const stack = new SharedStack(app, stackNames.shared(), {
     env: awsEnv(config),
     stackName: stackNames.shared(),
     description: 'bluegreen-fleet shared: ECR repositories, build secrets, CI roles',
+    config,
+    serviceNames: environments.flatMap((e) => e.services.map((s) => s.name)),
+    environments: environments.map((e) => ({ name: e.name, account: e.account, region: e.region })),
+    stackPrefix: STACK_PREFIX,
   });
   // Shared resources serve production too.
   protect(stack, true, 'shared');

@@ -1,0 +1,104 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { BuildSecrets, CiRoles, ImageRepository } from '../../constructs';
+import { denyGrantsExceptForAwsResources } from '../../constructs/common/kms';
+import { SharedConfig } from '../config';
+
+/** Repository names are `<REPOSITORY_PREFIX><service>`; the build and release commands rely on it. */
+export const REPOSITORY_PREFIX = 'bluegreen-fleet/';
+
+export interface SharedStackProps extends StackProps {
+  readonly config: SharedConfig;
+  /** Every service name found across the environments' configs: one repository each. */
+  readonly serviceNames: readonly string[];
+  /** Environments that get a CI deploy/release role. */
+  readonly environments: ReadonlyArray<{ readonly name: string; readonly account: string; readonly region: string }>;
+  /** Prefix of the app's stack names (release permissions are scoped by it). */
+  readonly stackPrefix: string;
+}
+
+/**
+ * The account-level layer every environment pulls from: one ECR repository per service, the
+ * build secrets and their key, and the GitHub Actions roles.
+ */
+export class SharedStack extends Stack {
+  public readonly imageKey: kms.Key;
+  public readonly repositories: Readonly<Record<string, ImageRepository>>;
+  public readonly buildSecrets?: BuildSecrets;
+  public readonly ci: CiRoles;
+
+  constructor(scope: Construct, id: string, props: SharedStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const services = [...new Set(props.serviceNames)].sort();
+
+    // One key for all repositories: a key per repository costs more and isolates nothing, since
+    // nobody but ECR (through its grants) ever uses it.
+    this.imageKey = new kms.Key(this, 'ImageKey', {
+      description: 'Encrypts the container images of the bluegreen-fleet ECR repositories',
+      enableKeyRotation: true,
+      rotationPeriod: Duration.days(365),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    denyGrantsExceptForAwsResources(this.imageKey);
+
+    const repositories: Record<string, ImageRepository> = {};
+    for (const service of services) {
+      repositories[service] = new ImageRepository(this, `${pascal(service)}Repository`, {
+        repositoryName: `${REPOSITORY_PREFIX}${service}`,
+        encryptionKey: this.imageKey,
+        keepReleaseImages: config.keepReleaseImages,
+        untaggedImageExpiry: Duration.days(config.untaggedImageExpiryDays),
+        replicationRegions: config.replicationRegion ? [config.replicationRegion] : undefined,
+      });
+    }
+    this.repositories = repositories;
+
+    this.ci = new CiRoles(this, 'Ci', {
+      repository: config.githubRepository,
+      environments: props.environments.map((e) => ({ name: e.name, account: e.account, region: e.region })),
+      stackPrefix: props.stackPrefix,
+    });
+
+    if (config.buildSecrets.length > 0) {
+      this.buildSecrets = new BuildSecrets(this, 'BuildSecrets', { secretNames: config.buildSecrets });
+      this.buildSecrets.grantRead(this.ci.buildRole);
+    }
+    for (const repository of Object.values(repositories)) {
+      repository.grantPush(this.ci.buildRole);
+      for (const role of Object.values(this.ci.deployRoles)) repository.grantRelease(role);
+    }
+
+    this.addOutputs(services);
+  }
+
+  private addOutputs(services: readonly string[]): void {
+    for (const service of services) {
+      new CfnOutput(this, `${pascal(service)}RepositoryUri`, {
+        value: this.repositories[service].repositoryUri,
+        description: `ECR repository of ${service}`,
+      });
+    }
+    new CfnOutput(this, 'BuildRoleArn', { value: this.ci.buildRole.roleArn, description: 'GitHub Actions: build and push (pull requests, main)' });
+    new CfnOutput(this, 'DiffRoleArn', { value: this.ci.diffRole.roleArn, description: 'GitHub Actions: read-only cdk diff (pull requests)' });
+    for (const [env, role] of Object.entries(this.ci.deployRoles)) {
+      new CfnOutput(this, `Deploy${pascal(env)}RoleArn`, { value: role.roleArn, description: `GitHub Actions: deploy and release ${env} (GitHub environment ${env})` });
+    }
+    if (this.buildSecrets) {
+      new CfnOutput(this, 'BuildSecretNames', {
+        value: Object.keys(this.buildSecrets.secrets).map((n) => this.buildSecrets!.secretName(n)).join(','),
+        description: 'Secrets Manager names of the build secrets (fill with put-secret-value)',
+      });
+      new CfnOutput(this, 'BuildSecretsKeyArn', { value: this.buildSecrets.key.keyArn, description: 'KMS key of the build secrets' });
+    }
+  }
+}
+
+function pascal(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]/)
+    .filter(Boolean)
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+    .join('');
+}
