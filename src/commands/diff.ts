@@ -1,0 +1,106 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { loadAssembly, LoadedAssembly } from '../diff/assembly';
+import { DEPLOYED_SOURCES, deployedBase, DeployedSources } from '../diff/deployed';
+import { diffAssemblies } from '../diff/engine';
+import { CloudFormationLiveColors, hasAwsCredentials, LiveColorLookup, UNKNOWN_LIVE_COLORS } from '../diff/live-color';
+import { defaultPriceTables, readPriceTable } from '../diff/prices';
+import { renderMarkdown } from '../diff/render-markdown';
+import { renderText } from '../diff/render-text';
+import { synthesizeApp, synthesizeRef } from '../diff/synth';
+import { DANGER_EXIT_CODE, EXIT_OK } from '../diff/types';
+
+/** Options of `bluegreen-fleet diff` as commander parses them. */
+export interface DiffCommandOptions {
+  readonly baseRef?: string;
+  readonly baseAssembly?: string;
+  readonly headAssembly?: string;
+  readonly deployed?: boolean;
+  readonly context?: readonly string[];
+  readonly format?: string;
+  readonly json?: boolean;
+  readonly markdownOut?: string;
+  readonly jsonOut?: string;
+  readonly prices?: string;
+  /** `--no-live-color` sets this to false. */
+  readonly liveColor?: boolean;
+}
+
+/** What the command reaches outside itself; tests replace parts of it. */
+export interface DiffDependencies {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly write: (text: string) => void;
+  readonly liveColors: () => LiveColorLookup;
+  readonly deployed: DeployedSources;
+  readonly synthHead: (repoRoot: string, outDir: string, context: readonly string[]) => Promise<string>;
+  readonly synthRef: (repoRoot: string, ref: string, outDir: string, context: readonly string[]) => Promise<string>;
+}
+
+export const DEFAULT_DEPENDENCIES: DiffDependencies = {
+  cwd: process.cwd(),
+  env: process.env,
+  write: (text) => process.stdout.write(text),
+  liveColors: () => new CloudFormationLiveColors(),
+  deployed: DEPLOYED_SOURCES,
+  synthHead: (repoRoot, outDir, context) => synthesizeApp(repoRoot, outDir, path.join(repoRoot, 'node_modules'), { context }),
+  synthRef: (repoRoot, ref, outDir, context) => synthesizeRef({ repoRoot, ref, outDir, context }),
+};
+
+function writeOut(file: string, text: string): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileSync(file, text);
+}
+
+/**
+ * Runs the diff and returns the exit code: 0 nothing dangerous, 3 a dangerous change (CI asks for
+ * an approval). Errors are thrown; the CLI turns them into exit code 1.
+ */
+export async function runDiffCommand(options: DiffCommandOptions, deps: DiffDependencies = DEFAULT_DEPENDENCIES): Promise<number> {
+  const format = options.json ? 'json' : (options.format ?? 'text');
+  if (!['text', 'markdown', 'json'].includes(format)) throw new Error(`--format must be text, markdown or json, not "${format}"`);
+  if (options.deployed && (options.baseRef || options.baseAssembly)) throw new Error('--deployed compares with the deployed stacks; it cannot be combined with --base-ref or --base-assembly');
+  if (options.baseRef && options.baseAssembly) throw new Error('give either --base-ref or --base-assembly, not both');
+  const credentials = hasAwsCredentials(deps.env);
+  if (options.deployed && !credentials) throw new Error('--deployed needs AWS credentials (AWS_PROFILE, access keys or a web identity token); without them, diff two assemblies or a git ref');
+  const needsSynth = !options.headAssembly || (!options.baseAssembly && !options.deployed);
+  if (needsSynth && !existsSync(path.join(deps.cwd, 'cdk.json'))) throw new Error(`${deps.cwd} has no cdk.json: run the diff from the project root, or pass --base-assembly and --head-assembly`);
+
+  const context = options.context ?? [];
+  const scratch = mkdtempSync(path.join(tmpdir(), 'bgf-diff-'));
+  try {
+    const headDir = options.headAssembly ?? (await deps.synthHead(deps.cwd, path.join(scratch, 'head.out'), context));
+    const head = loadAssembly(headDir);
+    let base: LoadedAssembly;
+    let precomputed;
+    let baseLabel: string;
+    if (options.deployed) {
+      ({ base, precomputed } = await deployedBase(head, deps.deployed));
+      baseLabel = 'deployed stacks';
+    } else if (options.baseAssembly) {
+      base = loadAssembly(options.baseAssembly);
+      baseLabel = options.baseAssembly;
+    } else {
+      const ref = options.baseRef ?? 'HEAD';
+      base = loadAssembly(await deps.synthRef(deps.cwd, ref, path.join(scratch, 'base.out'), context));
+      baseLabel = ref;
+    }
+    const lookUp = options.liveColor !== false && credentials;
+    const report = await diffAssemblies(base, head, {
+      baseLabel,
+      headLabel: options.headAssembly ?? 'working tree',
+      liveColors: lookUp ? deps.liveColors() : UNKNOWN_LIVE_COLORS,
+      liveColorsDeployed: lookUp,
+      priceTables: options.prices ? [readPriceTable(options.prices)] : defaultPriceTables(),
+      precomputed,
+    });
+    const json = `${JSON.stringify(report, null, 2)}\n`;
+    if (options.markdownOut) writeOut(options.markdownOut, renderMarkdown(report));
+    if (options.jsonOut) writeOut(options.jsonOut, json);
+    deps.write(format === 'json' ? json : format === 'markdown' ? renderMarkdown(report) : renderText(report));
+    return report.dangerous ? DANGER_EXIT_CODE : EXIT_OK;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
