@@ -39,4 +39,30 @@ export const COMMANDS: CommandSpec[] = [
           process.exitCode = await runDiffCommand(opts);
         }),
   },
+  {
+    name: 'build',
+    define: (program) => {
+      const collect = (value: string, previous: string[] = []) => [...previous, value];
+      program
+        .command('build')
+        .description('docker build with the build secrets as BuildKit secret mounts (never build args or layers); optionally push to ECR and print the digest (docs/images-and-secrets.md).')
+        .requiredOption('--repository <name-or-uri>', 'ECR repository name (e.g. bluegreen-fleet/api) or URI')
+        .requiredOption('--tag <tag>', 'image tag; repeat for several', collect)
+        .option('--context <dir>', 'build context', '.')
+        .option('--file <Dockerfile>', 'Dockerfile (default <context>/Dockerfile)')
+        .option('--secret <id[=secret]>', 'build secret: BuildKit id, read from <secret-prefix><id> or the named secret; repeatable', collect)
+        .option('--secret-prefix <prefix>', 'Secrets Manager name prefix of build secrets', 'bluegreen-fleet/build/')
+        .option('--build-arg <KEY=VALUE>', 'non-secret build argument; repeatable', collect)
+        .option('--platform <platform>', 'target platform, e.g. linux/arm64')
+        .option('--target <stage>', 'Dockerfile stage to build')
+        .option('--push', 'log in to ECR, push every tag and print <uri>@<digest>')
+        .option('--region <region>', 'AWS region (default AWS_REGION)')
+        .option('--tmp-dir <dir>', 'where the private secret directory is made (default RUNNER_TEMP or the OS temp dir)')
+        .option('--json', 'print the result as JSON')
+        .action(async (opts) => {
+          const { runBuild } = await import('../commands/build');
+          process.exitCode = await runBuild(opts);
+        });
+    },
+  },
 ];
