@@ -1,6 +1,6 @@
 import { fullDiff, ResourceDifference, ResourceImpact, TemplateDiff } from '@aws-cdk/cloudformation-diff';
 import { attribute, findServices, serviceLabel } from './attribution';
-import { FlagContext, iamFlags, listenerFlags, liveColorFlags, productionListenerIds, securityGroupFlags, statefulFlags } from './flags';
+import { FlagContext, iamFlags, listenerFlags, liveColorFlags, productionListenerIds, securityGroupFlags, statefulFlags, summarizeNewStack } from './flags';
 import { CfnTemplate, dropCdkMetadata, EMPTY_TEMPLATE, liveColorControlled, templatePath } from './template';
 import { Color, DangerFlag, Impact, LiveColor, ResourceChangeReport, ServiceImpact, StackReport } from './types';
 
@@ -57,7 +57,10 @@ export function resourceChanges(diff: TemplateDiff, pathOf: (id: string) => stri
   return changes;
 }
 
-/** Which fleets each service's changes touch, and what that means given the live color. */
+/**
+ * Which fleets each service's changes touch, and what that means given the live color. Flags
+ * count only updates and removals: an added resource changes nothing a running fleet does.
+ */
 export function serviceImpacts(
   stack: string,
   production: boolean,
@@ -67,47 +70,43 @@ export function serviceImpacts(
 ): { impacts: ServiceImpact[]; flags: DangerFlag[] } {
   const impacts: ServiceImpact[] = [];
   const flags: DangerFlag[] = [];
+  const colors = ['blue', 'green'] as const;
   for (const service of services) {
     const mine = changes.filter((c) => c.service === service);
     if (mine.length === 0) continue;
-    const fleetsTouched = (['blue', 'green'] as const).filter((color) => mine.some((c) => c.fleet === color));
-    const sharedTouched = mine.some((c) => c.fleet === 'shared');
+    const fleetsTouched = colors.filter((color) => mine.some((c) => c.fleet === color));
+    const modifying = mine.filter((c) => c.kind !== 'added' && c.fleet !== 'shared');
+    const modified = colors.filter((color) => modifying.some((c) => c.fleet === color));
     const liveColor: LiveColor = liveColors.get(service) ?? 'unknown';
     const label = serviceLabel(service);
-    let touchesLive: ServiceImpact['touchesLive'] = 'no';
+    const touchesLive: ServiceImpact['touchesLive'] = fleetsTouched.length === 0 ? 'no' : liveColor === 'unknown' ? 'unknown' : fleetsTouched.includes(liveColor) ? 'yes' : 'no';
     let summary: string;
-    if (fleetsTouched.length === 0) {
-      summary = 'shared resources only (load balancer, listeners, DNS); no fleet changes';
-    } else if (fleetsTouched.length === 2) {
-      touchesLive = liveColor === 'unknown' ? 'unknown' : 'yes';
-      summary = `touches both fleets${liveColor === 'unknown' ? ' (live fleet unknown)' : `, including the live ${liveColor} fleet`}: this bypasses blue/green`;
+    if (fleetsTouched.length === 0) summary = 'shared resources only (load balancer, listeners, DNS); no fleet changes';
+    else if (fleetsTouched.length === 2) summary = `touches both fleets${liveColor === 'unknown' ? ' (live fleet unknown)' : `, including the live ${liveColor} fleet`}`;
+    else if (liveColor === 'unknown') summary = `live fleet unknown: touches the ${fleetsTouched[0]} fleet (live or standby, check before deploying)`;
+    else if (touchesLive === 'yes') summary = `touches the live fleet (${liveColor})`;
+    else summary = `touches only the standby fleet (${fleetsTouched[0]}); live is ${liveColor}`;
+    if (modified.length === 2) {
+      summary += ': updating both bypasses blue/green';
       flags.push({
         stack, service, fleet: 'shared', severity: production ? 'danger' : 'caution', category: 'both-fleets',
         reason: `${label} changes both fleets at once: cdk deploy updates the live fleet in place, bypassing blue/green`,
-        details: mine.filter((c) => c.fleet !== 'shared').map((c) => `${c.fleet}: ${c.path ?? c.logicalId} (${c.impact})`),
+        details: modifying.map((c) => `${c.fleet}: ${c.path ?? c.logicalId} (${c.impact})`),
       });
-    } else if (liveColor === 'unknown') {
-      touchesLive = 'unknown';
-      summary = `live fleet unknown: touches the ${fleetsTouched[0]} fleet (live or standby, check before deploying)`;
-      if (production) {
-        flags.push({
-          stack, service, fleet: fleetsTouched[0], severity: 'caution', category: 'live-fleet',
-          reason: `${label}: live fleet unknown (no AWS credentials); the ${fleetsTouched[0]} fleet is touched and may be live`,
-          details: [],
-        });
-      }
-    } else if (fleetsTouched[0] === liveColor) {
-      touchesLive = 'yes';
-      summary = `touches the live fleet (${liveColor}) in place`;
+    } else if (modified.length === 1 && liveColor === 'unknown' && production) {
+      flags.push({
+        stack, service, fleet: modified[0], severity: 'caution', category: 'live-fleet',
+        reason: `${label}: live fleet unknown (no AWS credentials); the ${modified[0]} fleet is changed and may be live`,
+        details: modifying.map((c) => `${c.path ?? c.logicalId} (${c.impact})`),
+      });
+    } else if (modified.length === 1 && modified[0] === liveColor) {
       flags.push({
         stack, service, fleet: liveColor, severity: production ? 'danger' : 'caution', category: 'live-fleet',
         reason: `${label}: the live ${liveColor} fleet is changed in place by cdk deploy; release through the standby fleet instead`,
-        details: mine.filter((c) => c.fleet === liveColor).map((c) => `${c.path ?? c.logicalId} (${c.impact})`),
+        details: modifying.map((c) => `${c.path ?? c.logicalId} (${c.impact})`),
       });
-    } else {
-      summary = `touches only the standby fleet (${fleetsTouched[0]}); live is ${liveColor}`;
     }
-    impacts.push({ service, liveColor, fleetsTouched, sharedTouched, touchesLive, summary });
+    impacts.push({ service, liveColor, fleetsTouched, sharedTouched: mine.some((c) => c.fleet === 'shared'), touchesLive, summary });
   }
   return { impacts, flags };
 }
@@ -137,14 +136,17 @@ export function classifyStack(pair: StackPair): StackReport {
   const listenerIds = new Set([...productionListenerIds(oldTemplate, pathOf), ...productionListenerIds(newTemplate, pathOf)]);
   const controlled = new Set([...liveColorControlled(oldTemplate), ...liveColorControlled(newTemplate)]);
   const { impacts, flags: serviceFlags } = serviceImpacts(pair.stackName, pair.production, services, resources, pair.liveColors);
-  const flags = [
-    ...statefulFlags(ctx, resources),
-    ...listenerFlags(ctx, resources, listenerIds),
-    ...liveColorFlags(ctx, resources.filter((r) => !listenerIds.has(r.logicalId)), controlled, diff),
-    ...iamFlags(ctx, diff),
-    ...securityGroupFlags(ctx, diff),
-    ...serviceFlags,
-  ];
+  const access = [...iamFlags(ctx, diff), ...securityGroupFlags(ctx, diff)];
+  // A new stack serves no traffic yet: its listener, live color and fleets cannot disturb anything.
+  const flags = pair.oldTemplate
+    ? [
+      ...statefulFlags(ctx, resources),
+      ...listenerFlags(ctx, resources, listenerIds),
+      ...liveColorFlags(ctx, resources.filter((r) => !listenerIds.has(r.logicalId)), controlled, diff),
+      ...access,
+      ...serviceFlags,
+    ]
+    : summarizeNewStack(pair.stackName, access);
   const count = (kind: ResourceChangeReport['kind']) => resources.filter((r) => r.kind === kind).length;
   return {
     ...base,

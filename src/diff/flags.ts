@@ -188,3 +188,26 @@ export function securityGroupFlags(ctx: FlagContext, diff: TemplateDiff): Danger
   }
   return flags;
 }
+
+/**
+ * A new stack adds every statement and rule at once; one flag per category, with all of them as
+ * details (wildcards first), tells a reviewer more than hundreds of lines.
+ */
+export function summarizeNewStack(stack: string, flags: readonly DangerFlag[]): DangerFlag[] {
+  const out: DangerFlag[] = [];
+  for (const category of ['iam', 'security-group'] as const) {
+    const mine = flags.filter((f) => f.category === category);
+    if (mine.length === 0) continue;
+    const wide = mine.filter((f) => /wildcard|open to everyone/.test(f.reason));
+    const details = [...wide, ...mine.filter((f) => !wide.includes(f))].flatMap((f) => f.details);
+    const what = category === 'iam' ? 'IAM grants' : 'security group rules';
+    const note = category === 'iam' ? 'with a wildcard' : 'open to everyone';
+    out.push({
+      stack, fleet: 'shared', category,
+      severity: mine.some((f) => f.severity === 'danger') ? 'danger' : 'caution',
+      reason: `new stack: ${details.length} ${what}${wide.length ? ` (${wide.length} ${note})` : ''}; review them before the first deploy`,
+      details,
+    });
+  }
+  return out;
+}

@@ -33,6 +33,7 @@ describe('pull-request diff of two assemblies', () => {
       doneWhen: { ...BASE, shared: { repositoryName: 'api-v2' }, services: { production: { blue: { taskStatements: [WILDCARD] }, listenerPort: 8000 }, dev: {} } },
       bothFleets: { ...BASE, services: { production: { blue: { userData: 'v2' }, green: { userData: 'v2' } }, dev: { blue: { userData: 'v2' }, green: { userData: 'v2' } } } },
       greenOnly: { ...BASE, services: { production: { green: { userData: 'v2' } }, dev: {} } },
+      bothAdded: { ...BASE, services: { production: { blue: { extra: true }, green: { extra: true } }, dev: {} } },
       openIngress: { ...BASE, services: { production: { ingress: [{ cidr: '0.0.0.0/0', port: 443 }] }, dev: {} } },
       testListener: { ...BASE, services: { production: { testListenerPort: 9090, liveColorDefault: 'green' }, dev: {} } },
       noLogGroup: { ...BASE, services: { production: { logGroup: false }, dev: {} } },
@@ -97,6 +98,12 @@ describe('pull-request diff of two assemblies', () => {
       expect(stack(report, 'bgf-production-api').services[0]).toMatchObject({ fleetsTouched: ['blue', 'green'] });
     });
 
+    test('resources added to both fleets change nothing running: reported, not flagged', async () => {
+      const report = await diff(base, heads.bothAdded);
+      expect(stack(report, 'bgf-production-api').services[0]).toMatchObject({ fleetsTouched: ['blue', 'green'], summary: 'touches both fleets (live fleet unknown)' });
+      expect(flags(report)).toEqual([]);
+    });
+
     test('live blue, change on green only: the standby, nothing dangerous', async () => {
       const report = await diff(base, heads.greenOnly, known({ [SERVICE]: 'blue' }));
       expect(stack(report, 'bgf-production-api').services[0]).toMatchObject({ liveColor: 'blue', touchesLive: 'no', summary: 'touches only the standby fleet (green); live is blue' });
@@ -142,6 +149,14 @@ describe('pull-request diff of two assemblies', () => {
     const report = await diff(base, heads.stacks);
     expect(stack(report, 'bgf-staging-api')).toMatchObject({ status: 'added', environment: 'staging' });
     expect(stack(report, 'bgf-production-network')).toMatchObject({ status: 'removed', flags: [expect.objectContaining({ severity: 'caution', reason: expect.stringMatching(/cdk deploy does not delete it/) })] });
+  });
+
+  test('a new stack serves no traffic: one IAM and one security group flag with every grant, no listener or fleet flags', async () => {
+    const report = await diff(base, heads.stacks);
+    const added = stack(report, 'bgf-staging-api').flags;
+    expect(added.map((f) => f.category)).toEqual(['iam', 'security-group']);
+    expect(added[0]).toMatchObject({ severity: 'danger', reason: expect.stringMatching(/^new stack: \d+ IAM grants; review them before the first deploy$/) });
+    expect(added[0].details).toContainEqual(expect.stringMatching(/^\+ Allow logs:PutLogEvents/));
   });
 
   test('the cost of each environment is estimated on both sides', async () => {

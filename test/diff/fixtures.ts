@@ -10,6 +10,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 
 /**
@@ -26,6 +27,8 @@ export interface FleetOptions {
   readonly memoryMiB?: number;
   /** Changes the launch template's user data (a change on this fleet only). */
   readonly userData?: string;
+  /** Adds a resource to the fleet (nothing running changes). */
+  readonly extra?: boolean;
 }
 
 export interface ServiceOptions {
@@ -97,6 +100,7 @@ function fleet(scope: Construct, color: 'Blue' | 'Green', live: CfnCondition, st
       scalableTargetAction: { minCapacity: Token.asNumber(Fn.conditionIf(live.logicalId, s.min, standby.valueAsNumber)) },
     })),
   });
+  if (opts.extra) new ssm.CfnParameter(f, 'Extra', { type: 'String', value: 'x' });
   return new elbv2.CfnTargetGroup(f, 'TargetGroup', { port: 8080, protocol: 'HTTP', vpcId: VPC });
 }
 
