@@ -1,0 +1,106 @@
+import { Size, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { AgentSettings } from '../fleet/agent';
+
+/**
+ * Everything that runs on one fleet. A BlueGreenService takes one shared `FleetOptions` and
+ * optional per-color overrides, so a change can reach the standby fleet alone: change the
+ * standby's override, release and swap, then move the change into the shared options.
+ */
+export interface FleetOptions extends AgentSettings {
+  /** EC2 instance types, most preferred first, all of one CPU architecture. */
+  readonly instanceTypes: readonly ec2.InstanceType[];
+
+  /**
+   * Share (0-100) of the instances that run on Spot.
+   * @default 0
+   */
+  readonly spotPercentage?: number;
+
+  /**
+   * Upper bound of the fleet's Auto Scaling group.
+   * @default 2
+   */
+  readonly maxInstances?: number;
+
+  /**
+   * CPU units of the container (1024 = one vCPU).
+   * @default 256
+   */
+  readonly cpu?: number;
+
+  /**
+   * Hard memory limit of the container, MiB: the container is stopped above it.
+   * @default 512
+   */
+  readonly memoryMiB?: number;
+
+  /**
+   * Plain environment variables of the container. Never secrets: they are visible in the task
+   * definition.
+   * @default - none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+
+  /**
+   * Secrets ECS injects as environment variables at task start, from Secrets Manager or SSM
+   * Parameter Store; the task execution role is granted read on each.
+   * @default - none
+   */
+  readonly secrets?: Readonly<Record<string, ecs.Secret>>;
+
+  /**
+   * Size of each instance's encrypted gp3 root volume.
+   * @default Size.gibibytes(30)
+   */
+  readonly rootVolumeSize?: Size;
+}
+
+/** The options of one fleet after its override: an override replaces a field as a whole. */
+export interface ResolvedFleetOptions extends AgentSettings {
+  readonly instanceTypes: readonly ec2.InstanceType[];
+  readonly spotPercentage: number;
+  readonly maxInstances: number;
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly secrets: Readonly<Record<string, ecs.Secret>>;
+  readonly rootVolumeSize: Size;
+}
+
+export function resolveFleetOptions(shared: FleetOptions, override: Partial<FleetOptions> | undefined, where: string): ResolvedFleetOptions {
+  const merged: FleetOptions = { ...shared, ...definedOnly(override ?? {}) };
+  const resolved: ResolvedFleetOptions = {
+    ...merged,
+    spotPercentage: merged.spotPercentage ?? 0,
+    maxInstances: merged.maxInstances ?? 2,
+    cpu: merged.cpu ?? 256,
+    memoryMiB: merged.memoryMiB ?? 512,
+    environment: merged.environment ?? {},
+    secrets: merged.secrets ?? {},
+    rootVolumeSize: merged.rootVolumeSize ?? Size.gibibytes(30),
+  };
+  const { cpu, memoryMiB } = resolved;
+  if (!Token.isUnresolved(cpu) && (!Number.isInteger(cpu) || cpu < 128 || cpu > 196608)) {
+    throw new Error(`BlueGreenService: ${where}.cpu ${cpu} must be a whole number of CPU units from 128 to 196608`);
+  }
+  if (!Token.isUnresolved(memoryMiB) && (!Number.isInteger(memoryMiB) || memoryMiB < 128)) {
+    throw new Error(`BlueGreenService: ${where}.memoryMiB ${memoryMiB} must be a whole number, at least 128`);
+  }
+  for (const name of [...Object.keys(resolved.environment), ...Object.keys(resolved.secrets)]) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new Error(`BlueGreenService: ${where} variable name "${name}" must be letters, digits and underscores, not starting with a digit`);
+    }
+  }
+  const both = Object.keys(resolved.environment).filter((name) => name in resolved.secrets);
+  if (both.length > 0) {
+    throw new Error(`BlueGreenService: ${where} sets ${both.join(', ')} both as environment and as secret; keep one`);
+  }
+  return resolved;
+}
+
+/** `{ cpu: undefined }` in an override means "not overridden", not "unset". */
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

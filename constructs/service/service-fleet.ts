@@ -1,0 +1,172 @@
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { CfnCondition } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { Fleet } from '../fleet/fleet';
+import { FleetAlarms } from './alarms';
+import { ResolvedFleetOptions } from './fleet-options';
+import { Color, ServiceParameters } from './parameters';
+import { CONTAINER_NAME, createTaskDefinition } from './task-definition';
+
+/** One color of a BlueGreenService: its fleet, and what runs on it. */
+export interface ServiceFleet {
+  readonly color: Color;
+  /** The cluster, Auto Scaling group, launch template and capacity provider. */
+  readonly fleet: Fleet;
+  readonly taskDefinition: ecs.Ec2TaskDefinition;
+  readonly service: ecs.Ec2Service;
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /**
+   * The service's Application Auto Scaling target. Its minimum follows the live color (the
+   * service's `minTasks` while live, `StandbyMinTasks` while standby); attach scheduled actions
+   * to its L1 (`scalableTarget.node.defaultChild`), conditioned on `isLive`.
+   */
+  readonly scalableTarget: appscaling.ScalableTarget;
+  /** True while this fleet is live (the `LiveColor` parameter names it). */
+  readonly isLive: CfnCondition;
+  /** The alarms that mean "this fleet is unhealthy". */
+  readonly alarms: FleetAlarms;
+}
+
+export interface ServiceFleetProps {
+  readonly color: Color;
+  readonly vpc: ec2.IVpc;
+  readonly options: ResolvedFleetOptions;
+  readonly parameters: ServiceParameters;
+  readonly networkMode: ecs.NetworkMode;
+  readonly containerPort: number;
+  readonly healthCheckPath: string;
+  readonly containerHealthCheck: ecs.HealthCheck;
+  readonly healthCheckGracePeriod: Duration;
+  readonly deregistrationDelay: Duration;
+  readonly taskSecurityGroup?: ec2.ISecurityGroup;
+  readonly logGroup: logs.ILogGroup;
+  readonly repository?: ecr.IRepository;
+  readonly minTasks: number;
+  readonly maxTasks: number;
+  readonly cpuTargetPercent: number;
+  readonly readonlyRootFilesystem: boolean;
+  readonly user?: string;
+}
+
+export type ServiceFleetParts = Omit<ServiceFleet, 'alarms'>;
+
+/**
+ * Builds one fleet (construct id `Blue` or `Green`) and everything that belongs to it: the
+ * task definition, the ECS service on the fleet's capacity provider, its target group and its
+ * scalable target. Everything is a child of the fleet, so the pull-request diff can tell which
+ * fleet a change touches from the construct path.
+ */
+export function createServiceFleet(scope: Construct, id: string, props: ServiceFleetProps): ServiceFleetParts {
+  const { color, options, parameters } = props;
+  const awsvpc = props.networkMode === ecs.NetworkMode.AWS_VPC;
+  const fleet = new Fleet(scope, id, {
+    vpc: props.vpc,
+    imageId: parameters.ami(color).valueAsString,
+    instanceTypes: options.instanceTypes,
+    spotPercentage: options.spotPercentage,
+    maxInstances: options.maxInstances,
+    rootVolumeSize: options.rootVolumeSize,
+    imageCleanupInterval: options.imageCleanupInterval,
+    imageMinimumCleanupAge: options.imageMinimumCleanupAge,
+    containerStopTimeout: options.containerStopTimeout,
+    agentSettings: options.agentSettings,
+  });
+
+  const taskDefinition = createTaskDefinition(fleet, {
+    networkMode: props.networkMode,
+    image: parameters.image(color).valueAsString,
+    repository: props.repository,
+    containerPort: props.containerPort,
+    cpu: options.cpu,
+    memoryMiB: options.memoryMiB,
+    environment: options.environment,
+    secrets: options.secrets,
+    logGroup: props.logGroup,
+    streamPrefix: color,
+    healthCheck: props.containerHealthCheck,
+    stopTimeout: options.containerStopTimeout ?? Duration.seconds(30),
+    readonlyRootFilesystem: props.readonlyRootFilesystem,
+    user: props.user,
+  });
+
+  // No desiredCount: the scalable target owns the task count, and a stack update that carried
+  // one would reset it.
+  const service = new ecs.Ec2Service(fleet, 'Service', {
+    cluster: fleet.cluster,
+    taskDefinition,
+    capacityProviderStrategies: [{ capacityProvider: fleet.capacityProviderName, weight: 1 }],
+    circuitBreaker: { enable: true, rollback: true },
+    enableExecuteCommand: true,
+    minHealthyPercent: 100,
+    maxHealthyPercent: 200,
+    healthCheckGracePeriod: props.healthCheckGracePeriod,
+    placementStrategies: [
+      ecs.PlacementStrategy.spreadAcross(ecs.BuiltInAttributes.AVAILABILITY_ZONE),
+      ecs.PlacementStrategy.spreadAcrossInstances(),
+    ],
+    securityGroups: awsvpc && props.taskSecurityGroup ? [props.taskSecurityGroup] : undefined,
+    vpcSubnets: awsvpc ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } : undefined,
+    propagateTags: ecs.PropagatedTagSource.SERVICE,
+    enableECSManagedTags: true,
+  });
+  // The capacity provider must belong to the cluster before a service can use it.
+  service.node.addDependency(fleet.cluster);
+
+  const targetGroup = new elbv2.ApplicationTargetGroup(fleet, 'TargetGroup', {
+    vpc: props.vpc,
+    port: props.containerPort,
+    protocol: elbv2.ApplicationProtocol.HTTP,
+    targetType: awsvpc ? elbv2.TargetType.IP : elbv2.TargetType.INSTANCE,
+    deregistrationDelay: props.deregistrationDelay,
+    healthCheck: {
+      path: props.healthCheckPath,
+      healthyHttpCodes: '200-399',
+      interval: Duration.seconds(15),
+      timeout: Duration.seconds(5),
+      healthyThresholdCount: 2,
+      unhealthyThresholdCount: 3,
+    },
+  });
+  targetGroup.addTarget(service.loadBalancerTarget({ containerName: CONTAINER_NAME, containerPort: props.containerPort }));
+
+  const isLive = parameters.isLive(color);
+  const minTasks = parameters.ifLive(color, props.minTasks, parameters.standbyMinTasks.valueAsNumber);
+  const scalableTarget = new appscaling.ScalableTarget(fleet, 'ScalableTarget', {
+    serviceNamespace: appscaling.ServiceNamespace.ECS,
+    resourceId: `service/${fleet.cluster.clusterName}/${service.serviceName}`,
+    scalableDimension: 'ecs:service:DesiredCount',
+    minCapacity: Token.asNumber(minTasks),
+    maxCapacity: props.maxTasks,
+    role: ecsScalingRole(fleet),
+  });
+  scalableTarget.scaleToTrackMetric('CpuTracking', {
+    predefinedMetric: appscaling.PredefinedMetric.ECS_SERVICE_AVERAGE_CPU_UTILIZATION,
+    targetValue: props.cpuTargetPercent,
+    scaleInCooldown: Duration.minutes(2),
+    scaleOutCooldown: Duration.minutes(1),
+  });
+
+  Validations.of(taskDefinition.taskRole).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+    reason: 'ECS Exec: the ssmmessages channel actions have no resource-level scope.',
+  });
+  return { color, fleet, taskDefinition, service, targetGroup, scalableTarget, isLive };
+}
+
+/** The service-linked role Application Auto Scaling uses for ECS (no role of our own). */
+function ecsScalingRole(scope: Construct): iam.IRole {
+  const arn = Stack.of(scope).formatArn({
+    region: '',
+    service: 'iam',
+    resource: 'role/aws-service-role/ecs.application-autoscaling.amazonaws.com',
+    resourceName: 'AWSServiceRoleForApplicationAutoScaling_ECSService',
+  });
+  return iam.Role.fromRoleArn(scope, 'ScalingRole', arn);
+}

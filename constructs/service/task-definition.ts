@@ -1,0 +1,95 @@
+import { Aws, Duration, Fn, Validations } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export const CONTAINER_NAME = 'app';
+
+export interface FleetTaskDefinitionProps {
+  readonly networkMode: ecs.NetworkMode;
+  /** `<account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:<digest>` (a parameter). */
+  readonly image: string;
+  /** Repository the image comes from; derived from `image` when not given. */
+  readonly repository?: ecr.IRepository;
+  readonly containerPort: number;
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly secrets: Readonly<Record<string, ecs.Secret>>;
+  readonly logGroup: logs.ILogGroup;
+  readonly streamPrefix: string;
+  readonly healthCheck: ecs.HealthCheck;
+  readonly stopTimeout: Duration;
+  readonly readonlyRootFilesystem: boolean;
+  readonly user?: string;
+}
+
+/** The default container health check: an HTTP GET of the health path from inside the container. */
+export function defaultContainerHealthCheck(port: number, path: string): ecs.HealthCheck {
+  return {
+    command: ['CMD-SHELL', `curl -fsS -o /dev/null http://localhost:${port}${path} || exit 1`],
+    interval: Duration.seconds(30),
+    timeout: Duration.seconds(5),
+    retries: 3,
+    startPeriod: Duration.seconds(60),
+  };
+}
+
+/** One fleet's task definition: one container with hard limits, awslogs, a health check. */
+export function createTaskDefinition(scope: Construct, props: FleetTaskDefinitionProps): ecs.Ec2TaskDefinition {
+  const taskDefinition = new ecs.Ec2TaskDefinition(scope, 'TaskDefinition', { networkMode: props.networkMode });
+  taskDefinition.addContainer(CONTAINER_NAME, {
+    image: ecs.ContainerImage.fromRegistry(props.image),
+    cpu: props.cpu,
+    memoryLimitMiB: props.memoryMiB,
+    essential: true,
+    environment: { ...props.environment },
+    secrets: { ...props.secrets },
+    portMappings: [
+      {
+        containerPort: props.containerPort,
+        // bridge: a dynamic host port, so several tasks fit on one instance.
+        hostPort: props.networkMode === ecs.NetworkMode.BRIDGE ? 0 : props.containerPort,
+        protocol: ecs.Protocol.TCP,
+      },
+    ],
+    logging: ecs.LogDrivers.awsLogs({
+      logGroup: props.logGroup,
+      streamPrefix: props.streamPrefix,
+      mode: ecs.AwsLogDriverMode.NON_BLOCKING,
+    }),
+    healthCheck: props.healthCheck,
+    stopTimeout: props.stopTimeout,
+    readonlyRootFilesystem: props.readonlyRootFilesystem,
+    user: props.user,
+  });
+
+  const executionRole = taskDefinition.obtainExecutionRole();
+  const repository = props.repository ?? repositoryOf(scope, props.image);
+  repository.grantPull(executionRole);
+  Validations.of(executionRole).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+    reason: 'ecr:GetAuthorizationToken has no resource-level scope; image pulls are limited to the one repository, logs to the service log group.',
+  });
+  Validations.of(taskDefinition).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-ECS2',
+    reason: 'Environment variables hold plain configuration only; secrets are injected from Secrets Manager or SSM (secrets prop).',
+  });
+  return taskDefinition;
+}
+
+/**
+ * The repository of an ECR image reference, read from the reference at deploy time: account
+ * and region from the registry host, the name from between the host and the digest.
+ */
+export function repositoryOf(scope: Construct, image: string): ecr.IRepository {
+  const host = Fn.select(0, Fn.split('/', image));
+  const account = Fn.select(0, Fn.split('.', host));
+  const region = Fn.select(3, Fn.split('.', host));
+  const name = Fn.select(1, Fn.split('.amazonaws.com/', Fn.select(0, Fn.split('@', image))));
+  return ecr.Repository.fromRepositoryAttributes(scope, 'ImageRepository', {
+    repositoryName: name,
+    repositoryArn: `arn:${Aws.PARTITION}:ecr:${region}:${account}:repository/${name}`,
+  });
+}

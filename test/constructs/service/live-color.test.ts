@@ -1,0 +1,104 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { buildService, changedResources, resourceOf, resourcesFor } from './support';
+
+const IMAGE = (digit: string) => `123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/bluegreen-fleet/api@sha256:${digit.repeat(64)}`;
+const PARAMS = { BlueImage: IMAGE('a'), GreenImage: IMAGE('b'), BlueAmi: 'ami-0aaaaaaaaaaaaaaaa', GreenAmi: 'ami-0bbbbbbbbbbbbbbbb', StandbyMinTasks: '2' };
+
+describe('flipping LiveColor', () => {
+  let template: Template;
+  let blueLive: Record<string, any>;
+  let greenLive: Record<string, any>;
+  beforeAll(() => {
+    ({ template } = buildService({ minTasks: 3, maxTasks: 6 }));
+    blueLive = resourcesFor(template, { ...PARAMS, LiveColor: 'blue' });
+    greenLive = resourcesFor(template, { ...PARAMS, LiveColor: 'green' });
+  });
+
+  test('changes only the two listeners and the two scalable targets', () => {
+    const ids = (type: string, prefix: string) => resourceOf(template, type, prefix).id;
+    expect(changedResources(blueLive, greenLive)).toEqual(
+      [
+        ids('AWS::ElasticLoadBalancingV2::Listener', 'SvcProductionListener'),
+        ids('AWS::ElasticLoadBalancingV2::Listener', 'SvcTestListener'),
+        ids('AWS::ApplicationAutoScaling::ScalableTarget', 'SvcBlueScalableTarget'),
+        ids('AWS::ApplicationAutoScaling::ScalableTarget', 'SvcGreenScalableTarget'),
+      ].sort(),
+    );
+  });
+
+  test('the production listener follows the live fleet and the test listener the standby', () => {
+    const tg = (color: string) => ({ Ref: resourceOf(template, 'AWS::ElasticLoadBalancingV2::TargetGroup', `Svc${color}TargetGroup`).id });
+    const forward = (resources: Record<string, any>, prefix: string) =>
+      Object.entries(resources).find(([id]) => id.startsWith(prefix))![1].Properties.DefaultActions;
+    expect(forward(blueLive, 'SvcProductionListener')).toEqual([{ Type: 'forward', TargetGroupArn: tg('Blue') }]);
+    expect(forward(blueLive, 'SvcTestListener')).toEqual([{ Type: 'forward', TargetGroupArn: tg('Green') }]);
+    expect(forward(greenLive, 'SvcProductionListener')).toEqual([{ Type: 'forward', TargetGroupArn: tg('Green') }]);
+    expect(forward(greenLive, 'SvcTestListener')).toEqual([{ Type: 'forward', TargetGroupArn: tg('Blue') }]);
+  });
+
+  test('the minimum follows the live fleet; the maximum does not change', () => {
+    const target = (resources: Record<string, any>, color: string) =>
+      Object.entries(resources).find(([id]) => id.startsWith(`Svc${color}ScalableTarget`))![1].Properties;
+    expect(target(blueLive, 'Blue')).toMatchObject({ MinCapacity: 3, MaxCapacity: 6 });
+    expect(target(blueLive, 'Green')).toMatchObject({ MinCapacity: '2', MaxCapacity: 6 });
+    expect(target(greenLive, 'Blue')).toMatchObject({ MinCapacity: '2', MaxCapacity: 6 });
+    expect(target(greenLive, 'Green')).toMatchObject({ MinCapacity: 3, MaxCapacity: 6 });
+  });
+
+  test('only the live-color conditions use LiveColor', () => {
+    const json = JSON.stringify((template.toJSON() as { Resources: object }).Resources);
+    expect(json).not.toContain('"Ref":"LiveColor"');
+    expect(Object.keys((template.toJSON() as { Conditions: object }).Conditions).sort()).toEqual(['BlueIsLive', 'GreenIsLive']);
+  });
+});
+
+describe('a change to one fleet', () => {
+  let base: Template;
+  beforeAll(() => {
+    ({ template: base } = buildService({ fleet: { instanceTypes: [new ec2.InstanceType('t3.medium')], cpu: 256, environment: { MODE: 'a' } } }));
+  });
+
+  const fleetOf = (id: string) => (id.startsWith('SvcBlue') ? 'blue' : id.startsWith('SvcGreen') ? 'green' : 'shared');
+
+  test('a green override touches green resources only', () => {
+    const { template } = buildService({
+      fleet: { instanceTypes: [new ec2.InstanceType('t3.medium')], cpu: 256, environment: { MODE: 'a' } },
+      green: { cpu: 512, instanceTypes: [new ec2.InstanceType('t3.large')], environment: { MODE: 'b' }, maxInstances: 4 },
+    });
+    const changed = changedResources(resourcesFor(base, { LiveColor: 'blue' }), resourcesFor(template, { LiveColor: 'blue' }));
+    expect(changed).toEqual(
+      [resourceOf(base, 'AWS::ECS::TaskDefinition', 'SvcGreenTaskDefinition').id, resourceOf(base, 'AWS::AutoScaling::AutoScalingGroup', 'SvcGreenAutoScalingGroup').id].sort(),
+    );
+    expect(new Set(changed.map(fleetOf))).toEqual(new Set(['green']));
+  });
+
+  test('a change to the shared spec touches both fleets, the live one included', () => {
+    const { template } = buildService({ fleet: { instanceTypes: [new ec2.InstanceType('t3.medium')], cpu: 512, environment: { MODE: 'a' } } });
+    const changed = changedResources(resourcesFor(base, { LiveColor: 'blue' }), resourcesFor(template, { LiveColor: 'blue' }));
+    expect(new Set(changed.map(fleetOf))).toEqual(new Set(['blue', 'green']));
+  });
+
+  test('a new image or AMI for the standby reaches only the standby', () => {
+    const before = resourcesFor(base, { ...PARAMS, LiveColor: 'blue' });
+    const image = changedResources(before, resourcesFor(base, { ...PARAMS, LiveColor: 'blue', GreenImage: IMAGE('c') }));
+    const ami = changedResources(before, resourcesFor(base, { ...PARAMS, LiveColor: 'blue', GreenAmi: 'ami-0cccccccccccccccc' }));
+    expect(image).toEqual([resourceOf(base, 'AWS::ECS::TaskDefinition', 'SvcGreenTaskDefinition').id, resourceOf(base, 'AWS::IAM::Policy', 'SvcGreenTaskDefinitionExecutionRoleDefaultPolicy').id].sort());
+    expect(ami).toEqual([resourceOf(base, 'AWS::EC2::LaunchTemplate', 'SvcGreenLaunchTemplate').id]);
+  });
+
+  test('an override field replaces the shared one as a whole (environment is not merged key by key)', () => {
+    const { template } = buildService({
+      fleet: { instanceTypes: [new ec2.InstanceType('t3.medium')], environment: { A: '1', B: '2' } },
+      blue: { environment: { A: '9' }, cpu: undefined },
+    });
+    const env = (color: string) => {
+      const td = resourceOf(template, 'AWS::ECS::TaskDefinition', `Svc${color}TaskDefinition`).resource;
+      return (td.Properties.ContainerDefinitions[0].Environment as Array<{ Name: string; Value: string }>).filter((e) => e.Name !== 'AWS_REGION');
+    };
+    expect(env('Blue')).toEqual([{ Name: 'A', Value: '9' }]);
+    expect(env('Green')).toEqual([{ Name: 'A', Value: '1' }, { Name: 'B', Value: '2' }]);
+    // `cpu: undefined` in an override means "not overridden": the shared default stays.
+    expect(resourceOf(template, 'AWS::ECS::TaskDefinition', 'SvcBlueTaskDefinition').resource.Properties.ContainerDefinitions[0].Cpu).toBe(256);
+  });
+});

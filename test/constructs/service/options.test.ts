@@ -1,0 +1,206 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { BlueGreenService, BlueGreenServiceProps } from '../../../constructs';
+import { buildService, resourceOf } from './support';
+
+const CERT = 'arn:aws:acm:ap-northeast-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
+
+describe('BlueGreenService with every option set', () => {
+  let template: Template;
+  let stack: Stack;
+  let grantee: iam.Role;
+  beforeAll(() => {
+    ({ template, stack } = buildService(
+      {
+        minTasks: 2,
+        maxTasks: 5,
+        cpuTargetPercent: 45,
+        healthCheckPath: '/healthz',
+        containerHealthCheck: { command: ['CMD', '/bin/health'], interval: Duration.seconds(10) },
+        healthCheckGracePeriod: Duration.seconds(120),
+        deregistrationDelay: Duration.seconds(5),
+        internetFacing: true,
+        listenerPort: 8443,
+        testListenerPort: 9443,
+        deletionProtection: true,
+        logRetention: logs.RetentionDays.ONE_YEAR,
+        logRemovalPolicy: RemovalPolicy.DESTROY,
+        parameterPrefix: 'Api',
+        readonlyRootFilesystem: true,
+        user: '1000:1000',
+      },
+      {
+        props: (s, vpc) => ({
+          certificate: acm.Certificate.fromCertificateArn(s, 'Cert', CERT),
+          accessLogBucket: new s3.Bucket(s, 'Logs'),
+          hostedZone: new route53.PrivateHostedZone(s, 'Zone', { zoneName: 'dev.internal', vpc }),
+          logKey: new kms.Key(s, 'LogKey'),
+          repository: ecr.Repository.fromRepositoryName(s, 'Repo', 'bluegreen-fleet/api'),
+          alarms: {
+            errorRatePercent: 2,
+            responseTimeP99: Duration.millis(800),
+            evaluationMinutes: 3,
+            alarmNamePrefix: 'team-api',
+            alarmActions: [new cwActions.SnsAction(new sns.Topic(s, 'Pager'))],
+          },
+          fleet: {
+            instanceTypes: [new ec2.InstanceType('m6i.large')],
+            cpu: 1024,
+            memoryMiB: 2048,
+            environment: { LOG_LEVEL: 'debug' },
+            secrets: { TOKEN: ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretNameV2(s, 'Token', 'api/token')) },
+          },
+        }),
+        after: (s, _vpc, service) => {
+          grantee = new iam.Role(s, 'Rollback', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+          service.grantSwap(grantee);
+        },
+      },
+    ));
+  });
+
+  test('parameters and outputs carry the prefix', () => {
+    for (const name of ['ApiLiveColor', 'ApiStandbyMinTasks', 'ApiBlueImage', 'ApiGreenImage', 'ApiBlueAmi', 'ApiGreenAmi']) template.hasParameter(name, {});
+    template.hasCondition('ApiBlueIsLive', { 'Fn::Equals': [{ Ref: 'ApiLiveColor' }, 'blue'] });
+    template.hasOutput('ApiServiceDnsName', { Value: 'api.dev.internal' });
+    template.hasOutput('ApiTestListenerPort', { Value: '9443' });
+  });
+
+  test('HTTPS listeners with the certificate on the given ports; the production one open to the world (internet-facing)', () => {
+    for (const port of [8443, 9443]) {
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: port, Protocol: 'HTTPS', Certificates: [{ CertificateArn: CERT }], SslPolicy: Match.anyValue() });
+    }
+    const lb = resourceOf(template, 'AWS::EC2::SecurityGroup', 'SvcLoadBalancerSecurityGroup').resource;
+    expect(lb.Properties.SecurityGroupIngress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 8443, ToPort: 8443 })]);
+  });
+
+  test('an internet-facing load balancer with deletion protection and access logs', () => {
+    const { resource } = resourceOf(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'SvcLoadBalancer');
+    expect(resource.Properties.Scheme).toBe('internet-facing');
+    expect(resource.Properties.LoadBalancerAttributes).toEqual(
+      expect.arrayContaining([{ Key: 'deletion_protection.enabled', Value: 'true' }, { Key: 'access_logs.s3.enabled', Value: 'true' }, { Key: 'access_logs.s3.prefix', Value: 'api' }]),
+    );
+  });
+
+  test('the DNS name is an alias of the load balancer', () => {
+    template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'api.dev.internal.', Type: 'A', AliasTarget: Match.objectLike({ DNSName: Match.anyValue() }) });
+  });
+
+  test('scaling, health checks and the container follow the props', () => {
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: { 'Fn::If': ['ApiBlueIsLive', 2, { Ref: 'ApiStandbyMinTasks' }] }, MaxCapacity: 5 });
+    template.hasParameter('ApiStandbyMinTasks', { MaxValue: 5 });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', { TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 45 }) });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckPath: '/healthz',
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '5' }]),
+    });
+    template.hasResourceProperties('AWS::ECS::Service', { HealthCheckGracePeriodSeconds: 120 });
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          Cpu: 1024,
+          Memory: 2048,
+          User: '1000:1000',
+          ReadonlyRootFilesystem: true,
+          HealthCheck: Match.objectLike({ Command: ['CMD', '/bin/health'], Interval: 10 }),
+          Environment: Match.arrayWith([{ Name: 'LOG_LEVEL', Value: 'debug' }]),
+          Secrets: [{ Name: 'TOKEN', ValueFrom: Match.anyValue() }],
+        }),
+      ],
+    });
+  });
+
+  test('the log group uses the key, keeps a year and goes with the stack', () => {
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogKey'), 'Arn'] } },
+      DeletionPolicy: 'Delete',
+    });
+  });
+
+  test('a given repository is what the execution role pulls from', () => {
+    const policy = resourceOf(template, 'AWS::IAM::Policy', 'SvcBlueTaskDefinitionExecutionRoleDefaultPolicy').resource;
+    const text = JSON.stringify(policy.Properties.PolicyDocument);
+    expect(text).toContain(':repository/bluegreen-fleet/api');
+    expect(text).not.toContain('BlueImage');
+    expect(text).toContain('secretsmanager:GetSecretValue');
+  });
+
+  test('alarms use the thresholds, the name prefix and the actions', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'team-api-blue-target-5xx-rate', Threshold: 2, EvaluationPeriods: 3, AlarmActions: [{ Ref: Match.stringLikeRegexp('^Pager') }] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'team-api-green-response-time-p99', Threshold: 0.8 });
+  });
+
+  test('grantSwap lets the grantee modify exactly the two listeners and read state', () => {
+    const { resource } = resourceOf(template, 'AWS::IAM::Policy', 'RollbackDefaultPolicy');
+    const statements = resource.Properties.PolicyDocument.Statement;
+    const modify = statements.find((s: { Action: unknown }) => s.Action === 'elasticloadbalancing:ModifyListener');
+    expect(modify.Resource).toEqual([{ Ref: expect.stringMatching(/^SvcProductionListener/) }, { Ref: expect.stringMatching(/^SvcTestListener/) }]);
+    const read = statements.find((s: { Action: unknown }) => Array.isArray(s.Action) && s.Action.includes('elasticloadbalancing:DescribeTargetHealth'));
+    expect(read.Resource).toBe('*');
+    expect(Stack.of(grantee)).toBe(stack);
+  });
+});
+
+describe('with a certificate and no ports', () => {
+  test('listeners default to 443 and 8443 over HTTPS; an internal load balancer stays closed', () => {
+    const { template } = buildService({}, { props: (s) => ({ certificate: acm.Certificate.fromCertificateArn(s, 'Cert', CERT) }) });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS' });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 8443, Protocol: 'HTTPS' });
+    const lb = resourceOf(template, 'AWS::EC2::SecurityGroup', 'SvcLoadBalancerSecurityGroup').resource;
+    expect(lb.Properties.SecurityGroupIngress).toBeUndefined();
+  });
+});
+
+describe('metrics', () => {
+  test('are per load balancer and per fleet', () => {
+    const { service, stack } = buildService();
+    const resolve = (x: unknown) => stack.resolve(x);
+    expect(service.metricRequestCount().metricName).toBe('RequestCount');
+    expect(service.metricTarget5xxCount('green').metricName).toBe('HTTPCode_Target_5XX_Count');
+    expect(resolve(service.metricTargetResponseTime('blue').dimensions?.TargetGroup)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SvcBlueTargetGroup/), 'TargetGroupFullName'] });
+    expect(service.metricTargetResponseTime('blue').statistic).toBe('p99');
+    expect(service.connections.defaultPort?.toString()).toBe('80');
+  });
+});
+
+describe('BlueGreenService validation', () => {
+  test.each<[string, Partial<BlueGreenServiceProps>, RegExp]>([
+    ['a service name that is not a DNS label', { serviceName: 'My_Api' }, /serviceName "My_Api" must start with a letter/],
+    ['the same port for both listeners', { listenerPort: 8080 }, /testListenerPort 8080 must differ from listenerPort \(8080\)/],
+    ['a port out of range', { containerPort: 70000 }, /containerPort 70000 must be a port from 1 to 65535/],
+    ['an unsupported network mode', { networkMode: ecs.NetworkMode.NONE }, /networkMode "none" must be one of awsvpc, host, bridge/],
+    ['a live minimum of 0', { minTasks: 0 }, /minTasks 0 must be a whole number, 1 or more/],
+    ['max below min', { minTasks: 3, maxTasks: 2 }, /maxTasks 2 must be a whole number, at least minTasks \(3\)/],
+    ['a CPU target of 95', { cpuTargetPercent: 95 }, /cpuTargetPercent 95 must be a whole number from 10 to 90/],
+    ['a health path without /', { healthCheckPath: 'health' }, /healthCheckPath "health" must start with \//],
+    ['a prefix with a dash', { parameterPrefix: 'api-' }, /parameterPrefix "api-" must be letters and digits/],
+    ['a green cpu below 128', { green: { cpu: 64 } }, /green.cpu 64 must be a whole number of CPU units/],
+    ['a blue memory below 128', { blue: { memoryMiB: 100 } }, /blue.memoryMiB 100 must be a whole number, at least 128/],
+    ['a bad variable name', { fleet: { instanceTypes: [new ec2.InstanceType('t3.small')], environment: { 'A-B': '1' } } }, /variable name "A-B"/],
+    ['an error rate of 0', { alarms: { errorRatePercent: 0 } }, /alarms.errorRatePercent 0 must be above 0/],
+  ])('rejects %s', (_name, props, message) => {
+    expect(() => buildService(props)).toThrow(message);
+  });
+
+  test('rejects a second service with the same parameter prefix in one stack', () => {
+    expect(() =>
+      buildService({}, {
+        after: (stack, vpc) => {
+          new BlueGreenService(stack, 'Other', { vpc, serviceName: 'other', containerPort: 80, fleet: { instanceTypes: [new ec2.InstanceType('t3.small')] } });
+        },
+      }),
+    ).toThrow(/parameterPrefix "" is already used by another BlueGreenService in this stack/);
+  });
+});
