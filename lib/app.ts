@@ -2,13 +2,14 @@ import { App, Environment, Stack, Tags } from 'aws-cdk-lib';
 import { ENVIRONMENTS, EnvironmentConfig, Selection, SharedConfig } from './config';
 import { addPolicyGates } from './policy';
 import { NetworkStack } from './stacks/network-stack';
+import { ServiceStack } from './stacks/service-stack';
 import { SharedStack } from './stacks/shared-stack';
 
 /** The stacks of one environment, for callers that need to reach into them (tests, pipelines). */
 export interface EnvironmentStacks {
   readonly config: EnvironmentConfig;
   readonly network: NetworkStack;
-  readonly services: readonly Stack[];
+  readonly services: readonly ServiceStack[];
 }
 
 export interface BuiltApp {
@@ -63,8 +64,24 @@ export function addEnvironment(app: App, config: EnvironmentConfig): Environment
     config,
   });
   protect(network, config.production, config.name);
-  // Service stacks (one per service, see the BlueGreenService construct) are added here.
-  const services: Stack[] = [];
+  const services = config.services.map((service) => {
+    const stack = new ServiceStack(app, stackNames.service(config.name, service.name), {
+      env: awsEnv(config),
+      stackName: stackNames.service(config.name, service.name),
+      description: `bluegreen-fleet ${config.name}: ${service.name} on two fleets (blue/green)`,
+      environment: config,
+      service,
+      network: network.network,
+      hostedZone: network.hostedZone,
+    });
+    protect(stack, config.production, config.name);
+    return stack;
+  });
+  // `allowFrom` is the whole list of callers: a service's load balancer admits their tasks only.
+  const byName = new Map(services.map((s) => [s.config.name, s.service]));
+  for (const stack of services) {
+    for (const caller of stack.config.allowFrom) stack.service.allowCallsFrom(byName.get(caller)!.outbound, `${caller} calls ${stack.config.name}`);
+  }
   return { config, network, services };
 }
 

@@ -1,5 +1,6 @@
 import { RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { Network } from '../../constructs';
 import { EnvironmentConfig } from '../config';
@@ -11,6 +12,8 @@ export interface NetworkStackProps extends StackProps {
 /** The long-lived layer of an environment: the VPC and its endpoints. Services import it. */
 export class NetworkStack extends Stack {
   public readonly network: Network;
+  /** Private zone for service names (`<service>.<dnsZoneName>`), resolvable inside the VPC only. */
+  public readonly hostedZone: route53.PrivateHostedZone;
 
   constructor(scope: Construct, id: string, props: NetworkStackProps) {
     super(scope, id, props);
@@ -22,6 +25,11 @@ export class NetworkStack extends Stack {
       isolatedSubnets: vpc.isolatedSubnets,
       flowLogRetention: retentionDays(vpc.flowLogRetentionDays),
       flowLogRemovalPolicy: props.config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.hostedZone = new route53.PrivateHostedZone(this, 'ServiceZone', {
+      zoneName: props.config.dnsZoneName,
+      vpc: this.network.vpc,
+      comment: `bluegreen-fleet ${props.config.name}: service names, each an alias of its internal load balancer`,
     });
     if (vpc.flowLogRetentionDays < 365) {
       Validations.of(this.network.flowLogGroup).acknowledge({

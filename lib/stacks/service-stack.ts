@@ -1,0 +1,130 @@
+import { RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct, IConstruct } from 'constructs';
+import { BlueGreenService, FleetOptions, Network } from '../../constructs';
+import { EnvironmentConfig, FleetSpec, ServiceConfig } from '../config';
+import { retentionDays } from './network-stack';
+
+export interface ServiceStackProps extends StackProps {
+  readonly environment: EnvironmentConfig;
+  readonly service: ServiceConfig;
+  /** The environment's network (VPC, log key). */
+  readonly network: Network;
+  /** The environment's private zone for service names. */
+  readonly hostedZone: route53.IHostedZone;
+}
+
+const NETWORK_MODES: Record<ServiceConfig['networkMode'], ecs.NetworkMode> = {
+  awsvpc: ecs.NetworkMode.AWS_VPC,
+  host: ecs.NetworkMode.HOST,
+  bridge: ecs.NetworkMode.BRIDGE,
+};
+
+/**
+ * One service of one environment, on its own stack: a service's release updates only its own
+ * stack, and the CloudFormation limits (500 resources, 1 MB) apply per service.
+ */
+export class ServiceStack extends Stack {
+  public readonly service: BlueGreenService;
+  public readonly config: ServiceConfig;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { environment: env, service: config } = props;
+    this.config = config;
+    const secrets = new SecretImports(this);
+    this.service = new BlueGreenService(this, 'Service', {
+      vpc: props.network.vpc,
+      serviceName: config.name,
+      containerPort: config.containerPort,
+      networkMode: NETWORK_MODES[config.networkMode],
+      healthCheckPath: config.healthCheckPath,
+      fleet: fleetOptions(config.fleet, secrets) as FleetOptions,
+      blue: config.overrides.blue && fleetOptions(config.overrides.blue, secrets),
+      green: config.overrides.green && fleetOptions(config.overrides.green, secrets),
+      minTasks: config.minTasks,
+      maxTasks: config.maxTasks,
+      cpuTargetPercent: config.cpuTargetPercent,
+      deletionProtection: env.production,
+      hostedZone: props.hostedZone,
+      logKey: props.network.logKey,
+      logRetention: retentionDays(env.logRetentionDays),
+      logRemovalPolicy: env.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      // The stack name already names environment and service: bgf-<env>-<service>-blue-...
+      alarms: { alarmNamePrefix: this.stackName },
+    });
+    acknowledgeEnvironmentChoices(this.service, env, config);
+  }
+}
+
+/**
+ * Findings that follow from what this environment's config chose (or has no field for yet);
+ * each reason names the choice.
+ */
+function acknowledgeEnvironmentChoices(service: BlueGreenService, env: EnvironmentConfig, config: ServiceConfig): void {
+  const lb = service.loadBalancer;
+  const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
+  ack(lb, 'AwsSolutions::AwsSolutions-ELB2', 'The app has no access-log bucket yet (BlueGreenService accessLogBucket); requests are measured per fleet by target group metrics and alarms.');
+  ack(lb, 'cdk-validator-cfnguard::elbv2_logging_enabled_check', 'The app has no access-log bucket yet (BlueGreenService accessLogBucket); requests are measured per fleet by target group metrics and alarms.');
+  for (const listener of [service.productionListener, service.testListener]) {
+    ack(listener, 'cdk-validator-cfnguard::alb_http_to_https_redirection_check', `Internal load balancer reached only from ${env.name}'s VPC by the callers in allowFrom; the config has no certificate, so listeners speak HTTP.`);
+  }
+  if (!env.production) {
+    ack(lb, 'cdk-validator-cfnguard::elbv2_deletion_protection_enabled_check', `${env.name} is not production: its stacks must be deletable; production turns deletion protection on.`);
+  }
+  if (env.logRetentionDays < 365) {
+    ack(service.logGroup, 'cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check', `${env.name} keeps container logs ${env.logRetentionDays} days (logRetentionDays) to bound cost.`);
+  }
+  // The key is the network stack's log key; the rule cannot see a key referenced across stacks.
+  ack(service.logGroup, 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check', `Encrypted with ${env.name}'s customer-managed log key from the network stack (Network.logKey), referenced across stacks.`);
+  for (const fleet of service.fleets) {
+    const { instanceTypes } = { ...config.fleet, ...config.overrides[fleet.color] };
+    if (instanceTypes.length < 2) {
+      ack(fleet.fleet.autoScalingGroup, 'cdk-validator-cfnguard::autoscaling_mixed_instances_policy_multiple_instance_types_check', `${env.name} ${config.name} names one instance type (${instanceTypes[0]}); add a second to fleet.instanceTypes for capacity resilience.`);
+    }
+    const container = fleet.taskDefinition;
+    ack(container, 'cdk-validator-cfnguard::ecs_containers_readonly_access_check', 'The service config has no read-only-root field yet; whether the image can run read-only is the image\'s decision (BlueGreenService readonlyRootFilesystem).');
+    ack(container, 'cdk-validator-cfnguard::ecs_task_definition_nonroot_user_check', 'The service config has no user field yet; the image\'s USER applies (BlueGreenService user).');
+  }
+}
+
+/** A config fleet spec (all of it, or an override's part) as construct options. */
+function fleetOptions(spec: Partial<FleetSpec>, secrets: SecretImports): Partial<FleetOptions> {
+  return {
+    instanceTypes: spec.instanceTypes?.map((t) => new ec2.InstanceType(t)),
+    spotPercentage: spec.spotPercentage,
+    maxInstances: spec.maxInstances,
+    cpu: spec.cpu,
+    memoryMiB: spec.memoryMiB,
+    environment: spec.environment,
+    secrets: spec.secrets && Object.fromEntries(Object.entries(spec.secrets).map(([name, source]) => [name, secrets.get(source)])),
+  };
+}
+
+/**
+ * Imports each secret the config names once per stack: `ssm:<name>` is an SSM SecureString
+ * parameter, anything else a Secrets Manager secret name. Only names reach the template; ECS
+ * reads the values at task start.
+ */
+class SecretImports {
+  private readonly imported = new Map<string, ecs.Secret>();
+
+  constructor(private readonly scope: Construct) {}
+
+  public get(source: string): ecs.Secret {
+    const existing = this.imported.get(source);
+    if (existing) return existing;
+    const id = `Secret${this.imported.size}`;
+    const secret = source.startsWith('ssm:')
+      ? ecs.Secret.fromSsmParameter(
+          ssm.StringParameter.fromSecureStringParameterAttributes(this.scope, id, { parameterName: source.slice('ssm:'.length) }),
+        )
+      : ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretNameV2(this.scope, id, source));
+    this.imported.set(source, secret);
+    return secret;
+  }
+}

@@ -1,0 +1,134 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { EnvironmentStacks } from '../../lib/app';
+import { ENVIRONMENTS, EnvironmentConfig, ServiceConfig } from '../../lib/config';
+import { NetworkStack } from '../../lib/stacks/network-stack';
+import { ServiceStack } from '../../lib/stacks/service-stack';
+import { buildTestApp, newApp } from '../support/synth';
+
+interface Violation {
+  ruleName: string;
+  violatingConstructs: Array<{ constructPath: string }>;
+}
+
+describe('the production environment', () => {
+  let app: App;
+  let production: EnvironmentStacks;
+  let report: { pluginReports: Array<{ pluginName: string; violations: Violation[] }> };
+  let templates: Record<string, Template>;
+  let assemblyDir: string;
+  beforeAll(() => {
+    const built = buildTestApp({ env: 'production' });
+    app = built.app;
+    production = built.built.environments[0];
+    const assembly = app.synth();
+    assemblyDir = assembly.directory;
+    report = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
+    templates = Object.fromEntries(production.services.map((s) => [s.config.name, Template.fromStack(s)]));
+  });
+
+  test('has one stack per configured service, named bgf-production-<service>', () => {
+    expect(production.services.map((s) => s.stackName)).toEqual(['bgf-production-web', 'bgf-production-api']);
+  });
+
+  test('passes cdk-nag and cfn-guard with no unacknowledged finding', () => {
+    const open = report.pluginReports.flatMap((p) => p.violations.map((v) => `${p.pluginName} ${v.ruleName} ${v.violatingConstructs.map((c) => c.constructPath).join(',')}`));
+    expect(open).toEqual([]);
+  });
+
+  test.each(['web', 'api'])('%s: two clusters, two groups with capacity providers, one internal ALB, two listeners, two target groups, the parameters', (name) => {
+    const t = templates[name];
+    t.resourceCountIs('AWS::ECS::Cluster', 2);
+    t.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 2);
+    t.resourceCountIs('AWS::ECS::CapacityProvider', 2);
+    t.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' });
+    t.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 2);
+    t.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
+    t.hasParameter('LiveColor', { AllowedValues: ['blue', 'green'] });
+    for (const p of ['BlueImage', 'GreenImage', 'BlueAmi', 'GreenAmi', 'StandbyMinTasks']) t.hasParameter(p, {});
+  });
+
+  test.each(['web', 'api'])('%s: IMDSv2 and encrypted roots, no desired capacity, circuit breakers on', (name) => {
+    const t = templates[name];
+    t.resourcePropertiesCountIs('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ MetadataOptions: Match.objectLike({ HttpTokens: 'required' }), BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ Encrypted: true }) })] }) }, 2);
+    for (const asg of Object.values(t.findResources('AWS::AutoScaling::AutoScalingGroup'))) expect(asg.Properties.DesiredCapacity).toBeUndefined();
+    for (const svc of Object.values(t.findResources('AWS::ECS::Service'))) {
+      expect(svc.Properties.DesiredCount).toBeUndefined();
+      expect(svc.Properties.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
+    }
+  });
+
+  test('production protects: deletion protection, termination protection, retained logs on the log key', () => {
+    for (const stack of production.services) {
+      const t = templates[stack.config.name];
+      expect(stack.terminationProtection).toBe(true);
+      t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]) });
+      t.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain', Properties: { RetentionInDays: 90, KmsKeyId: Match.anyValue() } });
+    }
+  });
+
+  test('web may call api through its internal name, and nothing else may call either', () => {
+    const ingress = (t: Template) => Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties);
+    const api = templates.api;
+    const apiLb = Object.keys(api.findResources('AWS::EC2::SecurityGroup')).find((id) => id.startsWith('ServiceLoadBalancerSecurityGroup'))!;
+    const toApiLb = ingress(api).filter((p) => p.GroupId['Fn::GetAtt']?.[0] === apiLb);
+    expect(toApiLb).toHaveLength(1);
+    expect(toApiLb[0]).toMatchObject({ FromPort: 80, ToPort: 80, Description: 'web calls api' });
+    expect(JSON.stringify(toApiLb[0].SourceSecurityGroupId)).toMatch(/bgf-production-web.*ServiceTaskSecurityGroup/);
+    const web = templates.web;
+    const webLb = Object.keys(web.findResources('AWS::EC2::SecurityGroup')).find((id) => id.startsWith('ServiceLoadBalancerSecurityGroup'))!;
+    expect(ingress(web).filter((p) => p.GroupId['Fn::GetAtt']?.[0] === webLb)).toEqual([]);
+    api.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'api.production.internal.', Type: 'A' });
+    api.hasOutput('ServiceDnsName', { Value: 'api.production.internal' });
+    Template.fromStack(production.network).hasResourceProperties('AWS::Route53::HostedZone', { Name: 'production.internal.', VPCs: [Match.objectLike({})] });
+  });
+
+  test('each service stack stays far below the CloudFormation limits (500 resources, 1 MB)', () => {
+    for (const stack of production.services) {
+      const count = Object.keys(templates[stack.config.name].toJSON().Resources).length;
+      const bytes = fs.statSync(path.join(assemblyDir, stack.templateFile)).size;
+      expect(count).toBeLessThan(100);
+      expect(bytes).toBeLessThan(200 * 1024);
+    }
+  });
+});
+
+describe('a service config with secrets, an override and host networking', () => {
+  let template: Template;
+  beforeAll(() => {
+    const base = ENVIRONMENTS.dev;
+    const api = base.services.find((s) => s.name === 'api')!;
+    const service: ServiceConfig = {
+      ...api,
+      networkMode: 'host',
+      fleet: { ...api.fleet, secrets: { DB_PASSWORD: 'api/db-password', API_KEY: 'ssm:/api/key', DB_AGAIN: 'api/db-password' } },
+      overrides: { green: { cpu: 1024, instanceTypes: ['m6i.large', 'm5.large'] } },
+    };
+    const env: EnvironmentConfig = { ...base, services: [service] };
+    const app = newApp();
+    const network = new NetworkStack(app, 'Net', { env: { account: env.account, region: env.region }, config: env });
+    const stack = new ServiceStack(app, 'Api', { env: { account: env.account, region: env.region }, environment: env, service, network: network.network, hostedZone: network.hostedZone });
+    template = Template.fromStack(stack);
+  });
+
+  test('secrets are injected by reference: Secrets Manager by name, SSM by parameter', () => {
+    const td = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0];
+    const secrets = td.Properties.ContainerDefinitions[0].Secrets as Array<{ Name: string; ValueFrom: unknown }>;
+    expect(secrets.map((s) => s.Name).sort()).toEqual(['API_KEY', 'DB_AGAIN', 'DB_PASSWORD']);
+    const text = JSON.stringify(secrets);
+    expect(text).toContain(':secret:api/db-password');
+    expect(text).toContain(':parameter/api/key');
+  });
+
+  test('the override reaches green only; host networking registers instances', () => {
+    const tds = template.findResources('AWS::ECS::TaskDefinition');
+    const cpu = (prefix: string) => Object.entries(tds).find(([id]) => id.startsWith(prefix))![1].Properties.ContainerDefinitions[0].Cpu;
+    expect(cpu('ServiceBlue')).toBe(512);
+    expect(cpu('ServiceGreen')).toBe(1024);
+    template.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'instance' }, 2);
+    template.resourcePropertiesCountIs('AWS::ECS::TaskDefinition', { NetworkMode: 'host' }, 2);
+  });
+});
