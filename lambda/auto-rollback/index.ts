@@ -1,0 +1,90 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { DescribeListenersCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EventBridgeEvent } from 'aws-lambda';
+import type { AutoRollbackResult } from '../../src/release/payloads';
+import { Color, COLORS, colorOfTargetGroup, fleet, forwardTarget, isBusy, requireOutput, StackState } from '../../src/release/stack-state';
+import { isWindowOpen, ReleaseTable, WindowItem } from '../../src/release/table';
+import { log, readStackState, serviceCounts, setParameters, settings } from '../shared/stack';
+
+/**
+ * Automatic rollback in the cloud: an alarm of the new live fleet that fires while the rollback
+ * window is open moves production traffic back to the still-warm previous fleet with one ELB
+ * call, records it, and starts the stack update that makes LiveColor agree. No CI job involved.
+ */
+
+export interface AlarmStateChange {
+  readonly alarmName: string;
+  readonly state: { readonly value: string; readonly reason?: string; readonly timestamp?: string };
+}
+
+export type AlarmEvent = EventBridgeEvent<'CloudWatch Alarm State Change', AlarmStateChange>;
+
+export type Decision = { readonly act: true; readonly from: Color; readonly to: Color; readonly window: WindowItem } | { readonly act: false; readonly reason: string };
+
+/** Whether an alarm state change should roll traffic back (pure: the tests drive it directly). */
+export function decide(input: { alarmName: string; newState: string; now: Date; state: StackState; window?: WindowItem; traffic?: Color }): Decision {
+  const { alarmName, newState, now, state, window, traffic } = input;
+  if (newState !== 'ALARM') return { act: false, reason: `alarm ${alarmName} went to ${newState}, not ALARM` };
+  const alarmColor = COLORS.find((c) => fleet(state, c).alarmNames.includes(alarmName));
+  if (!alarmColor) return { act: false, reason: `alarm ${alarmName} belongs to neither fleet of ${state.name}` };
+  if (!window) return { act: false, reason: 'no rollback window was ever opened' };
+  if (window.rolledBack) return { act: false, reason: `release ${window.releaseId} was already rolled back at ${window.rolledBackAt}` };
+  if (!isWindowOpen(window, now)) return { act: false, reason: `outside the rollback window of release ${window.releaseId} (closed ${window.closesAt})` };
+  if (alarmColor !== window.liveColor) return { act: false, reason: `alarm is on the ${alarmColor} fleet; the fleet on probation is ${window.liveColor}` };
+  if (traffic !== undefined && traffic !== window.liveColor) return { act: false, reason: `production traffic already goes to the ${traffic} fleet` };
+  return { act: true, from: window.liveColor, to: window.previousColor, window };
+}
+
+const cfn = new CloudFormationClient({});
+const elb = new ElasticLoadBalancingV2Client({});
+const ecs = new ECSClient({});
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+
+export async function handler(event: AlarmEvent): Promise<AutoRollbackResult> {
+  const s = settings();
+  const now = new Date();
+  const table = new ReleaseTable(doc, s.tableName);
+  const state = await readStackState(cfn, s);
+  const listenerArn = requireOutput(state, 'ProductionListenerArn', 'to move traffic');
+  const listeners = await elb.send(new DescribeListenersCommand({ ListenerArns: [listenerArn] }));
+  const traffic = colorOfTargetGroup(state, forwardTarget(listeners.Listeners?.[0]?.DefaultActions));
+  const decision = decide({ alarmName: event.detail.alarmName, newState: event.detail.state.value, now, state, window: await table.readWindow(), traffic });
+  if (!decision.act) {
+    log({ outcome: 'ignored', alarm: event.detail.alarmName, reason: decision.reason });
+    return { outcome: 'ignored', reason: decision.reason };
+  }
+  const previous = fleet(state, decision.to);
+  const counts = await serviceCounts(ecs, previous);
+  if (counts.running < 1) {
+    // Flipping to a fleet with no tasks would turn a degraded service into an outage.
+    const reason = `the ${decision.to} fleet is cold (${counts.running}/${counts.desired} tasks); traffic stays, a human must decide`;
+    log({ outcome: 'ignored', alarm: event.detail.alarmName, reason });
+    return { outcome: 'ignored', reason };
+  }
+  await elb.send(new ModifyListenerCommand({ ListenerArn: listenerArn, DefaultActions: [{ Type: 'forward', TargetGroupArn: previous.targetGroupArn }] }));
+  const by = `auto-rollback (alarm ${event.detail.alarmName})`;
+  await table.markRolledBack(decision.window.releaseId, by, now);
+  const from = fleet(state, decision.from);
+  await table.putHistory({
+    at: decision.window.swappedAt,
+    id: `${decision.window.releaseId}.rollback`,
+    service: process.env.SERVICE_NAME ?? state.name,
+    environment: process.env.ENVIRONMENT_NAME ?? '',
+    fromColor: decision.from,
+    toColor: decision.to,
+    oldImage: from.image,
+    newImage: previous.image,
+    oldAmi: from.ami,
+    newAmi: previous.ami,
+    actor: by,
+    outcome: 'auto-rolled-back',
+    detail: `alarm ${event.detail.alarmName} fired (${event.detail.state.reason ?? 'no reason given'}); traffic moved at ${now.toISOString()}`,
+  });
+  const reconcile = isBusy(state.status) ? 'skipped: stack busy, `bluegreen-fleet rollback` reconciles' : await setParameters(cfn, state, { LiveColor: decision.to });
+  const reason = `traffic moved from ${decision.from} to ${decision.to}; LiveColor reconcile ${reconcile}`;
+  log({ outcome: 'rolled-back', alarm: event.detail.alarmName, releaseId: decision.window.releaseId, reason });
+  return { outcome: 'rolled-back', reason };
+}

@@ -1,0 +1,67 @@
+import { CloudFormationClient, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { effectiveChanges, FleetRefs, isNoUpdatesError, ParameterName, parseStack, StackState, updateParameters } from '../../src/release/stack-state';
+
+/**
+ * What the release Lambdas share: the service stack they belong to (read through the same
+ * contract as the CLI) and a parameter update with the previous template. They rely on the
+ * SDK's own retries; the stack name and prefix come from their environment.
+ */
+
+export interface LambdaSettings {
+  readonly stackName: string;
+  readonly parameterPrefix: string;
+  readonly tableName: string;
+}
+
+export function settings(env: NodeJS.ProcessEnv = process.env): LambdaSettings {
+  const stackName = env.STACK_NAME;
+  const tableName = env.TABLE_NAME;
+  if (!stackName || !tableName) throw new Error('STACK_NAME and TABLE_NAME must be set (ReleaseSupport sets them)');
+  return { stackName, tableName, parameterPrefix: env.PARAMETER_PREFIX ?? '' };
+}
+
+export async function readStackState(cfn: CloudFormationClient, s: LambdaSettings): Promise<StackState> {
+  const out = await cfn.send(new DescribeStacksCommand({ StackName: s.stackName }));
+  const stack = out.Stacks?.[0];
+  if (!stack) throw new Error(`stack ${s.stackName} not found`);
+  return parseStack(stack, s.parameterPrefix);
+}
+
+/**
+ * Starts a stack update that sets `changes` (other parameters keep their values, the stack's
+ * capabilities are passed through). Does not wait: CloudFormation finishes it on its own.
+ */
+export async function setParameters(
+  cfn: CloudFormationClient,
+  state: StackState,
+  changes: Partial<Record<ParameterName, string>>,
+): Promise<'updated' | 'unchanged'> {
+  const effective = effectiveChanges(state, changes);
+  if (Object.keys(effective).length === 0) return 'unchanged';
+  try {
+    await cfn.send(
+      new UpdateStackCommand({
+        StackName: state.name,
+        UsePreviousTemplate: true,
+        Parameters: updateParameters(state, effective),
+        Capabilities: [...state.capabilities] as never,
+      }),
+    );
+    return 'updated';
+  } catch (error) {
+    if (isNoUpdatesError(error)) return 'unchanged';
+    throw error;
+  }
+}
+
+export async function serviceCounts(ecs: ECSClient, fleet: FleetRefs): Promise<{ desired: number; running: number }> {
+  const out = await ecs.send(new DescribeServicesCommand({ cluster: fleet.clusterName, services: [fleet.serviceName] }));
+  const s = out.services?.[0];
+  return { desired: s?.desiredCount ?? 0, running: s?.runningCount ?? 0 };
+}
+
+/** One JSON line per decision, so CloudWatch Logs Insights can query what the Lambdas did. */
+export function log(fields: Record<string, unknown>): void {
+  console.log(JSON.stringify(fields));
+}

@@ -1,0 +1,86 @@
+/**
+ * Classifies AWS SDK v3 errors (retryable or not) and turns the rest into messages that name the
+ * resource and the operation, so an operator reading a failed release knows what to look at.
+ */
+
+/** Error names the AWS services use for throttling (they differ per service). */
+const THROTTLING_NAMES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'BandwidthLimitExceeded',
+  'SlowDown',
+  'PriorRequestNotComplete',
+  'EC2ThrottledException',
+]);
+
+/** Network-level failures worth another attempt: the request may never have reached AWS. */
+const TRANSIENT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
+
+interface SdkErrorShape {
+  readonly name?: string;
+  readonly code?: string;
+  readonly message?: string;
+  readonly $fault?: 'client' | 'server';
+  readonly $metadata?: { readonly httpStatusCode?: number };
+  readonly $retryable?: { readonly throttling?: boolean };
+}
+
+export type RetryReason = 'throttling' | 'server' | 'transient';
+
+/** Why an error is worth retrying, or undefined when retrying cannot help. */
+export function retryReason(error: unknown): RetryReason | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as SdkErrorShape;
+  const status = e.$metadata?.httpStatusCode;
+  if (THROTTLING_NAMES.has(e.name ?? '') || status === 429 || e.$retryable?.throttling) return 'throttling';
+  if (e.$fault === 'server' || (status !== undefined && status >= 500)) return 'server';
+  if (TRANSIENT_NAMES.has(e.name ?? '') || TRANSIENT_NAMES.has(e.code ?? '')) return 'transient';
+  return undefined;
+}
+
+export function errorName(error: unknown): string {
+  return (error as SdkErrorShape | undefined)?.name ?? 'Error';
+}
+
+export function errorMessage(error: unknown): string {
+  return (error as SdkErrorShape | undefined)?.message ?? String(error);
+}
+
+/** An AWS call that failed for good: the message names the operation and the resource. */
+export class AwsCallError extends Error {
+  constructor(
+    public readonly operation: string,
+    public readonly resource: string,
+    public override readonly cause: unknown,
+  ) {
+    super(describeFailure(operation, resource, cause));
+    this.name = 'AwsCallError';
+  }
+
+  /** The SDK error's name, e.g. `AccessDeniedException`. */
+  get awsErrorName(): string {
+    return errorName(this.cause);
+  }
+}
+
+function describeFailure(operation: string, resource: string, cause: unknown): string {
+  const name = errorName(cause);
+  const message = errorMessage(cause);
+  if (/AccessDenied|UnauthorizedOperation|AuthorizationError|NotAuthorized/.test(name)) {
+    return `${operation} on ${resource} was denied: ${message}. The credentials in use lack this permission (check the role the release runs as).`;
+  }
+  if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClient|CredentialsProviderError|InvalidSignature/.test(name)) {
+    return `${operation} on ${resource} failed: no valid AWS credentials (${name}: ${message}). Log in (aws sso login, or a CI role) and re-run.`;
+  }
+  if (name === 'ValidationError' && /does not exist/.test(message)) {
+    return `${resource} does not exist (${operation}: ${message}). Check --env/--service/--stack and the region.`;
+  }
+  const retried = retryReason(cause) ? ' (gave up after retries)' : '';
+  return `${operation} on ${resource} failed${retried}: ${name}: ${message}`;
+}

@@ -1,0 +1,36 @@
+import { CommandDeps, runCommand, TargetOptions } from '../release/cli-runtime';
+import { deploy, DeployOptions, DeployResult } from '../release/deploy';
+import { resolveTarget } from '../release/target';
+
+export interface DeployCommandOptions extends TargetOptions, Omit<DeployOptions, 'noSwap'> {
+  /** commander's `--no-swap` sets this to false. */
+  readonly swap?: boolean;
+}
+
+/** `bluegreen-fleet deploy`: the whole release, as a re-runnable reconciler. */
+export function runDeploy(options: DeployCommandOptions, deps?: CommandDeps): Promise<number> {
+  let target: ReturnType<typeof resolveTarget>;
+  return runCommand(
+    {
+      name: 'deploy',
+      json: options.json,
+      region: () => (target = resolveTarget(options)).region,
+      run: (ctx) => deploy(ctx, target, { ...options, noSwap: options.swap === false }),
+      format: formatDeploy,
+    },
+    deps,
+  );
+}
+
+export function formatDeploy(r: DeployResult): string {
+  switch (r.outcome) {
+    case 'planned':
+      return ['plan (nothing changed):', ...(r.plan ?? []).map((s, i) => `  ${i + 1}. ${s}`)].join('\n');
+    case 'already-live':
+      return `already live: the ${r.liveColor} fleet runs ${r.image} (${r.ami})`;
+    case 'ready':
+      return `ready: release ${r.releaseId} is warm, healthy and smoke-checked on the standby; traffic still on ${r.liveColor}. Run \`swap\` (or deploy again without --no-swap) to go live.`;
+    case 'released':
+      return `released ${r.releaseId}: the ${r.liveColor} fleet is live with ${r.image}; rollback window until ${r.rollbackWindowClosesAt}`;
+  }
+}

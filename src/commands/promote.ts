@@ -1,0 +1,47 @@
+import { SHARED } from '../../lib/config';
+import { CommandDeps, runCommand } from '../release/cli-runtime';
+import { fleet } from '../release/stack-state';
+import { parseImageRef, parseRepository, registryParts } from '../release/image';
+import { promote } from '../release/promote';
+import { readStack } from '../release/stack';
+import { resolveTarget } from '../release/target';
+
+export interface PromoteCommandOptions {
+  readonly service: string;
+  readonly image: string;
+  readonly tag: string;
+  /** `<registry>/<repository>` when --image is a bare digest. */
+  readonly repository?: string;
+  /** Take the registry and repository from this environment's live fleet. */
+  readonly env?: string;
+  readonly force?: boolean;
+  readonly json?: boolean;
+}
+
+/** `bluegreen-fleet promote`: tag a digest in ECR without pulling or pushing. */
+export function runPromote(options: PromoteCommandOptions, deps?: CommandDeps): Promise<number> {
+  const ref = parseImageRef(options.image);
+  const given = options.repository ? parseRepository(options.repository) : undefined;
+  return runCommand(
+    {
+      name: 'promote',
+      json: options.json,
+      region: () => registryParts(ref.registry ?? given?.registry ?? '')?.region ?? (options.env ? resolveTarget({ env: options.env, service: options.service }).region : SHARED.region),
+      run: async (ctx) => {
+        let registry = ref.registry ?? given?.registry;
+        let repository = ref.repository ?? given?.repository;
+        if ((!registry || !repository) && options.env) {
+          const target = resolveTarget({ env: options.env, service: options.service });
+          const state = await readStack(ctx, target.stackName);
+          const live = parseImageRef(fleet(state, state.liveColor).image);
+          registry ??= live.registry;
+          repository ??= live.repository;
+        }
+        return promote(ctx, { image: options.image, tag: options.tag, registry, repository, force: options.force });
+      },
+      format: (r) =>
+        r.outcome === 'unchanged' ? `${r.repository}:${r.tag} already points at ${r.digest}` : `${r.repository}:${r.tag} -> ${r.digest}${r.previousDigest ? ` (moved from ${r.previousDigest})` : ''}`,
+    },
+    deps,
+  );
+}

@@ -1,0 +1,29 @@
+import { CommandDeps, runCommand, TargetOptions } from '../release/cli-runtime';
+import { rollback, RollbackResult } from '../release/rollback';
+import { resolveTarget } from '../release/target';
+
+export interface RollbackCommandOptions extends TargetOptions {
+  readonly warm?: boolean;
+  readonly breakLock?: boolean;
+}
+
+/** `bluegreen-fleet rollback`: traffic back to the previous fleet (seconds while it is warm). */
+export function runRollback(options: RollbackCommandOptions, deps?: CommandDeps): Promise<number> {
+  let target: ReturnType<typeof resolveTarget>;
+  return runCommand(
+    {
+      name: 'rollback',
+      json: options.json,
+      region: () => (target = resolveTarget(options)).region,
+      run: (ctx) => rollback(ctx, target, options),
+      format: formatRollback,
+    },
+    deps,
+  );
+}
+
+function formatRollback(r: RollbackResult): string {
+  if (r.outcome === 'already-rolled-back') return `already rolled back: the ${r.liveColor} fleet is live`;
+  const fast = r.trafficBackAfterMs !== undefined ? ` (traffic back after ${(r.trafficBackAfterMs / 1000).toFixed(1)}s)` : '';
+  return `rolled back: the ${r.liveColor} fleet is live${fast}`;
+}

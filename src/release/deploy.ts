@@ -1,0 +1,250 @@
+import type { FleetSpec } from '../../lib/config';
+import { bake, openWindow, recordRelease, rolledBackError } from './after-swap';
+import { resolveAmi } from './ami';
+import { ReleaseContext } from './context';
+import { readService, waitUntilReady, warmSize } from './fleet';
+import { parseImageRef, resolveImage, ResolvedImage } from './image';
+import { ExitCode, ReleaseError } from './outcome';
+import { assertNoTrafficDrift, newReleaseId, releaseTable, Session, withSession } from './session';
+import { runSmokeCheck } from './smoke';
+import { assertUpdatable, readStack, updateStack } from './stack';
+import { amiParameter, Color, fleet, imageParameter, StackState } from './stack-state';
+import { PendingRelease, ReleaseTable } from './table';
+import { ReleaseTarget, resolveTarget } from './target';
+
+export interface DeployOptions {
+  /** A tag, a digest or a full reference; or use `imageFrom`. */
+  readonly image?: string;
+  /** Another environment whose live image (exact digest) is released here. */
+  readonly imageFrom?: string;
+  /** An AMI id or `latest`. Default: the live fleet's AMI (a release changes only the image). */
+  readonly ami?: string;
+  /** Stop once the standby is warm, healthy and smoke-checked. */
+  readonly noSwap?: boolean;
+  readonly dryRun?: boolean;
+  readonly allowUnscanned?: boolean;
+  readonly breakLock?: boolean;
+  readonly parameterPrefix?: string;
+}
+
+export type DeployOutcome = 'planned' | 'already-live' | 'ready' | 'released';
+
+export interface DeployResult {
+  readonly outcome: DeployOutcome;
+  readonly releaseId?: string;
+  readonly liveColor: Color;
+  readonly image: string;
+  readonly ami: string;
+  readonly plan?: readonly string[];
+  readonly rollbackWindowClosesAt?: string;
+  readonly imageSizeBytes?: number;
+}
+
+/** The fleet spec of one color, overrides applied. */
+export function fleetSpec(target: ReleaseTarget, color: Color): FleetSpec {
+  return { ...target.service.fleet, ...(target.service.overrides[color] ?? {}) };
+}
+
+/** `--image-from staging`: the exact digest the other environment's live fleet runs. */
+async function liveImageOf(ctx: ReleaseContext, target: ReleaseTarget, environment: string): Promise<string> {
+  const source = resolveTarget({ env: environment, service: target.service.name });
+  const state = await readStack(ctx, source.stackName, undefined, ctx.clients.forRegion(source.region));
+  const image = fleet(state, state.liveColor).image;
+  if (!parseImageRef(image).digest) throw new ReleaseError(ExitCode.Refused, `${environment}'s live image "${image}" is not pinned by digest`);
+  return image;
+}
+
+interface Plan {
+  readonly phase: 'already-live' | 'after-swap' | 'prepare';
+  readonly pending: PendingRelease;
+  readonly warmTo: number;
+  readonly steps: string[];
+}
+
+async function makePlan(ctx: ReleaseContext, target: ReleaseTarget, state: StackState, table: ReleaseTable, image: string, ami: string): Promise<Plan> {
+  const [inFlight, window] = [await table.readPending(), await table.readWindow()];
+  // A release whose window was rolled back is over, whatever its pending item says.
+  const pendingNow = inFlight && !(window?.releaseId === inFlight.releaseId && window.rolledBack) ? inFlight : undefined;
+  const live = fleet(state, state.liveColor);
+  const standby = fleet(state, state.standbyColor);
+  const now = ctx.clock.now();
+  if (live.image === image && live.ami === ami) {
+    const resuming = pendingNow !== undefined && pendingNow.toColor === state.liveColor && pendingNow.newImage === image && pendingNow.newAmi === ami;
+    return {
+      phase: resuming ? 'after-swap' : 'already-live',
+      pending: resuming ? pendingNow : { ...describe(state, standby.color, image, ami, ctx, now), releaseId: 'none' },
+      warmTo: state.standbyMinTasks,
+      steps: resuming ? ['open the rollback window', 'bake', 'record the release'] : [`nothing to do: the ${live.color} fleet already runs ${image} on ${ami}`],
+    };
+  }
+  const sameRelease = pendingNow && pendingNow.toColor === standby.color && pendingNow.newImage === image && pendingNow.newAmi === ami;
+  const pending = sameRelease ? pendingNow : { ...describe(state, standby.color, image, ami, ctx, now), releaseId: newReleaseId(now) };
+  const warmTo = Math.max(warmSize(await readService(ctx, live)), state.standbyMinTasks);
+  const steps = [
+    `set ${state.prefix}${imageParameter(standby.color)}=${image}${standby.ami !== ami ? `, ${state.prefix}${amiParameter(standby.color)}=${ami}` : ''}, ${state.prefix}StandbyMinTasks=${warmTo} (UpdateStack, previous template)`,
+    `wait for the ${standby.color} ECS service to be stable and its targets healthy behind the test listener`,
+    `smoke check: GET ${target.service.smokeCheckPath} through the test listener, from inside the VPC`,
+    `swap: LiveColor=${standby.color}`,
+    `keep the ${live.color} fleet warm for the ${target.service.rollbackWindowMinutes} min rollback window, then cool it (scheduled)`,
+    `bake ${target.service.bakeMinutes} min watching the ${standby.color} fleet's alarms`,
+    'record the release',
+  ];
+  return { phase: 'prepare', pending, warmTo, steps };
+}
+
+function describe(state: StackState, to: Color, image: string, ami: string, ctx: ReleaseContext, now: Date): Omit<PendingRelease, 'releaseId'> {
+  const from = fleet(state, state.liveColor);
+  return {
+    kind: 'deploy',
+    fromColor: from.color,
+    toColor: to,
+    oldImage: from.image,
+    newImage: image,
+    oldAmi: from.ami,
+    newAmi: ami,
+    startedAt: now.toISOString(),
+    actor: ctx.actor,
+  };
+}
+
+/**
+ * `deploy`: a reconciler. It reads the real state, works out which steps are still needed for
+ * `image` (and AMI) to be live, and does only those; an interrupted deploy is finished by running
+ * the same command again. Live traffic changes at exactly one point (the swap), and only after
+ * the standby is warm, healthy and smoke-checked.
+ */
+export async function deploy(ctx: ReleaseContext, target: ReleaseTarget, options: DeployOptions): Promise<DeployResult> {
+  if (!options.image === !options.imageFrom) throw new ReleaseError(ExitCode.Usage, 'give exactly one of --image and --image-from');
+  const first = await ctx.reporter.step('read the stack', async (h) => {
+    const s = await readStack(ctx, target.stackName, options.parameterPrefix);
+    h.detail(`${s.name} ${s.status}, live ${s.liveColor}`);
+    return s;
+  });
+  const live = fleet(first, first.liveColor);
+  const image = await ctx.reporter.step('resolve the image', async (h) => {
+    const requested = options.image ?? (await liveImageOf(ctx, target, options.imageFrom!));
+    const resolved = await resolveImage(ctx, requested, { base: parseImageRef(live.image), service: target.service, allowUnscanned: options.allowUnscanned });
+    h.detail(`${resolved.reference}${resolved.sizeBytes !== undefined ? ` (${(resolved.sizeBytes / 1024 / 1024).toFixed(0)} MiB)` : ''}, scan ${resolved.scanStatus}`);
+    return resolved;
+  });
+  const ami = await ctx.reporter.step('resolve the AMI', async (h) => {
+    const id = options.ami ? await resolveAmi(ctx, options.ami, fleetSpec(target, first.standbyColor)) : live.ami;
+    h.detail(options.ami ? id : `${id} (the live fleet's)`);
+    return id;
+  });
+
+  if (options.dryRun) {
+    assertUpdatable(first);
+    const table = releaseTable(ctx, first);
+    const plan = await makePlan(ctx, target, first, table, image.reference, ami);
+    for (const step of plan.steps) ctx.reporter.note(`plan: ${step}`);
+    return { outcome: 'planned', liveColor: first.liveColor, image: image.reference, ami, plan: plan.steps, imageSizeBytes: image.sizeBytes };
+  }
+
+  return withSession(ctx, target, `deploy ${image.digest}`, options, async (session) => {
+    await assertNoTrafficDrift(session);
+    const plan = await makePlan(ctx, target, session.state, session.table, image.reference, ami);
+    if (plan.phase === 'already-live') {
+      ctx.reporter.note(plan.steps[0]);
+      return { outcome: 'already-live', liveColor: session.state.liveColor, image: image.reference, ami, imageSizeBytes: image.sizeBytes };
+    }
+    if (plan.phase === 'prepare') {
+      const ready = await prepareStandby(session, plan, image);
+      if (options.noSwap) return { outcome: 'ready', releaseId: plan.pending.releaseId, liveColor: session.state.liveColor, image: ready, ami };
+      await swapTraffic(session, plan.pending.toColor);
+    }
+    return finishRelease(session, plan.pending, image.sizeBytes);
+  });
+}
+
+async function prepareStandby(session: Session, plan: Plan, image: ResolvedImage): Promise<string> {
+  const { ctx } = session;
+  const { pending } = plan;
+  const standby = pending.toColor;
+  try {
+    await session.step('record the release in flight', async (h) => {
+      const current = await session.table.readPending();
+      if (current?.releaseId === pending.releaseId) return h.skip(`release ${pending.releaseId} already recorded`);
+      await session.table.putPending(pending);
+      h.detail(`release ${pending.releaseId}: ${pending.fromColor} -> ${pending.toColor}`);
+    });
+    await session.step(`prepare the ${standby} fleet`, async (h) => {
+      const { result } = await updateStack(ctx, session.state, {
+        [imageParameter(standby)]: pending.newImage,
+        [amiParameter(standby)]: pending.newAmi,
+        StandbyMinTasks: String(plan.warmTo),
+      });
+      await session.refresh();
+      if (result === 'unchanged') h.skip(`already runs the image with StandbyMinTasks=${session.state.standbyMinTasks}`);
+      else h.detail(`image, AMI set; StandbyMinTasks=${plan.warmTo}`);
+    });
+    await session.step(`wait for the ${standby} fleet`, async (h) => {
+      const { service, targets } = await waitUntilReady(ctx, fleet(session.state, standby));
+      h.detail(`${service.running}/${service.desired} tasks, ${targets.healthy}/${targets.total} targets healthy`);
+    });
+    await session.step('smoke check through the test listener', async (h) => {
+      const result = await runSmokeCheck(ctx, session.state, session.target.service.smokeCheckPath);
+      const summary = `${result.url} -> ${result.status ?? result.error ?? 'no answer'} in ${result.latencyMs} ms`;
+      if (!result.pass) throw new ReleaseError(ExitCode.Refused, `smoke check failed: ${summary}`, { smokeCheck: result });
+      h.detail(summary);
+    });
+    return image.reference;
+  } catch (error) {
+    await recordAbort(session, pending, error as Error);
+    throw error;
+  }
+}
+
+/** An abort before the swap: live traffic was never touched; say so, and keep a record. */
+async function recordAbort(session: Session, pending: PendingRelease, error: Error): Promise<void> {
+  const { ctx, state } = session;
+  const live = fleet(state, state.liveColor);
+  const standby = fleet(state, state.standbyColor);
+  const where = `live traffic untouched: the ${live.color} fleet serves ${live.image}; the ${standby.color} fleet has ${standby.image} with StandbyMinTasks=${state.standbyMinTasks}. Fix the cause and re-run the same command to continue.`;
+  ctx.reporter.note(where);
+  try {
+    await session.table.putHistory({
+      at: ctx.clock.now().toISOString(),
+      id: `${pending.releaseId}.aborted`,
+      service: session.target.service.name,
+      environment: session.target.environment.name,
+      fromColor: pending.fromColor,
+      toColor: pending.toColor,
+      oldImage: pending.oldImage,
+      newImage: pending.newImage,
+      oldAmi: pending.oldAmi,
+      newAmi: pending.newAmi,
+      actor: ctx.actor,
+      outcome: 'aborted',
+      detail: error.message.slice(0, 500),
+    });
+  } catch (recordError) {
+    ctx.reporter.warn(`could not record the abort: ${(recordError as Error).message}`);
+  }
+  if (error instanceof ReleaseError) Object.assign(error.detail, { state: where });
+}
+
+export async function swapTraffic(session: Session, to: Color): Promise<void> {
+  await session.step(`swap: traffic to the ${to} fleet`, async (h) => {
+    const { result } = await updateStack(session.ctx, session.state, { LiveColor: to });
+    await session.refresh();
+    if (result === 'unchanged') h.skip(`LiveColor is already ${to}`);
+    else h.detail(`LiveColor=${to}; the previous fleet stays warm`);
+  });
+}
+
+async function finishRelease(session: Session, pending: PendingRelease, imageSizeBytes?: number): Promise<DeployResult> {
+  const window = await openWindow(session, pending);
+  const result = await bake(session, window);
+  if (result !== 'passed') throw rolledBackError(result, window);
+  await recordRelease(session, pending, window, `baked ${session.target.service.bakeMinutes} min; rollback window until ${window.closesAt}`);
+  return {
+    outcome: 'released',
+    releaseId: pending.releaseId,
+    liveColor: pending.toColor,
+    image: pending.newImage,
+    ami: pending.newAmi,
+    rollbackWindowClosesAt: window.closesAt,
+    imageSizeBytes,
+  };
+}

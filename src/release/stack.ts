@@ -1,0 +1,75 @@
+import { DescribeStacksCommand, UpdateStackCommand, waitUntilStackUpdateComplete } from '@aws-sdk/client-cloudformation';
+import { waitFor } from '../aws/waiters';
+import { call, ReleaseContext } from './context';
+import { ExitCode, ReleaseError } from './outcome';
+import { effectiveChanges, isBusy, isNoUpdatesError, isUpdatable, ParameterName, parseStack, StackState, updateParameters } from './stack-state';
+
+export async function readStack(ctx: ReleaseContext, stackName: string, prefixHint?: string, clients = ctx.clients): Promise<StackState> {
+  const out = await call(ctx, 'DescribeStacks', `stack ${stackName} (${clients.region})`, () =>
+    clients.cloudFormation.send(new DescribeStacksCommand({ StackName: stackName })),
+  );
+  const stack = out.Stacks?.[0];
+  if (!stack) throw new ReleaseError(ExitCode.Error, `stack ${stackName} does not exist in ${clients.region}`);
+  return parseStack(stack, prefixHint);
+}
+
+/** Refuses to start while CloudFormation is changing the stack, or when it cannot be updated. */
+export function assertUpdatable(state: StackState): void {
+  if (isBusy(state.status)) {
+    throw new ReleaseError(
+      ExitCode.Refused,
+      `stack ${state.name} is ${state.status} since ${state.lastChange?.toISOString() ?? 'an unknown time'}: another change is running; wait for it and re-run`,
+      { stackStatus: state.status },
+    );
+  }
+  if (!isUpdatable(state.status)) {
+    throw new ReleaseError(ExitCode.Refused, `stack ${state.name} is ${state.status}${state.statusReason ? ` (${state.statusReason})` : ''}: fix the stack before releasing`, {
+      stackStatus: state.status,
+    });
+  }
+}
+
+export type UpdateResult = 'updated' | 'unchanged';
+
+/**
+ * Sets parameters with the previous template (other parameters keep their values, the stack's
+ * capabilities are passed through) and waits for the update. Parameters that already hold are
+ * not sent; "No updates are to be performed" counts as success.
+ */
+export async function updateStack(
+  ctx: ReleaseContext,
+  state: StackState,
+  changes: Partial<Record<ParameterName, string>>,
+): Promise<{ result: UpdateResult; state: StackState }> {
+  const effective = effectiveChanges(state, changes);
+  if (Object.keys(effective).length === 0) return { result: 'unchanged', state };
+  const resource = `stack ${state.name}`;
+  try {
+    await call(ctx, 'UpdateStack', resource, () =>
+      ctx.clients.cloudFormation.send(
+        new UpdateStackCommand({
+          StackName: state.name,
+          UsePreviousTemplate: true,
+          Parameters: updateParameters(state, effective),
+          Capabilities: [...state.capabilities] as never,
+        }),
+      ),
+    );
+  } catch (error) {
+    if (isNoUpdatesError(error)) return { result: 'unchanged', state: await readStack(ctx, state.name, state.prefix) };
+    throw error;
+  }
+  const what = `${resource} to finish updating (${Object.entries(effective)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ')})`;
+  const stop = ctx.reporter.progress(what, ctx.timings.stackUpdate.maxWaitSeconds);
+  try {
+    await waitFor(what, ctx.timings.stackUpdate, ctx.signal, (cfg) =>
+      waitUntilStackUpdateComplete({ client: ctx.clients.cloudFormation, ...cfg }, { StackName: state.name }),
+    );
+  } finally {
+    stop();
+  }
+  return { result: 'updated', state: await readStack(ctx, state.name, state.prefix) };
+}
+

@@ -1,0 +1,270 @@
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Color } from './stack-state';
+
+/**
+ * The release table of one service stack (docs/contracts.md "Release state"): the lock, the
+ * history, the rollback window and the release in flight. Shared by the CLI (which passes its
+ * retrying `call`) and the Lambdas (which rely on the SDK's own retries).
+ */
+
+export type Outcome = 'succeeded' | 'rolled-back' | 'aborted' | 'auto-rolled-back';
+
+export interface LockItem {
+  readonly owner: string;
+  readonly acquiredAt: string;
+  /** Epoch seconds; also the table's TTL attribute. */
+  readonly expiresAt: number;
+  readonly command: string;
+  /** Identifies one holder process, so only it renews or releases the lock. */
+  readonly token: string;
+}
+
+export interface HistoryRecord {
+  /** ISO time; with `id` it forms the sort key, so writing the same record twice is a no-op. */
+  readonly at: string;
+  readonly id: string;
+  readonly service: string;
+  readonly environment: string;
+  readonly fromColor: Color;
+  readonly toColor: Color;
+  readonly oldImage: string;
+  readonly newImage: string;
+  readonly oldAmi: string;
+  readonly newAmi: string;
+  readonly actor: string;
+  readonly outcome: Outcome;
+  readonly detail: string;
+}
+
+export interface WindowItem {
+  readonly previousColor: Color;
+  readonly liveColor: Color;
+  readonly swappedAt: string;
+  readonly closesAt: string;
+  readonly releaseId: string;
+  /** Set once traffic went back to `previousColor`'s fleet inside this window. */
+  readonly rolledBack?: boolean;
+  readonly rolledBackAt?: string;
+  readonly rolledBackBy?: string;
+}
+
+/** A release between "standby prepared" and "history written": lets a re-run pick it up. */
+export interface PendingRelease {
+  readonly releaseId: string;
+  readonly kind: 'deploy' | 'swap';
+  readonly fromColor: Color;
+  readonly toColor: Color;
+  readonly oldImage: string;
+  readonly newImage: string;
+  readonly oldAmi: string;
+  readonly newAmi: string;
+  readonly startedAt: string;
+  readonly actor: string;
+}
+
+export type Caller = <T>(operation: string, fn: () => Promise<T>) => Promise<T>;
+
+const direct: Caller = (_operation, fn) => fn();
+
+const LOCK = { pk: 'lock', sk: 'lock' };
+const WINDOW = { pk: 'window', sk: 'current' };
+const PENDING = { pk: 'release', sk: 'pending' };
+const WINDOW_KEEP_SECONDS = 30 * 24 * 3600;
+
+export function isConditionFailed(error: unknown): boolean {
+  const e = error as { name?: string; cause?: { name?: string } };
+  return e?.name === 'ConditionalCheckFailedException' || e?.cause?.name === 'ConditionalCheckFailedException';
+}
+
+export function epochSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}
+
+export function isLockActive(lock: LockItem | undefined, now: Date): lock is LockItem {
+  return lock !== undefined && lock.expiresAt >= epochSeconds(now);
+}
+
+export function isWindowOpen(window: WindowItem | undefined, now: Date): boolean {
+  return window !== undefined && Date.parse(window.closesAt) > now.getTime();
+}
+
+export type LockAttempt = { readonly acquired: true; readonly lock: LockItem } | { readonly acquired: false; readonly holder?: LockItem };
+
+export class ReleaseTable {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    public readonly tableName: string,
+    private readonly call: Caller = direct,
+  ) {}
+
+  /** Takes the lock if it is free or expired (or unconditionally with `force`). */
+  async acquireLock(lock: LockItem, now: Date, force = false): Promise<LockAttempt> {
+    try {
+      await this.call('PutItem (lock)', () =>
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...LOCK, ...lock },
+            ...(force
+              ? {}
+              : {
+                  ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+                  ExpressionAttributeValues: { ':now': epochSeconds(now) },
+                }),
+          }),
+        ),
+      );
+      return { acquired: true, lock };
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      return { acquired: false, holder: await this.readLock() };
+    }
+  }
+
+  /** Extends the lease; false when the lock is no longer ours (taken over). */
+  async renewLock(token: string, expiresAt: number): Promise<boolean> {
+    try {
+      await this.call('UpdateItem (lock)', () =>
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: LOCK,
+            UpdateExpression: 'SET expiresAt = :e',
+            ConditionExpression: '#token = :t',
+            ExpressionAttributeNames: { '#token': 'token' },
+            ExpressionAttributeValues: { ':e': expiresAt, ':t': token },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async releaseLock(token: string): Promise<void> {
+    try {
+      await this.call('DeleteItem (lock)', () =>
+        this.doc.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: LOCK,
+            ConditionExpression: '#token = :t',
+            ExpressionAttributeNames: { '#token': 'token' },
+            ExpressionAttributeValues: { ':t': token },
+          }),
+        ),
+      );
+    } catch (error) {
+      // Someone took it over (or it expired and was removed): it is not ours to delete.
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+
+  async readLock(): Promise<LockItem | undefined> {
+    return (await this.get(LOCK, 'lock')) as LockItem | undefined;
+  }
+
+  /** Writes a history record once; false when that record already exists (a re-run). */
+  async putHistory(record: HistoryRecord): Promise<boolean> {
+    try {
+      await this.call('PutItem (history)', () =>
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk: 'history', sk: `${record.at}#${record.id}`, ...record },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The newest records first. */
+  async listHistory(limit: number): Promise<HistoryRecord[]> {
+    const out = await this.call('Query (history)', () =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'history' },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      ),
+    );
+    return (out.Items ?? []).map((item) => strip(item) as unknown as HistoryRecord);
+  }
+
+  async readWindow(): Promise<WindowItem | undefined> {
+    return (await this.get(WINDOW, 'window')) as WindowItem | undefined;
+  }
+
+  async putWindow(window: WindowItem): Promise<void> {
+    const expiresAt = Math.floor(Date.parse(window.closesAt) / 1000) + WINDOW_KEEP_SECONDS;
+    await this.call('PutItem (window)', () => this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...WINDOW, ...window, expiresAt } })));
+  }
+
+  /**
+   * Marks the window of `releaseId` rolled back, once: false when it already was, or when the
+   * window now belongs to another release. The Lambda and the CLI race here safely.
+   */
+  async markRolledBack(releaseId: string, by: string, at: Date): Promise<boolean> {
+    try {
+      await this.call('UpdateItem (window)', () =>
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: WINDOW,
+            UpdateExpression: 'SET rolledBack = :true, rolledBackAt = :at, rolledBackBy = :by, liveColor = previousColor, previousColor = liveColor',
+            ConditionExpression: 'releaseId = :id AND attribute_not_exists(rolledBack)',
+            ExpressionAttributeValues: { ':true': true, ':at': at.toISOString(), ':by': by, ':id': releaseId },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async readPending(): Promise<PendingRelease | undefined> {
+    return (await this.get(PENDING, 'pending release')) as PendingRelease | undefined;
+  }
+
+  async putPending(pending: PendingRelease): Promise<void> {
+    await this.call('PutItem (pending release)', () => this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...PENDING, ...pending } })));
+  }
+
+  async deletePending(releaseId: string): Promise<void> {
+    try {
+      await this.call('DeleteItem (pending release)', () =>
+        this.doc.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: PENDING,
+            ConditionExpression: 'releaseId = :id',
+            ExpressionAttributeValues: { ':id': releaseId },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+
+  private async get(key: { pk: string; sk: string }, what: string): Promise<Record<string, unknown> | undefined> {
+    const out = await this.call(`GetItem (${what})`, () => this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })));
+    return out.Item ? strip(out.Item) : undefined;
+  }
+}
+
+function strip(item: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).filter(([k]) => k !== 'pk' && k !== 'sk'));
+}

@@ -1,0 +1,298 @@
+import { runDeploy } from '../../src/commands/deploy';
+import { ExitCode } from '../../src/release/outcome';
+import { awsError, FakeAws } from './support/fake-aws';
+import { DEV_STACK, devWorld, json, run, V1, V2 } from './support/harness';
+
+const deployV2 = { env: 'dev', service: 'api', image: 'v2', json: true };
+
+/** What must hold after any successful deploy of v2, however it got there. */
+function expectReleased(aws: FakeAws): void {
+  expect(aws.param(DEV_STACK, 'LiveColor')).toBe('green');
+  expect(aws.param(DEV_STACK, 'GreenImage')).toBe(V2);
+  expect(aws.trafficColor(DEV_STACK)).toBe('green');
+  expect(aws.param(DEV_STACK, 'StandbyMinTasks')).toBe('2');
+  expect(aws.table(DEV_STACK).query('history', false).filter((h) => h.outcome === 'succeeded')).toHaveLength(1);
+  expect(aws.table(DEV_STACK).get({ pk: 'lock', sk: 'lock' })).toBeUndefined();
+}
+
+/** Live traffic and the live fleet exactly as they were before the release. */
+function expectLiveUntouched(aws: FakeAws): void {
+  expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
+  expect(aws.param(DEV_STACK, 'BlueImage')).toBe(V1);
+  expect(aws.trafficColor(DEV_STACK)).toBe('blue');
+  expect(aws.service(DEV_STACK, 'blue').running).toBe(2);
+  expect(aws.count('ModifyListener')).toBe(0);
+}
+
+describe('deploy with an unhealthy standby', () => {
+  let aws: FakeAws;
+  beforeEach(() => {
+    aws = devWorld();
+    aws.setTargetHealth(DEV_STACK, 'green', 'unhealthy');
+  });
+  afterEach(() => aws.restore());
+
+  test('no swap, live untouched, exit 3 saying what state things are in', async () => {
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Refused);
+    expectLiveUntouched(aws);
+    expect(aws.invocations).toHaveLength(0);
+    const out = json(r);
+    expect(out.error).toMatch(/timed out after 0.3s waiting for all targets of the green target group to be healthy: the green fleet is not ready: .*0\/2 targets healthy \(2 unhealthy\)/);
+    expect(out.detail.state).toMatch(/live traffic untouched: the blue fleet serves .*; the green fleet has .* with StandbyMinTasks=2\. .*re-run the same command/);
+    expect(aws.table(DEV_STACK).query('history', false)).toEqual([expect.objectContaining({ outcome: 'aborted', newImage: V2 })]);
+    expect(aws.table(DEV_STACK).get({ pk: 'lock', sk: 'lock' })).toBeUndefined();
+  });
+
+  test('once the targets are healthy, the same command finishes without preparing again', async () => {
+    await runDeploy(deployV2, run(aws).deps);
+    aws.setTargetHealth(DEV_STACK, 'green', 'healthy');
+    expect(await runDeploy(deployV2, run(aws).deps)).toBe(ExitCode.Ok);
+    expectReleased(aws);
+    expect(aws.count('UpdateStack')).toBe(2);
+  });
+
+  test('a failing smoke check stops before the swap (exit 3)', async () => {
+    aws.setTargetHealth(DEV_STACK, 'green', 'healthy');
+    aws.smokeResult = { pass: false, status: 503, latencyMs: 40 };
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Refused);
+    expect(json(r).error).toMatch(/smoke check failed: http:\/\/.*:8443\/healthz -> 503 in 40 ms/);
+    expectLiveUntouched(aws);
+  });
+});
+
+describe('deploy through throttling and 5xx answers', () => {
+  let aws: FakeAws;
+  afterEach(() => aws.restore());
+
+  test('retries with backoff and completes; each action still happens once', async () => {
+    aws = devWorld();
+    aws.inject({ operation: 'DescribeStacks', kind: 'throttle', times: 2 });
+    aws.inject({ operation: 'DescribeServices', kind: 'throttle', times: 3 });
+    aws.inject({ operation: 'UpdateStack', kind: '5xx', times: 1 });
+    aws.inject({ operation: 'DescribeImages', kind: '5xx', times: 2 });
+    aws.inject({ operation: 'Put', kind: 'throttle', times: 1 });
+    aws.inject({ operation: 'Invoke', kind: 'throttle', times: 1 });
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Ok);
+    expectReleased(aws);
+    // Full jitter with random() = 0.5: half of 250 ms, 500 ms, 1 s ... per consecutive failure.
+    expect(r.sleeps).toEqual(expect.arrayContaining([125, 250, 500]));
+    expect(r.sleeps).toHaveLength(10);
+    expect(r.stderr.text).toMatch(/UpdateStack on stack bgf-dev-api: server, retry 1\/7/);
+    expect(aws.count('UpdateStack')).toBe(3);
+  });
+
+  test('a 5xx whose request took effect: the retry finds "No updates" and carries on', async () => {
+    aws = devWorld();
+    aws.inject({ operation: 'UpdateStack', kind: '5xx', times: 1, afterEffect: true });
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Ok);
+    expectReleased(aws);
+  });
+
+  test('retries run out: exit 1, the message names the operation and the resource', async () => {
+    aws = devWorld();
+    aws.inject({ operation: 'DescribeServices', kind: 'throttle', times: 100 });
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Error);
+    expect(json(r).error).toBe('DescribeServices on ECS service bgf-dev-api-blue-service in cluster bgf-dev-api-blue failed (gave up after retries): ThrottlingException: Rate exceeded');
+    expect(aws.count('DescribeServices')).toBe(8);
+    expectLiveUntouched(aws);
+  });
+
+  test('other errors are not retried: AccessDenied stops at once, naming the stack', async () => {
+    aws = devWorld();
+    aws.inject({ operation: 'UpdateStack', kind: 'error', times: 1, error: awsError('AccessDenied', 'User is not authorized to perform: cloudformation:UpdateStack', 403) });
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Error);
+    expect(json(r).error).toMatch(/^UpdateStack on stack bgf-dev-api was denied: User is not authorized.*check the role the release runs as/);
+    expect(aws.count('UpdateStack')).toBe(1);
+    expect(json(r).detail).toEqual({ operation: 'UpdateStack', resource: 'stack bgf-dev-api', awsError: 'AccessDenied' });
+  });
+
+  test('a stack update that fails in CloudFormation stops the release (exit 1), live untouched', async () => {
+    aws = devWorld();
+    aws.stacks.get(DEV_STACK)!.failNextUpdate = 'Resource handler returned message: "AMI not found"';
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Error);
+    expect(json(r).error).toMatch(/stack bgf-dev-api to finish updating .* failed: stack status UPDATE_ROLLBACK_COMPLETE \(Resource handler returned message: "AMI not found"\)/);
+    expectLiveUntouched(aws);
+  });
+
+  test('a stack update that never finishes times out (exit 5)', async () => {
+    aws = devWorld();
+    aws.stacks.get(DEV_STACK)!.pendingPolls = 10_000;
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Timeout);
+    expect(json(r).error).toMatch(/timed out after 1s waiting for stack bgf-dev-api to finish updating/);
+    expectLiveUntouched(aws);
+  });
+});
+
+describe('deploy stopped after each step, then run again', () => {
+  const steps = [
+    'take the release lock',
+    'record the release in flight',
+    'prepare the green fleet',
+    'wait for the green fleet',
+    'smoke check through the test listener',
+    'swap: traffic to the green fleet',
+    'open the rollback window',
+    'bake 2 min',
+    'record the release',
+  ];
+
+  test.each(steps)('stopped after "%s": the re-run completes, nothing is done twice', async (step) => {
+    const aws = devWorld();
+    try {
+      const stopped = run(aws, {
+        hooks: {
+          afterStep: (name) => {
+            if (name === step) throw new Error(`process stopped after ${name}`);
+          },
+        },
+      });
+      expect(await runDeploy(deployV2, stopped.deps)).toBe(ExitCode.Error);
+      expect(json(stopped).error).toBe(`process stopped after ${step}`);
+      expect(await runDeploy(deployV2, run(aws).deps)).toBe(ExitCode.Ok);
+      expectReleased(aws);
+      expect(aws.count('UpdateStack')).toBe(2);
+      expect(aws.count('ModifyListener')).toBe(0);
+      expect(aws.count('CreateSchedule') + aws.count('UpdateSchedule')).toBe(1);
+    } finally {
+      aws.restore();
+    }
+  });
+
+  test('a run killed without cleaning up leaves its lock: refused until the lease expires, then taken over', async () => {
+    const aws = devWorld();
+    try {
+      aws.table(DEV_STACK).put({ pk: 'lock', sk: 'lock', owner: 'ci@github-run-7', acquiredAt: '2026-03-02T00:50:00.000Z', expiresAt: Date.parse('2026-03-02T01:35:00Z') / 1000, command: 'deploy', token: 't' }, {});
+      const refused = run(aws);
+      expect(await runDeploy(deployV2, refused.deps)).toBe(ExitCode.Refused);
+      expect(json(refused).error).toMatch(/lock of bgf-dev-api-ReleaseTable-ABC: ci@github-run-7 since 2026-03-02T00:50:00.000Z \(deploy; lease until 2026-03-02T01:35:00.000Z\)\. .*--break-lock/);
+      aws.clock.advance(36 * 60_000);
+      expect(await runDeploy(deployV2, run(aws).deps)).toBe(ExitCode.Ok);
+      expectReleased(aws);
+    } finally {
+      aws.restore();
+    }
+  });
+});
+
+describe('one release per service at a time', () => {
+  let aws: FakeAws;
+  beforeEach(() => (aws = devWorld()));
+  afterEach(() => aws.restore());
+
+  test('two deploys at once: one releases, the other is refused naming the holder', async () => {
+    const [a, b] = [run(aws, { actor: 'alice' }), run(aws, { actor: 'bob' })];
+    const codes = await Promise.all([runDeploy(deployV2, a.deps), runDeploy(deployV2, b.deps)]);
+    expect([...codes].sort()).toEqual([ExitCode.Ok, ExitCode.Refused]);
+    const loser = codes[0] === ExitCode.Refused ? a : b;
+    expect(json(loser).error).toMatch(/another release holds the lock .*: (alice|bob)@\S+ since 2026-03-02T01:00:00.000Z/);
+    expectReleased(aws);
+  });
+
+  test('--break-lock takes a held lock and says so', async () => {
+    aws.table(DEV_STACK).put({ pk: 'lock', sk: 'lock', owner: 'bob@laptop', acquiredAt: '2026-03-02T00:59:00.000Z', expiresAt: Date.parse('2026-03-02T02:00:00Z') / 1000, command: 'deploy', token: 't' }, {});
+    const r = run(aws);
+    expect(await runDeploy({ ...deployV2, breakLock: true }, r.deps)).toBe(ExitCode.Ok);
+    expect(r.stderr.text).toMatch(/took the release lock by force/);
+  });
+
+  test('a stack CloudFormation is already changing is refused (exit 3)', async () => {
+    aws.stacks.get(DEV_STACK)!.status = 'UPDATE_IN_PROGRESS';
+    aws.stacks.get(DEV_STACK)!.pendingPolls = 100;
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Refused);
+    expect(json(r).error).toMatch(/stack bgf-dev-api is UPDATE_IN_PROGRESS since .*another change is running/);
+    expect(aws.count('UpdateStack')).toBe(0);
+  });
+
+  test('traffic that disagrees with LiveColor (an unreconciled fast rollback) is refused', async () => {
+    const s = aws.stacks.get(DEV_STACK)!;
+    aws.listeners.set(s.outputs.ProductionListenerArn, s.outputs.GreenTargetGroupArn);
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Refused);
+    expect(json(r).error).toMatch(/production traffic goes to the green fleet but the stack's LiveColor says blue.*bluegreen-fleet rollback/);
+  });
+});
+
+describe('an alarm while baking', () => {
+  let aws: FakeAws;
+  beforeEach(() => (aws = devWorld()));
+  afterEach(() => aws.restore());
+
+  test('rolls traffic back with one ELB call, reconciles LiveColor, records it, exits 4', async () => {
+    aws.alarms.get('bgf-dev-api-green-errors')!.alarmAt = aws.clock.now().getTime() + 60_000;
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.RolledBack);
+    expect(json(r).error).toMatch(/was rolled back by this release: traffic is on the blue fleet again/);
+    expect(aws.trafficColor(DEV_STACK)).toBe('blue');
+    expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
+    expect(aws.count('ModifyListener')).toBe(1);
+    expect(aws.table(DEV_STACK).query('history', false)).toEqual([expect.objectContaining({ outcome: 'rolled-back', fromColor: 'green', toColor: 'blue', newImage: V1 })]);
+    expect(aws.table(DEV_STACK).get({ pk: 'window', sk: 'current' })).toMatchObject({ rolledBack: true, liveColor: 'blue', previousColor: 'green' });
+    // The bad fleet is cooled when the window closes (the schedule now expects blue live).
+    expect(aws.schedules.get('bgf-dev-api-cool-down').Target.Input).toBe(JSON.stringify({ action: 'cool', expectLiveColor: 'blue' }));
+  });
+
+  test('the same deploy run again starts a new release (the rolled-back one is over)', async () => {
+    aws.alarms.get('bgf-dev-api-green-errors')!.alarmAt = aws.clock.now().getTime() + 60_000;
+    await runDeploy(deployV2, run(aws).deps);
+    aws.alarms.get('bgf-dev-api-green-errors')!.alarmAt = undefined;
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Ok);
+    expect(aws.param(DEV_STACK, 'LiveColor')).toBe('green');
+    const history = aws.table(DEV_STACK).query('history', false);
+    expect(history.map((h) => h.outcome)).toEqual(['succeeded', 'rolled-back']);
+    expect(history[0].id).not.toBe(String(history[1].id).replace('.rollback', ''));
+  });
+
+  test('when the auto-rollback Lambda already moved traffic, the CLI reports it (exit 4) and does not flip again', async () => {
+    const table = aws.table(DEV_STACK);
+    const realSleep = aws.clock.sleep.bind(aws.clock);
+    aws.clock.sleep = async (ms: number) => {
+      await realSleep(ms);
+      // The Lambda acted between two polls: traffic back on blue, window marked.
+      const w = table.get({ pk: 'window', sk: 'current' });
+      if (w && !w.rolledBack) {
+        table.update({ pk: 'window', sk: 'current' }, 'SET rolledBack = :t, rolledBackAt = :at, rolledBackBy = :by, liveColor = previousColor, previousColor = liveColor', {
+          ExpressionAttributeValues: { ':t': true, ':at': aws.clock.now().toISOString(), ':by': 'auto-rollback (alarm bgf-dev-api-green-errors)' },
+        });
+        const s = aws.stacks.get(DEV_STACK)!;
+        aws.listeners.set(s.outputs.ProductionListenerArn, s.outputs.BlueTargetGroupArn);
+      }
+    };
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.RolledBack);
+    expect(json(r).error).toMatch(/rolled back by the auto-rollback Lambda/);
+    expect(aws.count('ModifyListener')).toBe(0);
+    expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
+  });
+});
+
+describe('Ctrl-C', () => {
+  test('stops a wait, releases the lock, exits 130; live untouched', async () => {
+    const aws = devWorld();
+    try {
+      aws.setTargetHealth(DEV_STACK, 'green', 'unhealthy');
+      const r = run(aws);
+      const deps = { ...r.deps, handleSignals: true, timings: { ...r.deps.timings, targetsHealthy: { maxWaitSeconds: 30, minDelaySeconds: 0.01, maxDelaySeconds: 0.02 } } };
+      const pending = runDeploy(deployV2, deps);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      process.emit('SIGINT', 'SIGINT');
+      expect(await pending).toBe(ExitCode.Interrupted);
+      expect(json(r).error).toMatch(/stopped while waiting for all targets of the green target group to be healthy/);
+      expect(aws.table(DEV_STACK).get({ pk: 'lock', sk: 'lock' })).toBeUndefined();
+      expectLiveUntouched(aws);
+    } finally {
+      // Let the aborted SDK waiter notice the abort before the mocks go away.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      aws.restore();
+    }
+  });
+});

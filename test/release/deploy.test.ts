@@ -1,0 +1,206 @@
+import { runDeploy } from '../../src/commands/deploy';
+import { ExitCode } from '../../src/release/outcome';
+import { digestOf, FakeAws, imageRef } from './support/fake-aws';
+import { DEV_STACK, devWorld, json, run, V1, V2 } from './support/harness';
+
+const deployV2 = { env: 'dev', service: 'api', image: 'v2', json: true };
+
+describe('deploy: the happy path', () => {
+  let aws: FakeAws;
+  let code: number;
+  let out: any;
+
+  beforeAll(async () => {
+    // GIVEN dev's api live on blue with v1, green cold
+    aws = devWorld();
+    // WHEN v2 is deployed
+    const r = run(aws);
+    code = await runDeploy(deployV2, r.deps);
+    out = json(r);
+  });
+  afterAll(() => aws.restore());
+
+  test('exits 0 with one JSON result object', () => {
+    expect(code).toBe(ExitCode.Ok);
+    expect(out).toMatchObject({ ok: true, command: 'deploy', exitCode: 0, result: { outcome: 'released', liveColor: 'green', image: V2 } });
+  });
+
+  test('green runs the digest v2 resolved to, and takes production traffic', () => {
+    expect(aws.param(DEV_STACK, 'GreenImage')).toBe(V2);
+    expect(aws.param(DEV_STACK, 'LiveColor')).toBe('green');
+    expect(aws.trafficColor(DEV_STACK)).toBe('green');
+  });
+
+  test('the AMI stays the live fleet\'s and other parameters keep their values', () => {
+    expect(aws.param(DEV_STACK, 'GreenAmi')).toBe(aws.param(DEV_STACK, 'BlueAmi'));
+    expect(aws.param(DEV_STACK, 'OtherSetting')).toBe('keep-me');
+  });
+
+  test('blue stays warm at the live size for the rollback window (StandbyMinTasks = 2)', () => {
+    expect(aws.param(DEV_STACK, 'StandbyMinTasks')).toBe('2');
+    expect(aws.service(DEV_STACK, 'blue').running).toBe(2);
+  });
+
+  test('exactly two stack updates: prepare the standby, then swap', () => {
+    const updates = aws.calls.filter((c) => c.operation === 'UpdateStack');
+    expect(updates).toHaveLength(2);
+    expect(updates[0].input.Parameters).toEqual(
+      expect.arrayContaining([
+        { ParameterKey: 'GreenImage', ParameterValue: V2 },
+        { ParameterKey: 'StandbyMinTasks', ParameterValue: '2' },
+        { ParameterKey: 'LiveColor', UsePreviousValue: true },
+      ]),
+    );
+    expect(updates[1].input.Parameters).toEqual(expect.arrayContaining([{ ParameterKey: 'LiveColor', ParameterValue: 'green' }]));
+    for (const u of updates) expect(u.input).toMatchObject({ UsePreviousTemplate: true, Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'] });
+  });
+
+  test('the smoke check ran through the test listener, before the swap', () => {
+    expect(aws.invocations).toEqual([{ functionName: 'bgf-dev-api-SmokeCheck-ABC', payload: { url: 'http://internal-bgf-dev-api-123.ap-northeast-1.elb.amazonaws.com:8443/healthz' } }]);
+    const smoke = aws.calls.findIndex((c) => c.operation === 'Invoke');
+    const swap = aws.calls.findIndex((c) => c.operation === 'UpdateStack' && c.input.Parameters.some((p: any) => p.ParameterKey === 'LiveColor' && p.ParameterValue));
+    expect(smoke).toBeLessThan(swap);
+  });
+
+  test('a one-time schedule cools blue when the 15 min window closes, and deletes itself', () => {
+    expect([...aws.schedules.values()]).toEqual([
+      expect.objectContaining({
+        Name: 'bgf-dev-api-cool-down',
+        ScheduleExpression: 'at(2026-03-02T01:15:00)',
+        ActionAfterCompletion: 'DELETE',
+        Target: expect.objectContaining({ Input: JSON.stringify({ action: 'cool', expectLiveColor: 'green' }), RoleArn: expect.stringContaining('SchedulerRole') }),
+      }),
+    ]);
+  });
+
+  test('baked 2 minutes (dev bakeMinutes) watching the green alarms', () => {
+    expect(aws.clock.now().toISOString()).toBe('2026-03-02T01:02:00.000Z');
+    const alarmCalls = aws.calls.filter((c) => c.operation === 'DescribeAlarms');
+    expect(alarmCalls.length).toBeGreaterThan(1);
+    expect(alarmCalls[0].input.AlarmNames).toEqual(['bgf-dev-api-green-errors', 'bgf-dev-api-green-latency']);
+  });
+
+  test('history has one succeeded record; the window item and no lock remain', () => {
+    const table = aws.table(DEV_STACK);
+    expect(table.query('history', false)).toEqual([
+      expect.objectContaining({ outcome: 'succeeded', fromColor: 'blue', toColor: 'green', oldImage: V1, newImage: V2, actor: expect.stringMatching(/^alice@/), service: 'api', environment: 'dev' }),
+    ]);
+    expect(table.get({ pk: 'window', sk: 'current' })).toMatchObject({ previousColor: 'blue', liveColor: 'green', closesAt: '2026-03-02T01:15:00.000Z' });
+    expect(table.get({ pk: 'lock', sk: 'lock' })).toBeUndefined();
+    expect(table.get({ pk: 'release', sk: 'pending' })).toBeUndefined();
+  });
+
+  test('running the same deploy again changes nothing', async () => {
+    const before = aws.calls.length;
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Ok);
+    expect(json(r).result.outcome).toBe('already-live');
+    expect(aws.calls.slice(before).filter((c) => ['UpdateStack', 'ModifyListener', 'CreateSchedule', 'UpdateSchedule', 'Invoke'].includes(c.operation))).toEqual([]);
+  });
+});
+
+describe('deploy: the image gates', () => {
+  let aws: FakeAws;
+  beforeEach(() => (aws = devWorld()));
+  afterEach(() => aws.restore());
+
+  test('an image that does not exist is refused (exit 3) and nothing changes', async () => {
+    const r = run(aws);
+    expect(await runDeploy({ ...deployV2, image: 'v9' }, r.deps)).toBe(ExitCode.Refused);
+    expect(json(r).error).toMatch(/bluegreen-fleet\/api:v9 .*does not exist/);
+    expect(aws.count('UpdateStack')).toBe(0);
+  });
+
+  test('findings at or above maxScanSeverity (HIGH) are refused', async () => {
+    aws.addImage('v3', { findings: { HIGH: 2, LOW: 1 } });
+    const r = run(aws);
+    expect(await runDeploy({ ...deployV2, image: 'v3' }, r.deps)).toBe(ExitCode.Refused);
+    expect(json(r).error).toMatch(/scan findings at or above HIGH: 2 HIGH/);
+    expect(aws.count('UpdateStack')).toBe(0);
+  });
+
+  test('findings below the threshold pass; an image without a completed scan is refused unless --allow-unscanned', async () => {
+    aws.addImage('v4', { scanStatus: 'FAILED', findings: {} });
+    const refused = run(aws);
+    expect(await runDeploy({ ...deployV2, image: 'v4' }, refused.deps)).toBe(ExitCode.Refused);
+    expect(json(refused).error).toMatch(/no completed scan \(status FAILED\).*--allow-unscanned/);
+    const allowed = run(aws);
+    expect(await runDeploy({ ...deployV2, image: 'v4', allowUnscanned: true }, allowed.deps)).toBe(ExitCode.Ok);
+    expect(allowed.stderr.text).toMatch(/WARNING: image sha256:[0-9a-f]+ has no completed scan/);
+  });
+
+  test('an image above the size budget (500 MiB) is released with a warning', async () => {
+    aws.addImage('big', { sizeBytes: 812 * 1024 * 1024 });
+    const r = run(aws);
+    expect(await runDeploy({ ...deployV2, image: 'big' }, r.deps)).toBe(ExitCode.Ok);
+    expect(r.stderr.text).toMatch(/WARNING: image is 812 MiB, above the 500 MiB budget of api/);
+    expect(json(r).result.imageSizeBytes).toBe(812 * 1024 * 1024);
+  });
+
+  test('a digest is taken as is; a tag is resolved to its digest', async () => {
+    const r = run(aws);
+    expect(await runDeploy({ ...deployV2, image: digestOf('v2') }, r.deps)).toBe(ExitCode.Ok);
+    expect(aws.param(DEV_STACK, 'GreenImage')).toBe(imageRef('v2'));
+  });
+});
+
+describe('deploy: --dry-run, --no-swap, --ami, --image-from', () => {
+  let aws: FakeAws;
+  beforeEach(() => (aws = devWorld()));
+  afterEach(() => aws.restore());
+
+  test('--dry-run prints the plan and changes nothing (no lock either)', async () => {
+    const r = run(aws);
+    expect(await runDeploy({ ...deployV2, dryRun: true }, r.deps)).toBe(ExitCode.Ok);
+    const { result } = json(r);
+    expect(result.outcome).toBe('planned');
+    expect(result.plan.join('\n')).toMatch(/GreenImage=.*StandbyMinTasks=2[\s\S]*smoke check: GET \/healthz[\s\S]*swap: LiveColor=green[\s\S]*15 min rollback window[\s\S]*bake 2 min/);
+    const writes = aws.calls.filter((c) => !/^(Describe|Get|Query|BatchGet)/.test(c.operation));
+    expect(writes).toEqual([]);
+  });
+
+  test('--no-swap stops with the standby warm, healthy and smoke-checked; traffic stays', async () => {
+    const r = run(aws);
+    expect(await runDeploy({ ...deployV2, swap: false }, r.deps)).toBe(ExitCode.Ok);
+    expect(json(r).result).toMatchObject({ outcome: 'ready', liveColor: 'blue' });
+    expect(aws.trafficColor(DEV_STACK)).toBe('blue');
+    expect(aws.service(DEV_STACK, 'green').running).toBe(2);
+    expect(aws.invocations).toHaveLength(1);
+  });
+
+  test('--ami latest pins the current ECS-optimized AMI on the standby', async () => {
+    aws.ssm.set('/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id', 'ami-0bbbbbbbbbbbbbbb2');
+    const r = run(aws);
+    expect(await runDeploy({ ...deployV2, ami: 'latest' }, r.deps)).toBe(ExitCode.Ok);
+    expect(aws.param(DEV_STACK, 'GreenAmi')).toBe('ami-0bbbbbbbbbbbbbbb2');
+    expect(aws.param(DEV_STACK, 'BlueAmi')).toBe('ami-0aaaaaaaaaaaaaaa1');
+  });
+
+  test('--image-from staging releases the exact digest live in staging', async () => {
+    const v3 = aws.addImage('v3');
+    aws.addServiceStack('bgf-staging-api', { live: 'green', liveImage: imageRef('v3'), standbyImage: V1 });
+    const r = run(aws);
+    expect(await runDeploy({ env: 'dev', service: 'api', imageFrom: 'staging', json: true }, r.deps)).toBe(ExitCode.Ok);
+    expect(aws.param(DEV_STACK, 'GreenImage')).toBe(`${imageRef('v3')}`);
+    expect(json(r).result.image).toContain(v3.digest);
+  });
+
+  test('--image and --image-from together are a usage error (exit 2)', async () => {
+    const r = run(aws);
+    expect(await runDeploy({ ...deployV2, imageFrom: 'staging' }, r.deps)).toBe(ExitCode.Usage);
+  });
+
+  test('an unknown service is a usage error naming the known ones', async () => {
+    const r = run(aws);
+    expect(await runDeploy({ ...deployV2, service: 'nope' }, r.deps)).toBe(ExitCode.Usage);
+    expect(r.stderr.text).toMatch(/service "nope" is not configured in dev; known: web, api/);
+  });
+
+  test('human output: each step with elapsed time on stderr, the result on stdout', async () => {
+    const r = run(aws);
+    expect(await runDeploy({ ...deployV2, json: false }, r.deps)).toBe(ExitCode.Ok);
+    expect(r.stderr.text).toMatch(/\[\s+[\d.]+s\] ok {3}resolve the image: .*@sha256:[0-9a-f]{64} \(200 MiB\), scan COMPLETE \([\d.]+s\)/);
+    expect(r.stderr.text).toMatch(/ok {3}swap: traffic to the green fleet/);
+    expect(r.stdout.text).toMatch(/^released \S+: the green fleet is live with .*; rollback window until 2026-03-02T01:15:00.000Z\n$/);
+  });
+});
