@@ -65,8 +65,8 @@ export async function synthesizeRef(options: RefSynthOptions): Promise<string> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'bgf-diff-base-'));
   const worktree = path.join(scratch, 'tree');
   const modules = path.join(options.repoRoot, 'node_modules');
-  await run('git', ['worktree', 'add', '--detach', '--force', worktree, options.ref], options.repoRoot);
   try {
+    await run('git', ['worktree', 'add', '--detach', '--force', worktree, options.ref], options.repoRoot);
     if (existsSync(modules)) symlinkSync(modules, path.join(worktree, 'node_modules'), 'dir');
     if (options.synth) await options.synth(worktree, options.outDir);
     else await synthesizeApp(worktree, options.outDir, modules, options);

@@ -1,5 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { addEnvironment } from '../../lib/app';
 import { ENVIRONMENTS } from '../../lib/config';
@@ -9,13 +8,15 @@ import { serviceParameters, UNKNOWN_LIVE_COLORS } from '../../src/diff/live-colo
 import { defaultPriceTables } from '../../src/diff/prices';
 import { CfnTemplate } from '../../src/diff/template';
 import { newApp } from '../support/synth';
+import { removeTemporaryFolders, temporaryFolder } from './fixtures';
 
 /**
  * The diff on the real app's dev environment (synthesized once, without the policy gates, which
  * have their own tests): the contract names it relies on must be what the constructs produce.
  */
+let dir: string | undefined;
+
 describe('diff of the real dev environment', () => {
-  let dir: string;
   let assembly: LoadedAssembly;
   beforeAll(() => {
     // Without an outdir the App synthesizes into a fresh temporary folder.
@@ -38,8 +39,8 @@ describe('diff of the real dev environment', () => {
   });
 
   test('a wildcard added to a blue policy and a changed production listener are flagged and attributed', async () => {
-    const copy = mkdtempSync(path.join(tmpdir(), 'bgf-diff-app-head-'));
-    cpSync(dir, copy, { recursive: true });
+    const copy = temporaryFolder('bgf-diff-app-head-');
+    cpSync(dir!, copy, { recursive: true });
     const stack = assembly.stacks.find((s) => s.stackName === 'bgf-dev-api')!;
     const file = path.join(copy, 'bgf-dev-api.template.json');
     const template = JSON.parse(readFileSync(file, 'utf8')) as CfnTemplate & { Resources: Record<string, any> };
@@ -55,4 +56,9 @@ describe('diff of the real dev environment', () => {
     expect(flags).toContainEqual(expect.objectContaining({ category: 'iam', severity: 'danger', fleet: 'blue' }));
     expect(flags).toContainEqual(expect.objectContaining({ category: 'production-listener', severity: 'danger', logicalId: listenerId, fleet: 'shared' }));
   });
+});
+
+afterAll(() => {
+  removeTemporaryFolders();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });

@@ -1,5 +1,5 @@
 import { fullDiff } from '@aws-cdk/cloudformation-diff';
-import { existsSync, mkdtempSync, readFileSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,7 +8,7 @@ import { main } from '../../src/cli/main';
 import { loadAssembly } from '../../src/diff/assembly';
 import { dropCdkMetadata } from '../../src/diff/template';
 import { DANGER_EXIT_CODE, DiffReport } from '../../src/diff/types';
-import { synthAssembly } from './fixtures';
+import { removeTemporaryFolders, synthAssembly, temporaryFolder } from './fixtures';
 
 const REPO = path.resolve(__dirname, '../..');
 
@@ -40,7 +40,7 @@ describe('bluegreen-fleet diff (offline)', () => {
   const run = (options: DiffCommandOptions, d = deps()) => runDiffCommand(options, d).then((code) => ({ code, out: d.output.join('') }));
 
   test('GIVEN two assemblies with a dangerous change, no credentials THEN exit 3, text on stdout, Markdown and JSON files written', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'bgf-diff-cmd-'));
+    const dir = temporaryFolder('bgf-diff-cmd-');
     const { code, out } = await run({ baseAssembly: base, headAssembly: dangerous, markdownOut: `${dir}/comment.md`, jsonOut: `${dir}/report.json` });
     expect(code).toBe(DANGER_EXIT_CODE);
     expect(out).toMatch(/live fleet unknown \(no AWS credentials\)/);
@@ -133,3 +133,5 @@ describe('bluegreen-fleet diff (offline)', () => {
     expect(existsSync(base)).toBe(true);
   });
 });
+
+afterAll(removeTemporaryFolders);

@@ -2,7 +2,7 @@ import { loadAssembly, AssemblyStack } from '../../src/diff/assembly';
 import { estimateCost, estimateStack, tasksPerInstance } from '../../src/diff/cost';
 import { defaultPriceTables, parsePriceTable } from '../../src/diff/prices';
 import { Color } from '../../src/diff/types';
-import { synthAssembly } from './fixtures';
+import { removeTemporaryFolders, synthAssembly } from './fixtures';
 
 const [TABLE] = defaultPriceTables();
 const HOURS = TABLE.hoursPerMonth;
@@ -124,3 +124,5 @@ describe('estimate of a blue/green service stack', () => {
     expect(lines).toEqual([expect.objectContaining({ item: 'Asg: m5.large instances', quantity: 2 })]);
   });
 });
+
+afterAll(removeTemporaryFolders);

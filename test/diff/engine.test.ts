@@ -7,7 +7,7 @@ import { defaultPriceTables } from '../../src/diff/prices';
 import { renderMarkdown } from '../../src/diff/render-markdown';
 import { CfnTemplate } from '../../src/diff/template';
 import { Color, DangerFlag, DiffReport, StackReport } from '../../src/diff/types';
-import { AssemblySpec, synthAssembly } from './fixtures';
+import { AssemblySpec, removeTemporaryFolders, synthAssembly } from './fixtures';
 
 const WILDCARD = new iam.PolicyStatement({ actions: ['s3:*'], resources: ['*'] });
 const BASE: AssemblySpec = { shared: {}, services: { production: {}, dev: {} }, networks: { production: {} } };
@@ -188,3 +188,5 @@ describe('classifyStack on hand-written templates', () => {
     expect(report.flags).toEqual([expect.objectContaining({ category: 'iam', severity: 'danger', fleet: 'blue', details: ['+ arn:aws:iam::aws:policy/AdministratorAccess'] })]);
   });
 });
+
+afterAll(removeTemporaryFolders);

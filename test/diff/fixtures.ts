@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'fs';
+import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { App, CfnCondition, CfnOutput, CfnParameter, Fn, Stack, Tags, Token } from 'aws-cdk-lib';
@@ -140,9 +140,23 @@ function networkStack(app: App, environment: string, opts: NetworkOptions): void
   new ec2.CfnVPCEndpoint(stack, 'S3', { vpcId: VPC, serviceName: 'com.amazonaws.ap-northeast-1.s3', vpcEndpointType: 'Gateway' });
 }
 
+const created: string[] = [];
+
+/** A temporary folder that `removeTemporaryFolders` deletes. */
+export function temporaryFolder(prefix = 'bgf-diff-'): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+/** Deletes the folders this file made; call from `afterAll`. */
+export function removeTemporaryFolders(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** Synthesizes the spec into a fresh temporary folder and returns the folder. */
 export function synthAssembly(spec: AssemblySpec): string {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'bgf-diff-fixture-'));
+  const outdir = temporaryFolder('bgf-diff-fixture-');
   const app = new App({ outdir, context: { 'aws:cdk:enable-path-metadata': true } });
   if (spec.shared) {
     const stack = tagged(app, 'bgf-shared', 'shared');

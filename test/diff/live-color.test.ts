@@ -2,7 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand, Parameter } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadAssembly, LoadedAssembly } from '../../src/diff/assembly';
 import { CloudFormationLiveColors, hasAwsCredentials, serviceParameters } from '../../src/diff/live-color';
-import { synthAssembly } from './fixtures';
+import { removeTemporaryFolders, synthAssembly } from './fixtures';
 
 /** Deployed stacks as CloudFormation would describe them; a missing stack fails like the API does. */
 class DeployedStacks {
@@ -77,3 +77,5 @@ describe('credentials detection (no network probe)', () => {
     expect(hasAwsCredentials(env)).toBe(expected);
   });
 });
+
+afterAll(removeTemporaryFolders);

@@ -1,8 +1,9 @@
 import { execFileSync } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { needsBuild, synthesizeApp, synthesizeRef } from '../../src/diff/synth';
+import { removeTemporaryFolders, temporaryFolder } from './fixtures';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
@@ -12,7 +13,7 @@ describe('base-ref synthesis in a temporary worktree', () => {
   let repo: string;
   let firstCommit: string;
   beforeAll(() => {
-    repo = mkdtempSync(path.join(tmpdir(), 'bgf-diff-repo-'));
+    repo = temporaryFolder('bgf-diff-repo-');
     git(repo, 'init', '-q', '-b', 'main');
     writeFileSync(path.join(repo, 'cdk.json'), JSON.stringify({ app: 'node scripts/app.js' }));
     writeFileSync(path.join(repo, 'version.txt'), 'one');
@@ -29,7 +30,7 @@ describe('base-ref synthesis in a temporary worktree', () => {
   const worktrees = () => git(repo, 'worktree', 'list').trim().split('\n');
 
   test('GIVEN a ref WHEN synthesizing THEN the ref’s files are built, with the checkout’s node_modules, and the worktree is gone after', async () => {
-    const outDir = mkdtempSync(path.join(tmpdir(), 'bgf-diff-out-'));
+    const outDir = temporaryFolder('bgf-diff-out-');
     const seen: Record<string, string> = {};
     let tree = '';
     await synthesizeRef({
@@ -53,7 +54,7 @@ describe('base-ref synthesis in a temporary worktree', () => {
   test('a failed build still removes the worktree, and the error is the build’s', async () => {
     let tree = '';
     const failing = synthesizeRef({
-      repoRoot: repo, ref: 'HEAD', outDir: mkdtempSync(path.join(tmpdir(), 'bgf-diff-out-')),
+      repoRoot: repo, ref: 'HEAD', outDir: temporaryFolder('bgf-diff-out-'),
       synth: async (worktree) => {
         tree = worktree;
         throw new Error('cdk synth failed: policy finding');
@@ -65,14 +66,17 @@ describe('base-ref synthesis in a temporary worktree', () => {
     expect(existsSync(path.join(repo, 'node_modules', 'marker'))).toBe(true);
   });
 
-  test('an unknown ref fails with git’s message', async () => {
+  test('an unknown ref fails with git’s message and leaves no temporary folder', async () => {
+    const scratch = () => readdirSync(tmpdir()).filter((n) => n.startsWith('bgf-diff-base-')).sort();
+    const before = scratch();
     await expect(synthesizeRef({ repoRoot: repo, ref: 'no-such-ref', outDir: tmpdir(), synth: async () => undefined })).rejects.toThrow(/git worktree add .* no-such-ref failed/);
+    expect(scratch()).toEqual(before);
   });
 });
 
 describe('synthesizing an app folder', () => {
   test('sources run directly: only cdk synth, into the given folder, with context', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'bgf-diff-app-'));
+    const dir = temporaryFolder('bgf-diff-app-');
     writeFileSync(path.join(dir, 'cdk.json'), JSON.stringify({ app: 'node scripts/app.js' }));
     const calls: string[] = [];
     await synthesizeApp(dir, '/tmp/out', '/repo/node_modules', { context: ['env=production'], run: async (cmd, args) => void calls.push([cmd, ...args].join(' ')) });
@@ -81,10 +85,12 @@ describe('synthesizing an app folder', () => {
   });
 
   test('a revision whose cdk.json runs dist/ is compiled first', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'bgf-diff-app-'));
+    const dir = temporaryFolder('bgf-diff-app-');
     writeFileSync(path.join(dir, 'cdk.json'), JSON.stringify({ app: 'node dist/bin/app.js' }));
     const calls: string[] = [];
     await synthesizeApp(dir, '/tmp/out', '/m', { run: async (cmd, args) => void calls.push([cmd, ...args].join(' ')) });
     expect(calls).toEqual(['/m/.bin/tsc -p tsconfig.json', '/m/.bin/cdk synth --quiet --no-notices -o /tmp/out']);
   });
 });
+
+afterAll(removeTemporaryFolders);
