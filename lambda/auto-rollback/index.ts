@@ -38,6 +38,9 @@ export function decide(input: { alarmName: string; newState: string; now: Date; 
   return { act: true, from: window.liveColor, to: window.previousColor, window };
 }
 
+/** Replaceable in tests; the decision is about wall-clock time against the window. */
+export const clock = { now: () => new Date() };
+
 const cfn = new CloudFormationClient({});
 const elb = new ElasticLoadBalancingV2Client({});
 const ecs = new ECSClient({});
@@ -45,7 +48,7 @@ const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOption
 
 export async function handler(event: AlarmEvent): Promise<AutoRollbackResult> {
   const s = settings();
-  const now = new Date();
+  const now = clock.now();
   const table = new ReleaseTable(doc, s.tableName);
   const state = await readStackState(cfn, s);
   const listenerArn = requireOutput(state, 'ProductionListenerArn', 'to move traffic');
@@ -83,8 +86,18 @@ export async function handler(event: AlarmEvent): Promise<AutoRollbackResult> {
     outcome: 'auto-rolled-back',
     detail: `alarm ${event.detail.alarmName} fired (${event.detail.state.reason ?? 'no reason given'}); traffic moved at ${now.toISOString()}`,
   });
-  const reconcile = isBusy(state.status) ? 'skipped: stack busy, `bluegreen-fleet rollback` reconciles' : await setParameters(cfn, state, { LiveColor: decision.to });
+  const reconcile = await reconcileLiveColor(state, decision.to);
   const reason = `traffic moved from ${decision.from} to ${decision.to}; LiveColor reconcile ${reconcile}`;
   log({ outcome: 'rolled-back', alarm: event.detail.alarmName, releaseId: decision.window.releaseId, reason });
   return { outcome: 'rolled-back', reason };
+}
+
+/** Traffic has already moved; a failed reconcile is reported, not retried (the CLI finishes it). */
+async function reconcileLiveColor(state: StackState, to: Color): Promise<string> {
+  if (isBusy(state.status)) return `skipped: stack is ${state.status}; \`bluegreen-fleet rollback\` reconciles`;
+  try {
+    return await setParameters(cfn, state, { LiveColor: to });
+  } catch (error) {
+    return `failed (${(error as Error).name}: ${(error as Error).message}); \`bluegreen-fleet rollback\` reconciles`;
+  }
 }

@@ -18,6 +18,9 @@ import { log, readStackState, serviceCounts, setParameters, settings } from '../
 /** A `cool` that fires a little early (schedules have one-second resolution) still counts. */
 const WINDOW_GRACE_MS = 60_000;
 
+/** Replaceable in tests. */
+export const clock = { now: () => new Date() };
+
 const cfn = new CloudFormationClient({});
 const ecs = new ECSClient({});
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
@@ -34,7 +37,7 @@ async function decideAndAct(event: StandbyCapacityRequest): Promise<StandbyCapac
     return { action, outcome: 'skipped', reason: `unknown action ${JSON.stringify(action)}; use warm, cool or cool-if-idle` };
   }
   const s = settings();
-  const now = new Date();
+  const now = clock.now();
   const table = new ReleaseTable(doc, s.tableName);
   const state = await readStackState(cfn, s);
   const skip = (reason: string): StandbyCapacityResult => ({ action, outcome: 'skipped', reason, standbyMinTasks: state.standbyMinTasks });

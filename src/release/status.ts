@@ -74,7 +74,7 @@ export function formatStatus(s: StatusResult): string {
   lines.push(`${s.service} in ${s.environment} (stack ${s.stack}, ${s.stackStatus})`);
   lines.push(`live: ${s.liveColor}${s.trafficColor && s.trafficColor !== s.liveColor ? `  (!) production traffic goes to ${s.trafficColor}: run rollback to reconcile` : ''}`);
   for (const f of s.fleets) {
-    const role = f.live ? 'LIVE   ' : `standby (StandbyMinTasks=${s.standbyMinTasks}, ${f.service.desired > 0 ? 'warm' : 'cold'})`;
+    const role = f.live ? 'LIVE' : `standby (StandbyMinTasks=${s.standbyMinTasks}, ${f.service.desired > 0 ? 'warm' : 'cold'})`;
     lines.push(`  ${f.color.padEnd(5)} ${role}`);
     lines.push(`        image     ${f.image}`);
     lines.push(`        AMI       ${f.ami}`);

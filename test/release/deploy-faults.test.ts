@@ -1,7 +1,7 @@
 import { runDeploy } from '../../src/commands/deploy';
 import { ExitCode } from '../../src/release/outcome';
 import { awsError, FakeAws } from './support/fake-aws';
-import { DEV_STACK, devWorld, json, run, V1, V2 } from './support/harness';
+import { DEV_STACK, devWorld, json, run, stopAfter, V1, V2 } from './support/harness';
 
 const deployV2 = { env: 'dev', service: 'api', image: 'v2', json: true };
 
@@ -147,13 +147,7 @@ describe('deploy stopped after each step, then run again', () => {
   test.each(steps)('stopped after "%s": the re-run completes, nothing is done twice', async (step) => {
     const aws = devWorld();
     try {
-      const stopped = run(aws, {
-        hooks: {
-          afterStep: (name) => {
-            if (name === step) throw new Error(`process stopped after ${name}`);
-          },
-        },
-      });
+      const stopped = run(aws, { hooks: stopAfter(step) });
       expect(await runDeploy(deployV2, stopped.deps)).toBe(ExitCode.Error);
       expect(json(stopped).error).toBe(`process stopped after ${step}`);
       expect(await runDeploy(deployV2, run(aws).deps)).toBe(ExitCode.Ok);

@@ -70,3 +70,13 @@ export function devWorld(): FakeAws {
 export function json(r: Run): any {
   return JSON.parse(r.stdout.text);
 }
+
+/** Hooks that stop the process (as a crash or Ctrl-C would) right after `step`. */
+export function stopAfter(step: string | ((name: string) => boolean)): ReleaseHooks {
+  const matches = typeof step === 'string' ? (name: string) => name === step : step;
+  return {
+    afterStep: (name) => {
+      if (matches(name)) throw new Error(`process stopped after ${name}`);
+    },
+  };
+}

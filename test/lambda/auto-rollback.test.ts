@@ -1,0 +1,114 @@
+import { AlarmEvent, clock, decide, handler } from '../../lambda/auto-rollback';
+import { parseStack } from '../../src/release/stack-state';
+import { FakeAws } from '../release/support/fake-aws';
+import { DEV_STACK, V1, V2 } from '../release/support/harness';
+import { releasedWorld } from './support';
+
+const event = (alarmName: string, value = 'ALARM'): AlarmEvent =>
+  ({
+    version: '0',
+    id: 'e1',
+    'detail-type': 'CloudWatch Alarm State Change',
+    source: 'aws.cloudwatch',
+    account: '123456789012',
+    time: '2026-03-02T01:05:00Z',
+    region: 'ap-northeast-1',
+    resources: [`arn:aws:cloudwatch:ap-northeast-1:123456789012:alarm:${alarmName}`],
+    detail: { alarmName, state: { value, reason: 'Threshold Crossed: 5 datapoints were greater than 5.0' } },
+  }) as AlarmEvent;
+
+// The handlers log one JSON line per decision; keep the test output readable.
+beforeAll(() => jest.spyOn(console, 'log').mockImplementation(() => undefined));
+
+describe('decide (the auto-rollback decision)', () => {
+  const state = parseStack({
+    StackName: DEV_STACK,
+    StackStatus: 'UPDATE_COMPLETE',
+    CreationTime: new Date(),
+    Parameters: [{ ParameterKey: 'LiveColor', ParameterValue: 'green' }],
+    Outputs: ['Blue', 'Green'].flatMap((C) => [
+      { OutputKey: `${C}AlarmNames`, OutputValue: `${C.toLowerCase()}-errors` },
+      { OutputKey: `${C}TargetGroupArn`, OutputValue: `tg-${C}` },
+      { OutputKey: `${C}ClusterName`, OutputValue: 'c' },
+      { OutputKey: `${C}ServiceName`, OutputValue: 's' },
+    ]),
+  });
+  const window = { previousColor: 'blue' as const, liveColor: 'green' as const, swappedAt: '2026-03-02T01:00:00Z', closesAt: '2026-03-02T01:15:00Z', releaseId: 'r1' };
+  const at = (iso: string) => new Date(iso);
+  const base = { alarmName: 'green-errors', newState: 'ALARM', now: at('2026-03-02T01:05:00Z'), state, window, traffic: 'green' as const };
+
+  test('inside the window, an alarm of the new live fleet rolls back to the previous fleet', () => {
+    expect(decide(base)).toEqual({ act: true, from: 'green', to: 'blue', window });
+  });
+
+  test.each([
+    ['outside the window', { now: at('2026-03-02T01:15:00Z') }, /outside the rollback window of release r1 \(closed 2026-03-02T01:15:00Z\)/],
+    ['an alarm of the previous fleet', { alarmName: 'blue-errors' }, /alarm is on the blue fleet; the fleet on probation is green/],
+    ['an alarm of no fleet', { alarmName: 'someone-else' }, /belongs to neither fleet/],
+    ['back to OK', { newState: 'OK' }, /went to OK, not ALARM/],
+    ['no window ever', { window: undefined }, /no rollback window was ever opened/],
+    ['already rolled back', { window: { ...window, rolledBack: true, rolledBackAt: 't' } }, /already rolled back at t/],
+    ['traffic already on the previous fleet', { traffic: 'blue' as const }, /production traffic already goes to the blue fleet/],
+  ])('%s: does nothing and says why', (_name, change, reason) => {
+    const d = decide({ ...base, ...change });
+    expect(d.act).toBe(false);
+    expect(!d.act && d.reason).toMatch(reason);
+  });
+});
+
+describe('the auto-rollback handler on the fake AWS', () => {
+  let aws: FakeAws;
+  beforeEach(async () => {
+    aws = await releasedWorld();
+    clock.now = () => aws.clock.now();
+  });
+  afterEach(() => aws.restore());
+
+  test('inside the window: one ELB call moves traffic, the window and history record it, the stack is reconciled', async () => {
+    aws.clock.advance(3 * 60_000);
+    const before = aws.calls.length;
+    const result = await handler(event('bgf-dev-api-green-errors'));
+    expect(result).toEqual({ outcome: 'rolled-back', reason: 'traffic moved from green to blue; LiveColor reconcile updated' });
+    const calls = aws.calls.slice(before);
+    expect(calls.filter((c) => c.operation === 'ModifyListener')).toHaveLength(1);
+    expect(aws.trafficColor(DEV_STACK)).toBe('blue');
+    expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
+    const table = aws.table(DEV_STACK);
+    expect(table.get({ pk: 'window', sk: 'current' })).toMatchObject({ rolledBack: true, liveColor: 'blue', rolledBackBy: 'auto-rollback (alarm bgf-dev-api-green-errors)' });
+    expect(table.query('history', false)[0]).toMatchObject({ outcome: 'auto-rolled-back', fromColor: 'green', toColor: 'blue', oldImage: V2, newImage: V1, service: 'api', environment: 'dev' });
+  });
+
+  test('a second alarm of the same incident does nothing', async () => {
+    aws.clock.advance(3 * 60_000);
+    await handler(event('bgf-dev-api-green-errors'));
+    const result = await handler(event('bgf-dev-api-green-latency'));
+    expect(result.outcome).toBe('ignored');
+    expect(aws.count('ModifyListener')).toBe(1);
+    expect(aws.table(DEV_STACK).query('history', false).filter((h) => h.outcome === 'auto-rolled-back')).toHaveLength(1);
+  });
+
+  test('outside the window: nothing moves', async () => {
+    aws.clock.advance(20 * 60_000);
+    const result = await handler(event('bgf-dev-api-green-errors'));
+    expect(result).toEqual({ outcome: 'ignored', reason: expect.stringMatching(/outside the rollback window/) });
+    expect(aws.count('ModifyListener')).toBe(0);
+    expect(aws.trafficColor(DEV_STACK)).toBe('green');
+  });
+
+  test('a cold previous fleet is not given the traffic', async () => {
+    aws.service(DEV_STACK, 'blue').running = 0;
+    const result = await handler(event('bgf-dev-api-green-errors'));
+    expect(result.reason).toMatch(/the blue fleet is cold \(0\/2 tasks\); traffic stays/);
+    expect(aws.count('ModifyListener')).toBe(0);
+  });
+
+  test('a stack busy with another update: traffic still moves, the reconcile is left to the CLI', async () => {
+    const s = aws.stacks.get(DEV_STACK)!;
+    s.status = 'UPDATE_IN_PROGRESS';
+    s.pendingPolls = 100;
+    const result = await handler(event('bgf-dev-api-green-errors'));
+    expect(result.reason).toMatch(/traffic moved from green to blue; LiveColor reconcile skipped: stack is UPDATE_IN_PROGRESS/);
+    expect(aws.trafficColor(DEV_STACK)).toBe('blue');
+    expect(aws.param(DEV_STACK, 'LiveColor')).toBe('green');
+  });
+});

@@ -1,0 +1,55 @@
+import { runDeploy } from '../../src/commands/deploy';
+import { runSwap } from '../../src/commands/swap';
+import { ExitCode } from '../../src/release/outcome';
+import { FakeAws } from './support/fake-aws';
+import { DEV_STACK, devWorld, json, run, stopAfter, V2 } from './support/harness';
+
+const swapApi = { env: 'dev', service: 'api', json: true };
+
+describe('swap', () => {
+  let aws: FakeAws;
+  beforeEach(() => (aws = devWorld()));
+  afterEach(() => aws.restore());
+
+  async function prepared(): Promise<void> {
+    expect(await runDeploy({ env: 'dev', service: 'api', image: 'v2', swap: false }, run(aws).deps)).toBe(ExitCode.Ok);
+  }
+
+  test('moves traffic to a healthy standby, opens the window and records the release', async () => {
+    await prepared();
+    const r = run(aws);
+    expect(await runSwap(swapApi, r.deps)).toBe(ExitCode.Ok);
+    expect(json(r).result).toMatchObject({ outcome: 'swapped', liveColor: 'green', previousColor: 'blue', rollbackWindowClosesAt: '2026-03-02T01:15:00.000Z' });
+    expect(aws.trafficColor(DEV_STACK)).toBe('green');
+    expect(aws.table(DEV_STACK).query('history', false)).toEqual([expect.objectContaining({ outcome: 'succeeded', newImage: V2, detail: expect.stringMatching(/swapped by `swap`/) })]);
+    expect(aws.schedules.has('bgf-dev-api-cool-down')).toBe(true);
+  });
+
+  test('refuses an unhealthy standby (exit 3); traffic stays', async () => {
+    await prepared();
+    aws.setTargetHealth(DEV_STACK, 'green', 'unhealthy');
+    const r = run(aws);
+    expect(await runSwap(swapApi, r.deps)).toBe(ExitCode.Refused);
+    expect(json(r).error).toMatch(/the green fleet is not ready: 0\/2 targets healthy \(2 unhealthy\)/);
+    expect(aws.trafficColor(DEV_STACK)).toBe('blue');
+    expect(aws.count('UpdateStack')).toBe(1);
+  });
+
+  test('refuses a cold standby (exit 3)', async () => {
+    const r = run(aws);
+    expect(await runSwap(swapApi, r.deps)).toBe(ExitCode.Refused);
+    expect(json(r).error).toMatch(/the green fleet is not ready: its ECS service wants 0 tasks \(cold\)/);
+  });
+
+  test('stopped right after the flip, the re-run finishes the swap instead of flipping back', async () => {
+    await prepared();
+    const stopped = run(aws, { hooks: stopAfter((name) => name.startsWith('swap:')) });
+    expect(await runSwap(swapApi, stopped.deps)).toBe(ExitCode.Error);
+    const r = run(aws);
+    expect(await runSwap(swapApi, r.deps)).toBe(ExitCode.Ok);
+    expect(json(r).result.outcome).toBe('resumed');
+    expect(aws.trafficColor(DEV_STACK)).toBe('green');
+    expect(aws.count('UpdateStack')).toBe(2);
+    expect(aws.table(DEV_STACK).query('history', false)).toHaveLength(1);
+  });
+});
