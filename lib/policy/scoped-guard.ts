@@ -37,6 +37,14 @@ function templateTypes(templatePaths: readonly string[]): Set<string> {
   return types;
 }
 
+/** The rule files that inspect at least one resource type present in the templates. */
+export function relevantControlTowerRules(templatePaths: readonly string[]): string[] {
+  const present = templateTypes(templatePaths);
+  return controlTowerRuleIndex()
+    .filter((rule) => rule.types.size === 0 || [...rule.types].some((t) => present.has(t)))
+    .map((rule) => rule.file);
+}
+
 /**
  * The Control Tower proactive controls, run through cfn-guard, but only the rule files that
  * inspect a resource type present in the templates. Every Control Tower rule selects resources
@@ -57,10 +65,7 @@ export class ScopedControlTowerValidator implements IPolicyValidationPlugin {
   }
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const present = templateTypes(context.templatePaths);
-    const rules = controlTowerRuleIndex()
-      .filter((rule) => rule.types.size === 0 || [...rule.types].some((t) => present.has(t)))
-      .map((rule) => rule.file);
+    const rules = relevantControlTowerRules(context.templatePaths);
     if (rules.length === 0) return { success: true, violations: [] };
     return new CfnGuardValidator({ controlTowerRulesEnabled: false, rules }).validate(context);
   }
