@@ -3,8 +3,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StandbyCapacityRequest, StandbyCapacityResult } from '../../src/release/payloads';
-import { fleet, isBusy, isColor } from '../../src/release/stack-state';
-import { isLockActive, ReleaseTable } from '../../src/release/table';
+import { fleet, isBusy, isColor, StackState } from '../../src/release/stack-state';
+import { isLockActive, PendingRelease, ReleaseTable, WindowItem } from '../../src/release/table';
 import { log, readStackState, serviceCounts, setParameters, settings } from '../shared/stack';
 
 /**
@@ -24,6 +24,19 @@ export const clock = { now: () => new Date() };
 const cfn = new CloudFormationClient({});
 const ecs = new ECSClient({});
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+
+/**
+ * The release a `cool-if-idle` must leave alone: one that warmed the standby with its new image
+ * inside the release window (pre-warm included) and waits for its swap. Once swapped, the
+ * rollback window's own schedule cools the previous fleet; once rolled back, it is over.
+ */
+async function preparedInWindow(table: ReleaseTable, state: StackState, event: StandbyCapacityRequest, window: WindowItem | undefined, now: Date): Promise<PendingRelease | undefined> {
+  if (event.action !== 'cool-if-idle' || typeof event.windowMinutes !== 'number' || !(event.windowMinutes > 0)) return undefined;
+  const pending = await table.readPending();
+  if (!pending || pending.toColor !== state.standbyColor) return undefined;
+  if (window?.releaseId === pending.releaseId && window.rolledBack) return undefined;
+  return Date.parse(pending.startedAt) >= now.getTime() - event.windowMinutes * 60_000 ? pending : undefined;
+}
 
 export async function handler(event: StandbyCapacityRequest): Promise<StandbyCapacityResult> {
   const result = await decideAndAct(event);
@@ -61,6 +74,8 @@ async function decideAndAct(event: StandbyCapacityRequest): Promise<StandbyCapac
     target = 0;
   } else {
     if (windowOpen) return skip(`a rollback window is open until ${window.closesAt}; its own schedule cools the standby`);
+    const prepared = await preparedInWindow(table, state, event, window, now);
+    if (prepared) return skip(`release ${prepared.releaseId} prepared the ${prepared.toColor} fleet at ${prepared.startedAt}, in this release window, and has not swapped yet`);
     target = 0;
   }
   const outcome = await setParameters(cfn, state, { StandbyMinTasks: String(target) });

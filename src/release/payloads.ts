@@ -23,7 +23,15 @@ export interface SmokeCheckResult {
 export type StandbyCapacityRequest =
   | { readonly action: 'warm' }
   | { readonly action: 'cool'; readonly expectLiveColor: Color }
-  | { readonly action: 'cool-if-idle' };
+  | {
+      readonly action: 'cool-if-idle';
+      /**
+       * Minutes since the release window's pre-warm began (pre-warm + window length): a release
+       * prepared on the standby within them and not swapped yet keeps it warm. Unset: only the
+       * lock and an open rollback window keep it warm.
+       */
+      readonly windowMinutes?: number;
+    };
 
 export interface StandbyCapacityResult {
   readonly action: StandbyCapacityRequest['action'];
