@@ -1,0 +1,3 @@
+export * from './scheduled-capacity';
+export * from './release-window-prewarm';
+export { shiftCron } from './cron-shift';
