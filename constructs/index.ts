@@ -17,3 +17,5 @@ export { ForwardToEither } from './service/load-balancer';
 export { COLORS, IMAGE_PATTERN, ServiceParameters } from './service/parameters';
 export type { Color } from './service/parameters';
 export type { ServiceFleet } from './service/service-fleet';
+export * from './release/release-support';
+export * from './schedule';

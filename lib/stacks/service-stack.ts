@@ -5,7 +5,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
-import { BlueGreenService, FleetOptions, Network } from '../../constructs';
+import { BlueGreenService, FleetOptions, Network, ReleaseSupport } from '../../constructs';
 import { EnvironmentConfig, FleetSpec, ServiceConfig } from '../config';
 import { retentionDays } from './network-stack';
 
@@ -31,6 +31,8 @@ const NETWORK_MODES: Record<ServiceConfig['networkMode'], ecs.NetworkMode> = {
 export class ServiceStack extends Stack {
   public readonly service: BlueGreenService;
   public readonly config: ServiceConfig;
+  /** The release table and Lambdas the release CLI and the auto-rollback use (docs/release.md). */
+  public readonly release: ReleaseSupport;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -58,6 +60,14 @@ export class ServiceStack extends Stack {
       alarms: { alarmNamePrefix: this.stackName },
     });
     acknowledgeEnvironmentChoices(this.service, env, config);
+    this.release = new ReleaseSupport(this, 'Release', {
+      service: this.service,
+      vpc: props.network.vpc,
+      environmentName: env.name,
+      logKey: props.network.logKey,
+      logRemovalPolicy: env.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      deletionProtection: env.production,
+    });
   }
 }
 

@@ -71,7 +71,9 @@ describe('the production environment', () => {
   });
 
   test('web may call api through its internal name, and nothing else may call either', () => {
-    const ingress = (t: Template) => Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties);
+    // The release smoke check (ReleaseSupport) may reach each load balancer's test listener only.
+    const isSmokeCheck = (p: any) => /^release smoke check of /.test(p.Description) && p.FromPort === 8080 && p.ToPort === 8080;
+    const ingress = (t: Template) => Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties).filter((p) => !isSmokeCheck(p));
     const api = templates.api;
     const apiLb = Object.keys(api.findResources('AWS::EC2::SecurityGroup')).find((id) => id.startsWith('ServiceLoadBalancerSecurityGroup'))!;
     const toApiLb = ingress(api).filter((p) => p.GroupId['Fn::GetAtt']?.[0] === apiLb);

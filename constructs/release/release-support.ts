@@ -1,0 +1,274 @@
+import { Aws, CfnOutput, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { releaseFunction } from './functions';
+import { acknowledgeReleaseFindings } from './nag';
+
+/** What ReleaseSupport needs of one fleet. `BlueGreenService.fleet(color)` has this shape. */
+export interface ReleaseFleet {
+  readonly targetGroup: elbv2.ITargetGroup;
+  readonly service: ecs.IBaseService;
+  readonly alarms: { readonly all: readonly cloudwatch.IAlarm[] };
+}
+
+/** What ReleaseSupport needs of a blue/green service. `BlueGreenService` has this shape. */
+export interface ReleasableService {
+  readonly serviceName: string;
+  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  readonly productionListener: elbv2.IApplicationListener;
+  readonly testListenerPort: number;
+  fleet(color: 'blue' | 'green'): ReleaseFleet;
+}
+
+export interface ReleaseSupportProps {
+  /** The service the release tool releases. */
+  readonly service: ReleasableService;
+
+  /** The VPC the smoke check runs in (the service's). */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * The service's `parameterPrefix`: prefixes the outputs, as it prefixes the service's own.
+   * @default '' - no prefix
+   */
+  readonly parameterPrefix?: string;
+
+  /**
+   * Environment name recorded in the history by the auto-rollback Lambda.
+   * @default - the stack name
+   */
+  readonly environmentName?: string;
+
+  /**
+   * Subnets of the smoke-check Lambda.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly smokeCheckSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Customer-managed key of the release table.
+   * @default - DynamoDB's AWS-managed key (`aws/dynamodb`)
+   */
+  readonly tableEncryptionKey?: kms.IKey;
+
+  /**
+   * What happens to the release table (history) when it leaves the stack.
+   * @default RemovalPolicy.RETAIN - the release history is evidence
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Protect the release table against deletion.
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * How long the Lambdas' logs are kept (they record every automatic rollback and capacity change).
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Key that encrypts the Lambdas' log groups.
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logKey?: kms.IKey;
+
+  /**
+   * What happens to the Lambdas' log groups when they leave the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * The role CloudFormation updates the stack with. The two Lambdas that change `StandbyMinTasks`
+   * and `LiveColor` may pass it to CloudFormation, nothing more.
+   * @default - the CDK bootstrap execution role of the stack's synthesizer
+   */
+  readonly cloudFormationRoleArn?: string;
+}
+
+/**
+ * The in-cloud half of the release tool, per service stack: the release table (lock, history,
+ * rollback window), the smoke-check Lambda in the VPC (the only thing admitted to the test
+ * listener), the auto-rollback Lambda on the fleets' alarms, the standby-capacity Lambda and the
+ * role EventBridge Scheduler invokes it with. See docs/release.md.
+ */
+export class ReleaseSupport extends Construct {
+  /** The release table: `pk`/`sk`, TTL on `expiresAt`, point-in-time recovery. */
+  public readonly table: dynamodb.Table;
+  public readonly smokeCheckFunction: lambda.IFunction;
+  public readonly autoRollbackFunction: lambda.IFunction;
+  public readonly standbyCapacityFunction: lambda.IFunction;
+  /** The role EventBridge Scheduler invokes the standby-capacity Lambda with. */
+  public readonly schedulerRole: iam.Role;
+  /** The EventBridge rule on the fleets' alarms; undefined when the fleets have no alarms. */
+  public readonly alarmRule?: events.Rule;
+  /** The smoke check's security group side. */
+  public readonly connections: ec2.Connections;
+
+  constructor(scope: Construct, id: string, props: ReleaseSupportProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const prefix = props.parameterPrefix ?? '';
+    validate(props, prefix);
+    const { service } = props;
+    const logs_ = {
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      logKey: props.logKey,
+      logRemovalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    };
+
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'expiresAt',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: props.tableEncryptionKey ? dynamodb.TableEncryption.CUSTOMER_MANAGED : dynamodb.TableEncryption.AWS_MANAGED,
+      encryptionKey: props.tableEncryptionKey,
+      deletionProtection: props.deletionProtection ?? false,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    const common = {
+      STACK_NAME: stack.stackName,
+      PARAMETER_PREFIX: prefix,
+      TABLE_NAME: this.table.tableName,
+      SERVICE_NAME: service.serviceName,
+      ENVIRONMENT_NAME: props.environmentName ?? stack.stackName,
+    };
+
+    // The smoke check: in the VPC, egress only to the load balancer's test listener.
+    const smokeSecurityGroup = new ec2.SecurityGroup(this, 'SmokeCheckSecurityGroup', {
+      vpc: props.vpc,
+      description: `Release smoke check of ${service.serviceName}: calls the test listener only`,
+      allowAllOutbound: false,
+    });
+    const smoke = releaseFunction(this, 'SmokeCheck', {
+      handler: 'smoke-check',
+      description: `${service.serviceName}: release smoke check through the test listener`,
+      timeout: Duration.seconds(30),
+      environment: { ALLOWED_ORIGIN: `http://${service.loadBalancer.loadBalancerDnsName}:${service.testListenerPort}` },
+      vpc: props.vpc,
+      vpcSubnets: props.smokeCheckSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [smokeSecurityGroup],
+      ...logs_,
+    });
+    this.connections = smoke.connections;
+    service.loadBalancer.connections.allowFrom(smoke, ec2.Port.tcp(service.testListenerPort), `release smoke check of ${service.serviceName}`);
+    this.smokeCheckFunction = smoke;
+
+    const autoRollback = releaseFunction(this, 'AutoRollback', {
+      handler: 'auto-rollback',
+      description: `${service.serviceName}: moves traffic back when the new live fleet alarms inside the rollback window`,
+      timeout: Duration.seconds(60),
+      environment: common,
+      // One at a time: several alarms firing together must not race each other.
+      reservedConcurrentExecutions: 1,
+      ...logs_,
+    });
+    this.autoRollbackFunction = autoRollback;
+
+    const standbyCapacity = releaseFunction(this, 'StandbyCapacity', {
+      handler: 'standby-capacity',
+      description: `${service.serviceName}: warms and cools the standby fleet (StandbyMinTasks)`,
+      timeout: Duration.seconds(60),
+      environment: common,
+      reservedConcurrentExecutions: 1,
+      ...logs_,
+    });
+    this.standbyCapacityFunction = standbyCapacity;
+
+    this.grantStackUpdate(autoRollback, props);
+    this.grantStackUpdate(standbyCapacity, props);
+    this.table.grant(autoRollback, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    this.table.grant(standbyCapacity, 'dynamodb:GetItem');
+    const colors = ['blue', 'green'] as const;
+    for (const fn of [autoRollback, standbyCapacity]) {
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeServices'], resources: colors.map((c) => service.fleet(c).service.serviceArn) }));
+    }
+    autoRollback.addToRolePolicy(new iam.PolicyStatement({ actions: ['elasticloadbalancing:ModifyListener'], resources: [service.productionListener.listenerArn] }));
+    autoRollback.addToRolePolicy(new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeListeners'], resources: ['*'] }));
+
+    const alarmArns = colors.flatMap((c) => service.fleet(c).alarms.all.map((a) => a.alarmArn));
+    if (alarmArns.length > 0) {
+      this.alarmRule = new events.Rule(this, 'AlarmRule', {
+        description: `${service.serviceName}: a fleet alarm went to ALARM (auto-rollback decides whether it matters)`,
+        eventPattern: {
+          source: ['aws.cloudwatch'],
+          detailType: ['CloudWatch Alarm State Change'],
+          resources: alarmArns,
+          detail: { state: { value: ['ALARM'] } },
+        },
+        targets: [new targets.LambdaFunction(autoRollback, { retryAttempts: 4, maxEventAge: Duration.minutes(10) })],
+      });
+    }
+
+    this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+      description: `${service.serviceName}: EventBridge Scheduler invokes the standby-capacity Lambda`,
+    });
+    // Not grantInvoke: it adds `<arn>:*` (every version), and the schedules call $LATEST only.
+    this.schedulerRole.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [standbyCapacity.functionArn] }));
+
+    const output = (name: string, value: string, description: string) => {
+      new CfnOutput(this, name, { value, description }).overrideLogicalId(`${prefix}${name}`);
+    };
+    output('ReleaseTableName', this.table.tableName, `${service.serviceName}: release lock, history and rollback window`);
+    output('SmokeCheckFunctionName', smoke.functionName, `${service.serviceName}: Lambda in the VPC that calls the test listener`);
+    output('AutoRollbackFunctionName', autoRollback.functionName, `${service.serviceName}: Lambda that moves traffic back on an alarm inside the rollback window`);
+    output('StandbyCapacityFunctionName', standbyCapacity.functionName, `${service.serviceName}: Lambda that sets StandbyMinTasks (warm, cool, cool-if-idle)`);
+    output('StandbyCapacityFunctionArn', standbyCapacity.functionArn, `${service.serviceName}: target of the cool-down and release-window schedules`);
+    output('ReleaseSchedulerRoleArn', this.schedulerRole.roleArn, `${service.serviceName}: role EventBridge Scheduler invokes the standby-capacity Lambda with`);
+
+    acknowledgeReleaseFindings(this, {
+      controlPlaneFunctions: [autoRollback, standbyCapacity],
+      vpcFunction: smoke,
+      vpc: props.vpc,
+      logGroups: [smoke, autoRollback, standbyCapacity].map((fn) => fn.logGroup as logs.LogGroup),
+      logKey: props.logKey,
+    });
+
+  }
+
+  /** Read and update this stack with the previous template, passing CloudFormation its role. */
+  private grantStackUpdate(fn: lambda.IFunction, props: ReleaseSupportProps): void {
+    const stack = Stack.of(this);
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks', 'cloudformation:UpdateStack'], resources: [Aws.STACK_ID] }));
+    const synthesizer = stack.synthesizer;
+    const roleArn = props.cloudFormationRoleArn ?? (synthesizer instanceof DefaultStackSynthesizer ? Fn.sub(synthesizer.cloudFormationExecutionRoleArn) : undefined);
+    if (roleArn) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['iam:PassRole'],
+          resources: [roleArn],
+          conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+        }),
+      );
+    }
+    // CloudFormation checks AWS::EC2::Image::Id parameters (the AMIs) with the caller's rights.
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeImages'], resources: ['*'] }));
+  }
+}
+
+function validate(props: ReleaseSupportProps, prefix: string): void {
+  if (!/^[A-Za-z0-9]*$/.test(prefix)) {
+    throw new Error(`ReleaseSupport: parameterPrefix "${prefix}" must be letters and digits only (it prefixes CloudFormation logical ids)`);
+  }
+  const port = props.service.testListenerPort;
+  if (!Token.isUnresolved(port) && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+    throw new Error(`ReleaseSupport: service.testListenerPort ${port} must be a port number from 1 to 65535`);
+  }
+}

@@ -1,0 +1,290 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ReleaseSupport } from '../../../constructs';
+import { ScopedControlTowerValidator } from '../../../lib/policy';
+import { newApp } from '../../support/synth';
+import { fakeService, releaseStack } from './support';
+
+const fn = (handler: string) => ({ Description: Match.stringLikeRegexp(handler) });
+
+describe('ReleaseSupport with default props', () => {
+  let template: Template;
+  let release: ReleaseSupport;
+  let assemblyDir: string;
+
+  beforeAll(() => {
+    const built = releaseStack();
+    release = built.release;
+    template = Template.fromStack(built.stack);
+    assemblyDir = built.app.synth().directory;
+  });
+
+  test('the release table: pk/sk, TTL on expiresAt, point-in-time recovery, encrypted, on demand', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+
+  test('tableEncryptionKey defaults to the AWS-managed key, removalPolicy to RETAIN, deletionProtection to false', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({ SSESpecification: { SSEEnabled: true }, DeletionProtectionEnabled: false }),
+      DeletionPolicy: 'Retain',
+    });
+    expect(JSON.stringify(template.findResources('AWS::DynamoDB::Table'))).not.toMatch(/KMSMasterKeyId/);
+  });
+
+  test('three Lambdas on the latest Node.js runtime, arm64, bundled with the AWS SDK left out', () => {
+    for (const name of ['smoke check', 'moves traffic back', 'warms and cools']) {
+      template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'], ...fn(name) });
+    }
+    const bundles = fs.readdirSync(assemblyDir).filter((d) => d.startsWith('asset.') && fs.existsSync(path.join(assemblyDir, d, 'index.js')));
+    expect(bundles).toHaveLength(3);
+    for (const dir of bundles) {
+      const code = fs.readFileSync(path.join(assemblyDir, dir, 'index.js'), 'utf8');
+      expect(code.length).toBeLessThan(30_000);
+      // Minified: no indentation left; the SDK is required from the runtime, not bundled.
+      expect(code).not.toMatch(/\n {2}\S/);
+      expect(code).not.toMatch(/class CloudFormationClient/);
+    }
+    const autoRollback = bundles.map((d) => fs.readFileSync(path.join(assemblyDir, d, 'index.js'), 'utf8')).find((c) => c.includes('auto-rollback'))!;
+    expect(autoRollback).toMatch(/require\("@aws-sdk\/client-elastic-load-balancing-v2"\)/);
+  });
+
+  test('the smoke check runs in the private subnets, and only it reaches the test listener', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ...fn('smoke check'),
+      VpcConfig: { SubnetIds: [{ Ref: Match.stringLikeRegexp('VpcPrivateSubnet1') }, { Ref: Match.stringLikeRegexp('VpcPrivateSubnet2') }], SecurityGroupIds: Match.anyValue() },
+      Environment: { Variables: { ALLOWED_ORIGIN: { 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^Lb'), 'DNSName'] }, ':8443']] } } },
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { FromPort: 8443, ToPort: 8443, IpProtocol: 'tcp', GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('SmokeCheckSecurityGroup'), 'GroupId'] } });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 8443, ToPort: 8443, SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('SmokeCheckSecurityGroup'), 'GroupId'] } });
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: Match.stringLikeRegexp('smoke check'), SecurityGroupEgress: Match.absent() });
+    expect(release.connections.securityGroups).toHaveLength(1);
+  });
+
+  test('smokeCheckSubnets defaults to the private subnets with egress', () => {
+    const smoke = Object.values(template.findResources('AWS::Lambda::Function', { Properties: fn('smoke check') }))[0];
+    expect(JSON.stringify(smoke.Properties.VpcConfig.SubnetIds)).not.toMatch(/Public/);
+  });
+
+  test('logRetention defaults to a year, logRemovalPolicy to RETAIN, logKey to none', () => {
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    expect(Object.values(groups)).toHaveLength(3);
+    for (const g of Object.values(groups)) {
+      expect(g.Properties.RetentionInDays).toBe(365);
+      expect(g.Properties.KmsKeyId).toBeUndefined();
+      expect(g.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  test('each role may write only to its own log group (no managed policy) ', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('AutoRollbackLogs'), 'Arn'] } })]) },
+    });
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      if (JSON.stringify(role).includes('lambda.amazonaws.com') && !JSON.stringify(role).includes('VPCAccess')) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  test('an EventBridge rule sends the fleets\' ALARM state changes to the auto-rollback Lambda', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        resources: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('blueAlarm0'), 'Arn'] }, { 'Fn::GetAtt': [Match.stringLikeRegexp('greenAlarm0'), 'Arn'] }],
+        detail: { state: { value: ['ALARM'] } },
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ReleaseAutoRollback'), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 600 } })],
+    });
+    expect(release.alarmRule).toBeDefined();
+  });
+
+  test('auto-rollback: ModifyListener on the production listener only; one at a time', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Action: 'elasticloadbalancing:ModifyListener', Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('LbProduction') } }]) },
+      Roles: [{ Ref: Match.stringLikeRegexp('AutoRollbackRole') }],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { ...fn('moves traffic back'), ReservedConcurrentExecutions: 1 });
+  });
+
+  test('stack updates: this stack only, and cloudFormationRoleArn defaults to the CDK bootstrap execution role', () => {
+    for (const role of ['AutoRollbackRole', 'StandbyCapacityRole']) {
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            { Action: ['cloudformation:DescribeStacks', 'cloudformation:UpdateStack'], Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
+            {
+              Action: 'iam:PassRole',
+              Effect: 'Allow',
+              Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-ap-northeast-1' },
+              Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+            },
+          ]),
+        },
+        Roles: [{ Ref: Match.stringLikeRegexp(role) }],
+      });
+    }
+  });
+
+  test('table rights: auto-rollback reads and writes items; standby-capacity only reads', () => {
+    const policyOf = (role: string) => JSON.stringify(Object.values(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p.Properties.Roles).includes(role)));
+    expect(policyOf('AutoRollbackRole')).toMatch(/"dynamodb:GetItem","dynamodb:PutItem","dynamodb:UpdateItem"/);
+    expect(policyOf('StandbyCapacityRole')).toMatch(/"Action":"dynamodb:GetItem"/);
+    expect(policyOf('StandbyCapacityRole')).not.toMatch(/PutItem|ModifyListener/);
+  });
+
+  test('the scheduler role: only EventBridge Scheduler of this account, only the standby-capacity function', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } } }] },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('ReleaseStandbyCapacity'), 'Arn'] } }] },
+    });
+  });
+
+  test('outputs named by the contract; parameterPrefix defaults to none, environmentName to the stack name', () => {
+    for (const name of ['ReleaseTableName', 'SmokeCheckFunctionName', 'AutoRollbackFunctionName', 'StandbyCapacityFunctionName', 'StandbyCapacityFunctionArn', 'ReleaseSchedulerRoleArn']) {
+      template.hasOutput(name, {});
+    }
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ...fn('moves traffic back'),
+      Environment: { Variables: Match.objectLike({ STACK_NAME: 'bgf-test-api', PARAMETER_PREFIX: '', ENVIRONMENT_NAME: 'bgf-test-api', SERVICE_NAME: 'api', TABLE_NAME: { Ref: Match.stringLikeRegexp('ReleaseTable') } }) },
+    });
+  });
+});
+
+describe('ReleaseSupport with every prop set', () => {
+  let template: Template;
+  beforeAll(() => {
+    const app = newApp();
+    const keys = new Stack(app, 'Keys', { env: { account: '123456789012', region: 'ap-northeast-1' } });
+    const tableKey = new kms.Key(keys, 'TableKey');
+    const logKey = new kms.Key(keys, 'LogKey');
+    const { stack } = releaseStack(
+      {
+        parameterPrefix: 'Api',
+        environmentName: 'staging',
+        tableEncryptionKey: tableKey,
+        removalPolicy: RemovalPolicy.DESTROY,
+        deletionProtection: true,
+        logRetention: logs.RetentionDays.ONE_MONTH,
+        logKey,
+        logRemovalPolicy: RemovalPolicy.DESTROY,
+        cloudFormationRoleArn: 'arn:aws:iam::123456789012:role/deployer',
+        smokeCheckSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: ['ap-northeast-1a'] },
+      },
+      app,
+    );
+    template = Template.fromStack(stack);
+  });
+
+  test('outputs and the Lambdas carry the prefix', () => {
+    template.hasOutput('ApiReleaseTableName', {});
+    template.hasOutput('ApiReleaseSchedulerRoleArn', {});
+    template.hasResourceProperties('AWS::Lambda::Function', { ...fn('warms and cools'), Environment: { Variables: Match.objectLike({ PARAMETER_PREFIX: 'Api', ENVIRONMENT_NAME: 'staging' }) } });
+  });
+
+  test('table: customer-managed key, DESTROY, deletion protection', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({ SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() }, DeletionProtectionEnabled: true }),
+      DeletionPolicy: 'Delete',
+    });
+  });
+
+  test('log groups: retention, key and removal policy as given', () => {
+    for (const g of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
+      expect(g.Properties.RetentionInDays).toBe(30);
+      expect(g.Properties.KmsKeyId).toBeDefined();
+      expect(g.DeletionPolicy).toBe('Delete');
+    }
+  });
+
+  test('the given CloudFormation role is the only one the Lambdas may pass; the given subnets are used', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'iam:PassRole', Resource: 'arn:aws:iam::123456789012:role/deployer' })]) } });
+    template.hasResourceProperties('AWS::Lambda::Function', { ...fn('smoke check'), VpcConfig: Match.objectLike({ SubnetIds: [{ Ref: Match.stringLikeRegexp('VpcPrivateSubnet1') }] }) });
+  });
+});
+
+describe('ReleaseSupport validation and edge cases', () => {
+  test('a parameterPrefix that is not letters and digits is refused', () => {
+    expect(() => releaseStack({ parameterPrefix: 'api-1' })).toThrow(/parameterPrefix "api-1" must be letters and digits only/);
+  });
+
+  test('a test listener port out of range is refused', () => {
+    const app = newApp();
+    const { service } = releaseStackParts(app);
+    expect(() => new ReleaseSupport(new Stack(app, 'Other'), 'Release', { vpc: service.vpc, service: { ...service.service, testListenerPort: 70000 } })).toThrow(/testListenerPort 70000 must be a port number/);
+  });
+
+  test('fleets without alarms get no rule (nothing to roll back on)', () => {
+    const { release, stack } = releaseStack({}, newApp(), 0);
+    expect(release.alarmRule).toBeUndefined();
+    Template.fromStack(stack).resourceCountIs('AWS::Events::Rule', 0);
+  });
+});
+
+describe('ReleaseSupport under the policy gates', () => {
+  test('cdk-nag and cfn-guard leave no unacknowledged finding on it', () => {
+    const app = newApp();
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ScopedControlTowerValidator());
+    const network = new Stack(app, 'Network', { env: { account: '123456789012', region: 'ap-northeast-1' } });
+    const logKey = new kms.Key(network, 'LogKey', { enableKeyRotation: true, rotationPeriod: Duration.days(365) });
+    const { stack } = releaseStack({ logKey }, app);
+    // The stand-in service is not under test: only findings under Release/ count.
+    Validations.of(stack).acknowledge(...standInFindings());
+    Validations.of(network).acknowledge({ id: 'cdk-validator-cfnguard::kms_create_grant_aws_service_check', reason: 'A key of the test; the Network construct hardens its own.' });
+    app.synth();
+    const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8'));
+    expect(JSON.stringify(report)).toMatch(/AwsSolutions[\s\S]*cdk-validator-cfnguard/);
+    expect(unacknowledged(report).filter((p) => p.includes('/Release/'))).toEqual([]);
+  });
+});
+
+function releaseStackParts(app: ReturnType<typeof newApp>) {
+  const stack = new Stack(app, 'Parts', { env: { account: '123456789012', region: 'ap-northeast-1' } });
+  return { service: fakeService(stack) };
+}
+
+function standInFindings(): { id: string; reason: string }[] {
+  const reason = 'The stand-in BlueGreenService of this test; BlueGreenService has its own tests.';
+  return [
+    'cdk-validator-cfnguard::cloudwatch_alarm_action_check',
+    'cdk-validator-cfnguard::subnet_auto_assign_public_ip_disabled_check',
+    'cdk-validator-cfnguard::alb_http_to_https_redirection_check',
+    'cdk-validator-cfnguard::alb_http_drop_invalid_header_enabled_check',
+    'cdk-validator-cfnguard::elbv2_deletion_protection_enabled_check',
+    'cdk-validator-cfnguard::elbv2_logging_enabled_check',
+    'AwsSolutions::AwsSolutions-VPC7',
+    'AwsSolutions::AwsSolutions-ELB2',
+    'AwsSolutions::AwsSolutions-EC23',
+  ].map((id) => ({ id, reason }));
+}
+
+/** Paths of constructs with a finding nobody acknowledged, from a validation report. */
+function unacknowledged(report: unknown): string[] {
+  const paths: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Record<string, unknown>;
+    if (Array.isArray(record.violatingConstructs) && !record.acknowledgedId) {
+      for (const c of record.violatingConstructs as { constructPath: string }[]) paths.push(c.constructPath);
+    }
+    Object.values(record).forEach(visit);
+  };
+  visit(report);
+  return paths;
+}
