@@ -1,11 +1,11 @@
-import { RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
-import { BlueGreenService, FleetOptions, Network, ReleaseSupport } from '../../constructs';
+import { BlueGreenService, FleetOptions, Network, ReleaseSupport, ReleaseWindowPrewarm, ScheduledCapacity } from '../../constructs';
 import { EnvironmentConfig, FleetSpec, ServiceConfig } from '../config';
 import { retentionDays } from './network-stack';
 
@@ -33,6 +33,10 @@ export class ServiceStack extends Stack {
   public readonly config: ServiceConfig;
   /** The release table and Lambdas the release CLI and the auto-rollback use (docs/release.md). */
   public readonly release: ReleaseSupport;
+  /** The live fleet's scheduled scale-out/in (docs/schedules.md). */
+  public readonly schedules: ScheduledCapacity;
+  /** The standby's warm-up before, and cool-down after, each release window (docs/schedules.md). */
+  public readonly releaseWindows: ReleaseWindowPrewarm;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -67,6 +71,20 @@ export class ServiceStack extends Stack {
       logKey: props.network.logKey,
       logRemovalPolicy: env.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       deletionProtection: env.production,
+    });
+    this.schedules = new ScheduledCapacity(this, 'Schedules', { service: this.service, schedules: config.schedules });
+    this.releaseWindows = new ReleaseWindowPrewarm(this, 'ReleaseWindows', {
+      serviceName: config.name,
+      standbyCapacityFunction: this.release.standbyCapacityFunction,
+      // The role the release CLI's rollback-window cool-down uses too: one role, one permission.
+      role: this.release.schedulerRole,
+      windows: config.releaseWindows.map((w) => ({
+        name: w.name,
+        cron: w.cron,
+        timeZone: w.timeZone,
+        duration: Duration.minutes(w.durationMinutes),
+        prewarm: Duration.minutes(w.prewarmMinutes),
+      })),
     });
   }
 }
