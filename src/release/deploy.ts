@@ -4,6 +4,7 @@ import { resolveAmi } from './ami';
 import { ReleaseContext } from './context';
 import { readService, waitUntilReady, warmSize } from './fleet';
 import { parseImageRef, resolveImage, ResolvedImage } from './image';
+import { liveTag, pointLiveTag } from './live-tag';
 import { ExitCode, ReleaseError } from './outcome';
 import { assertNoTrafficDrift, newReleaseId, releaseTable, Session, withSession } from './session';
 import { runSmokeCheck } from './smoke';
@@ -237,6 +238,7 @@ async function finishRelease(session: Session, pending: PendingRelease, imageSiz
   const window = await openWindow(session, pending);
   const result = await bake(session, window);
   if (result !== 'passed') throw rolledBackError(result, window);
+  await session.step(`point ${liveTag(session.target.environment.name)} at the release`, async (h) => h.detail(await pointLiveTag(session.ctx, session.target.environment.name, pending.newImage)));
   await recordRelease(session, pending, window, `baked ${session.target.service.bakeMinutes} min; rollback window until ${window.closesAt}`);
   return {
     outcome: 'released',

@@ -1,5 +1,6 @@
 import { waitUntilStackUpdateComplete } from '@aws-sdk/client-cloudformation';
 import { waitFor } from '../aws/waiters';
+import { liveTag, pointLiveTag } from './live-tag';
 import { scheduleCoolDown } from './schedule';
 import { Session } from './session';
 import { updateStack } from './stack';
@@ -55,6 +56,8 @@ export async function rollBackTraffic(
       if (result === 'unchanged') h.skip('LiveColor already agrees');
     });
   }
+  const environment = session.target.environment.name;
+  await session.step(`point ${liveTag(environment)} at the ${plan.to} fleet's image`, async (h) => h.detail(await pointLiveTag(ctx, environment, fleet(session.state, plan.to).image)));
   await session.step('record the rollback', async (h) => {
     const now = ctx.clock.now();
     const { window } = plan;

@@ -141,6 +141,7 @@ describe('deploy stopped after each step, then run again', () => {
     'swap: traffic to the green fleet',
     'open the rollback window',
     'bake 2 min',
+    'point dev-live at the release',
     'record the release',
   ];
 
@@ -155,6 +156,7 @@ describe('deploy stopped after each step, then run again', () => {
       expect(aws.count('UpdateStack')).toBe(2);
       expect(aws.count('ModifyListener')).toBe(0);
       expect(aws.count('CreateSchedule') + aws.count('UpdateSchedule')).toBe(1);
+      expect(aws.count('PutImage')).toBe(1);
     } finally {
       aws.restore();
     }

@@ -90,12 +90,17 @@ describe('deploy: the happy path', () => {
     expect(table.get({ pk: 'release', sk: 'pending' })).toBeUndefined();
   });
 
+  test('the pointer tag dev-live moves to v2, so the repository lifecycle keeps the live image', () => {
+    expect(aws.images.find((i) => i.digest === digestOf('v2'))!.tags).toEqual(['v2', 'dev-live']);
+    expect(aws.calls.filter((c) => c.service === 'ecr').map((c) => c.operation)).toEqual(['DescribeImages', 'BatchGetImage', 'PutImage']);
+  });
+
   test('running the same deploy again changes nothing', async () => {
     const before = aws.calls.length;
     const r = run(aws);
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Ok);
     expect(json(r).result.outcome).toBe('already-live');
-    expect(aws.calls.slice(before).filter((c) => ['UpdateStack', 'ModifyListener', 'CreateSchedule', 'UpdateSchedule', 'Invoke'].includes(c.operation))).toEqual([]);
+    expect(aws.calls.slice(before).filter((c) => ['UpdateStack', 'ModifyListener', 'CreateSchedule', 'UpdateSchedule', 'Invoke', 'PutImage'].includes(c.operation))).toEqual([]);
   });
 });
 

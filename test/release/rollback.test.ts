@@ -67,18 +67,22 @@ describe('rollback while the previous fleet is warm', () => {
     });
   });
 
+  test('dev-live points at the image live again (v1)', () => {
+    expect(aws.images.find((i) => i.tags.includes('dev-live'))!.tags).toEqual(['v1', 'dev-live']);
+  });
+
   test('running it again does nothing (it does not flip traffic forward)', async () => {
     const before = aws.calls.length;
     const r = run(aws);
     expect(await runRollback(rollbackApi, r.deps)).toBe(ExitCode.Ok);
     expect(json(r).result.outcome).toBe('already-rolled-back');
-    expect(aws.calls.slice(before).filter((c) => ['ModifyListener', 'UpdateStack'].includes(c.operation))).toEqual([]);
+    expect(aws.calls.slice(before).filter((c) => ['ModifyListener', 'UpdateStack', 'PutImage'].includes(c.operation))).toEqual([]);
     expect(aws.trafficColor(DEV_STACK)).toBe('blue');
   });
 });
 
 describe('rollback interrupted, then run again', () => {
-  test.each(['move production traffic back', 'reconcile LiveColor=blue', 'record the rollback'])('stopped after "%s": completes, traffic never goes forward again', async (step) => {
+  test.each(['move production traffic back', 'reconcile LiveColor=blue', "point dev-live at the blue fleet's image", 'record the rollback'])('stopped after "%s": completes, traffic never goes forward again', async (step) => {
     const aws = await releasedWorld();
     try {
       const stopped = run(aws, { hooks: stopAfter(step) });
