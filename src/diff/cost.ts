@@ -142,7 +142,9 @@ function minTasks(svcId: string, svc: CfnResource, live: ReadonlyArray<[string, 
     && referencedIds(r.Properties?.ResourceId).has(svcId));
   if (!target) return [num(svc.Properties?.DesiredCount, `DesiredCount of ${svcId}`, 1), []];
   const [targetId, t] = target;
-  const scheduled = Array.isArray(t.Properties?.ScheduledActions) ? (t.Properties?.ScheduledActions as Array<Record<string, unknown>>) : [];
+  // Schedules sit inside Fn::If on the live color: evaluate it, so the live fleet's are priced.
+  const evaluated = evaluate(t.Properties?.ScheduledActions, ctx);
+  const scheduled = Array.isArray(evaluated) ? (evaluated as Array<Record<string, unknown>>) : [];
   const actions = scheduled.map((a, i) => {
     const min = (a.ScalableTargetAction as Record<string, unknown> | undefined)?.MinCapacity;
     const schedule = evaluate(a.Schedule, ctx);

@@ -93,12 +93,15 @@ function fleet(scope: Construct, color: 'Blue' | 'Green', live: CfnCondition, st
     resourceId: Fn.join('', ['service/cluster/', svc.attrName]),
     scalableDimension: 'ecs:service:DesiredCount',
     serviceNamespace: 'ecs',
-    scheduledActions: service.schedules?.map((s, i) => ({
-      scheduledActionName: `s${i}`,
-      schedule: `cron(${s.cron})`,
-      timezone: 'Asia/Tokyo',
-      scalableTargetAction: { minCapacity: Token.asNumber(Fn.conditionIf(live.logicalId, s.min, standby.valueAsNumber)) },
-    })),
+    // As ScheduledCapacity renders them: the whole list on the live fleet, none on the standby.
+    scheduledActions: service.schedules
+      ? (Fn.conditionIf(live.logicalId, service.schedules.map((s, i) => ({
+        ScheduledActionName: `s${i}`,
+        Schedule: `cron(${s.cron})`,
+        Timezone: 'Asia/Tokyo',
+        ScalableTargetAction: { MinCapacity: s.min },
+      })), []) as unknown as appscaling.CfnScalableTarget.ScheduledActionProperty[])
+      : undefined,
   });
   if (opts.extra) new ssm.CfnParameter(f, 'Extra', { type: 'String', value: 'x' });
   return new elbv2.CfnTargetGroup(f, 'TargetGroup', { port: 8080, protocol: 'HTTP', vpcId: VPC });
