@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { DescribeAutoScalingGroupsCommand, AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudFormationClient, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { BatchGetImageCommand, DescribeImageScanFindingsCommand, DescribeImagesCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { DescribeListenersCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -12,6 +11,7 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCom
 import { AwsStub, mockClient } from 'aws-sdk-client-mock';
 import type { Clock } from '../../../src/release/context';
 import { FakeTable } from './fake-dynamo';
+import { installEcr } from './fake-ecr';
 
 /**
  * ONE stateful in-memory model of the AWS side of a release: service stacks (parameters, status,
@@ -258,7 +258,7 @@ export class FakeAws {
     on(AutoScalingClient, 'autoscaling', DescribeAutoScalingGroupsCommand, (i) => ({
       AutoScalingGroups: i.AutoScalingGroupNames.map((n: string) => ({ AutoScalingGroupName: n, Instances: [{ LifecycleState: 'InService' }, { LifecycleState: 'InService' }] })),
     }));
-    this.installEcr(on);
+    installEcr(this, on, awsError);
     this.installTable(on);
     on(SchedulerClient, 'scheduler', GetScheduleCommand, (i) => {
       const s = this.schedules.get(i.Name);
@@ -384,49 +384,6 @@ export class FakeAws {
       return svc && { serviceName: name, status: 'ACTIVE', desiredCount: svc.desired, runningCount: svc.running, pendingCount: 0, deployments: [{ status: 'PRIMARY' }] };
     });
     return { services: services.filter(Boolean), failures: services.some((s: unknown) => !s) ? [{ arn: input.services[0], reason: 'MISSING' }] : [] };
-  }
-
-  private installEcr(on: (client: any, service: string, command: any, handle: (input: any) => any) => void): void {
-    const find = (repo: string, id: { imageTag?: string; imageDigest?: string }) =>
-      this.images.find((i) => i.repository === repo && (id.imageDigest ? i.digest === id.imageDigest : i.tags.includes(id.imageTag!)));
-    on(ECRClient, 'ecr', DescribeImagesCommand, (i) => {
-      const img = find(i.repositoryName, i.imageIds[0]);
-      if (!img) throw awsError('ImageNotFoundException', `The image with imageId ${JSON.stringify(i.imageIds[0])} does not exist within the repository`, 400);
-      return {
-        imageDetails: [
-          {
-            repositoryName: img.repository,
-            imageDigest: img.digest,
-            imageTags: [...img.tags],
-            imageSizeInBytes: img.sizeBytes,
-            imageScanStatus: { status: img.scanStatus },
-            imageScanFindingsSummary: img.scanStatus === 'COMPLETE' ? { findingSeverityCounts: { ...img.findings } } : undefined,
-          },
-        ],
-      };
-    });
-    on(ECRClient, 'ecr', DescribeImageScanFindingsCommand, (i) => {
-      const img = find(i.repositoryName, i.imageId)!;
-      return { imageScanStatus: { status: img.scanStatus }, imageScanFindings: { findingSeverityCounts: { ...img.findings } } };
-    });
-    on(ECRClient, 'ecr', BatchGetImageCommand, (i) => {
-      const images: any[] = [];
-      const failures: any[] = [];
-      for (const id of i.imageIds) {
-        const img = find(i.repositoryName, id);
-        if (img) images.push({ imageId: { imageDigest: img.digest, imageTag: id.imageTag }, imageManifest: img.manifest, imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json' });
-        else failures.push({ imageId: id, failureCode: 'ImageNotFound' });
-      }
-      return { images, failures };
-    });
-    on(ECRClient, 'ecr', PutImageCommand, (i) => {
-      const img = this.images.find((x) => x.repository === i.repositoryName && x.digest === i.imageDigest);
-      if (!img || img.manifest !== i.imageManifest) throw awsError('InvalidParameterException', 'manifest does not match', 400);
-      if (img.tags.includes(i.imageTag)) throw awsError('ImageAlreadyExistsException', 'Image already exists', 400);
-      for (const other of this.images) other.tags = other.tags.filter((t) => !(other.repository === i.repositoryName && t === i.imageTag));
-      img.tags.push(i.imageTag);
-      return { image: { imageId: { imageDigest: img.digest, imageTag: i.imageTag } } };
-    });
   }
 
   private installTable(on: (client: any, service: string, command: any, handle: (input: any) => any) => void): void {
