@@ -5,7 +5,7 @@ import { DescribeListenersCommand, ElasticLoadBalancingV2Client, ModifyListenerC
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { AutoRollbackResult } from '../../src/release/payloads';
-import { Color, COLORS, colorOfTargetGroup, fleet, forwardTarget, isBusy, requireOutput, StackState } from '../../src/release/stack-state';
+import { Color, COLORS, colorOfTargetGroup, fleet, forwardTarget, isBusy, previousFleetChanged, requireOutput, StackState } from '../../src/release/stack-state';
 import { isWindowOpen, ReleaseTable, WindowItem } from '../../src/release/table';
 import { log, readStackState, serviceCounts, setParameters, settings } from '../shared/stack';
 
@@ -35,6 +35,8 @@ export function decide(input: { alarmName: string; newState: string; now: Date; 
   if (!isWindowOpen(window, now)) return { act: false, reason: `outside the rollback window of release ${window.releaseId} (closed ${window.closesAt})` };
   if (alarmColor !== window.liveColor) return { act: false, reason: `alarm is on the ${alarmColor} fleet; the fleet on probation is ${window.liveColor}` };
   if (traffic !== undefined && traffic !== window.liveColor) return { act: false, reason: `production traffic already goes to the ${traffic} fleet` };
+  const changed = previousFleetChanged(state, window);
+  if (changed) return { act: false, reason: `${changed}: moving traffic there would release it` };
   return { act: true, from: window.liveColor, to: window.previousColor, window };
 }
 

@@ -24,6 +24,8 @@ export async function openWindow(session: Session, pending: PendingRelease): Pro
         swappedAt: now.toISOString(),
         closesAt: new Date(now.getTime() + session.target.service.rollbackWindowMinutes * 60_000).toISOString(),
         releaseId: pending.releaseId,
+        previousImage: pending.oldImage,
+        previousAmi: pending.oldAmi,
       };
       await session.table.putWindow(window);
     }

@@ -6,7 +6,7 @@ import { planRollback, rollBackTraffic } from './roll-back';
 import { withSession } from './session';
 import { runSmokeCheck } from './smoke';
 import { updateStack } from './stack';
-import { Color, fleet } from './stack-state';
+import { Color, fleet, previousFleetChanged } from './stack-state';
 import { ReleaseTarget } from './target';
 
 export interface RollbackOptions {
@@ -35,6 +35,10 @@ export async function rollback(ctx: ReleaseContext, target: ReleaseTarget, optio
     if (plan.kind === 'already') {
       ctx.reporter.note(`already rolled back at ${plan.window.rolledBackAt} by ${plan.window.rolledBackBy}: traffic is on the ${plan.window.liveColor} fleet`);
       return { outcome: 'already-rolled-back', liveColor: session.state.liveColor };
+    }
+    const changed = plan.stackReconciled ? undefined : previousFleetChanged(session.state, plan.window);
+    if (changed) {
+      throw new ReleaseError(ExitCode.Refused, `${changed}: a rollback would release that instead. Finish it with \`swap\`, or deploy the image you want live.`);
     }
     const previous = fleet(session.state, plan.to);
     const counts = plan.stackReconciled

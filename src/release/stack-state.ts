@@ -1,5 +1,6 @@
 import type { Parameter, Stack } from '@aws-sdk/client-cloudformation';
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { WindowItem } from './table';
 import { ExitCode, ReleaseError } from './outcome';
 
 /**
@@ -199,4 +200,15 @@ export function forwardTarget(actions: readonly Action[] | undefined): string | 
   if (forward.TargetGroupArn) return forward.TargetGroupArn;
   const groups = [...(forward.ForwardConfig?.TargetGroups ?? [])].sort((a, b) => (b.Weight ?? 1) - (a.Weight ?? 1));
   return groups[0]?.TargetGroupArn;
+}
+
+/**
+ * Why going "back" to the window's previous fleet would in fact go forward: a release was
+ * prepared on it since the swap (`deploy --no-swap`), so it no longer runs what was live before.
+ */
+export function previousFleetChanged(state: StackState, window: WindowItem | undefined): string | undefined {
+  if (!window || window.rolledBack || !window.previousImage) return undefined;
+  const previous = fleet(state, window.previousColor);
+  if (previous.image === window.previousImage && (!window.previousAmi || previous.ami === window.previousAmi)) return undefined;
+  return `the ${window.previousColor} fleet no longer runs what was live before release ${window.releaseId} (${window.previousImage}); it now runs ${previous.image} on ${previous.ami}`;
 }

@@ -42,6 +42,9 @@ export interface WindowItem {
   readonly swappedAt: string;
   readonly closesAt: string;
   readonly releaseId: string;
+  /** What the previous fleet ran at the swap: a rollback goes back to exactly this, or not at all. */
+  readonly previousImage?: string;
+  readonly previousAmi?: string;
   /** Set once traffic went back to `previousColor`'s fleet inside this window. */
   readonly rolledBack?: boolean;
   readonly rolledBackAt?: string;

@@ -25,7 +25,11 @@ describe('decide (the auto-rollback decision)', () => {
     StackName: DEV_STACK,
     StackStatus: 'UPDATE_COMPLETE',
     CreationTime: new Date(),
-    Parameters: [{ ParameterKey: 'LiveColor', ParameterValue: 'green' }],
+    Parameters: [
+      { ParameterKey: 'LiveColor', ParameterValue: 'green' },
+      { ParameterKey: 'BlueImage', ParameterValue: 'img-v3' },
+      { ParameterKey: 'BlueAmi', ParameterValue: 'ami-1' },
+    ],
     Outputs: ['Blue', 'Green'].flatMap((C) => [
       { OutputKey: `${C}AlarmNames`, OutputValue: `${C.toLowerCase()}-errors` },
       { OutputKey: `${C}TargetGroupArn`, OutputValue: `tg-${C}` },
@@ -39,6 +43,7 @@ describe('decide (the auto-rollback decision)', () => {
 
   test('inside the window, an alarm of the new live fleet rolls back to the previous fleet', () => {
     expect(decide(base)).toEqual({ act: true, from: 'green', to: 'blue', window });
+    expect(decide({ ...base, window: { ...window, previousImage: 'img-v3', previousAmi: 'ami-1' } }).act).toBe(true);
   });
 
   test.each([
@@ -49,6 +54,7 @@ describe('decide (the auto-rollback decision)', () => {
     ['no window ever', { window: undefined }, /no rollback window was ever opened/],
     ['already rolled back', { window: { ...window, rolledBack: true, rolledBackAt: 't' } }, /already rolled back at t/],
     ['traffic already on the previous fleet', { traffic: 'blue' as const }, /production traffic already goes to the blue fleet/],
+    ['a newer release prepared on the previous fleet', { window: { ...window, previousImage: 'img-v1' } }, /the blue fleet no longer runs what was live before release r1 \(img-v1\); it now runs img-v3 .*moving traffic there would release it/],
   ])('%s: does nothing and says why', (_name, change, reason) => {
     const d = decide({ ...base, ...change });
     expect(d.act).toBe(false);

@@ -85,7 +85,7 @@ describe('deploy: the happy path', () => {
     expect(table.query('history', false)).toEqual([
       expect.objectContaining({ outcome: 'succeeded', fromColor: 'blue', toColor: 'green', oldImage: V1, newImage: V2, actor: expect.stringMatching(/^alice@/), service: 'api', environment: 'dev' }),
     ]);
-    expect(table.get({ pk: 'window', sk: 'current' })).toMatchObject({ previousColor: 'blue', liveColor: 'green', closesAt: '2026-03-02T01:15:00.000Z' });
+    expect(table.get({ pk: 'window', sk: 'current' })).toMatchObject({ previousColor: 'blue', liveColor: 'green', closesAt: '2026-03-02T01:15:00.000Z', previousImage: V1, previousAmi: 'ami-0aaaaaaaaaaaaaaa1' });
     expect(table.get({ pk: 'lock', sk: 'lock' })).toBeUndefined();
     expect(table.get({ pk: 'release', sk: 'pending' })).toBeUndefined();
   });

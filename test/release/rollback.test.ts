@@ -148,6 +148,21 @@ describe('rollback and other releases', () => {
     }
   });
 
+  test('refuses to go "back" to a fleet a newer release was prepared on (it would release that instead)', async () => {
+    const aws = await releasedWorld();
+    try {
+      aws.addImage('v3');
+      expect(await runDeploy({ env: 'dev', service: 'api', image: 'v3', swap: false }, run(aws).deps)).toBe(ExitCode.Ok);
+      const r = run(aws);
+      expect(await runRollback(rollbackApi, r.deps)).toBe(ExitCode.Refused);
+      expect(json(r).error).toMatch(/the blue fleet no longer runs what was live before release \S+ \(.*@sha256:[0-9a-f]+\); it now runs .*: a rollback would release that instead/);
+      expect(aws.trafficColor(DEV_STACK)).toBe('green');
+      expect(aws.count('ModifyListener')).toBe(0);
+    } finally {
+      aws.restore();
+    }
+  });
+
   test('reconciles LiveColor after the auto-rollback Lambda moved traffic but could not update the stack', async () => {
     const aws = await releasedWorld();
     try {
