@@ -5,10 +5,10 @@
  * (synth, scale, test, cli, lambda); `--runs N` sets repetitions of the short measurements.
  */
 import { spawnSync } from 'child_process';
-import * as esbuild from 'esbuild';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { bundleHandler, handlerNames } from '../constructs/release/bundle';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CFN_MAX_RESOURCES = 500;
@@ -111,21 +111,18 @@ function benchCli(): void {
   record({ section: 'cli', figure: 'CLI start / node -e 0', value: `${(help / floor).toFixed(2)}x`, budget: '<= 2x', pass: help / floor <= 2 });
 }
 
-/** Each Lambda handler bundled as the constructs bundle it: minified, AWS SDK v3 external. */
+/** Each Lambda handler bundled exactly as ReleaseSupport bundles it (constructs/release/bundle.ts). */
 function benchLambda(): void {
-  const dir = path.join(ROOT, 'lambda');
-  const entries = fs.existsSync(dir)
-    ? fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => path.join(dir, d.name, 'index.ts')).filter((f) => fs.existsSync(f))
-    : [];
-  if (entries.length === 0) {
+  const names = handlerNames();
+  if (names.length === 0) {
     record({ section: 'lambda', figure: 'Lambda bundles', value: 'none', budget: '-', pass: true });
     return;
   }
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bgf-lambda-'));
-  for (const entry of entries) {
-    const name = path.basename(path.dirname(entry));
-    const outfile = path.join(outdir, `${name}.js`);
-    esbuild.buildSync({ entryPoints: [entry], bundle: true, minify: true, platform: 'node', target: 'node20', format: 'cjs', external: ['@aws-sdk/*'], outfile, logLevel: 'silent' });
+  for (const name of names) {
+    const bundleDir = path.join(outdir, name);
+    bundleHandler(name, bundleDir);
+    const outfile = path.join(bundleDir, 'index.js');
     const kb = fs.statSync(outfile).size / 1024;
     const loadMs = repeat(runs, () => {
       const r = spawnSync(process.execPath, ['-e', `const t=performance.now();require(${JSON.stringify(outfile)});process.stdout.write(String(performance.now()-t))`], { cwd: ROOT, encoding: 'utf8' });
