@@ -1,6 +1,7 @@
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import * as os from 'os';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
+import { GuardResultCache, guardCacheEnabled } from './guard-cache';
 import { relevantControlTowerRules, ScopedControlTowerValidator } from './scoped-guard';
 
 /**
@@ -26,6 +27,9 @@ Atomics.notify(signal, slot);
 interface Pending {
   readonly signal: Int32Array;
   readonly ports: MessagePort[];
+  /** The templates each worker checks, by slot. */
+  readonly chunks: string[][];
+  readonly cache?: GuardResultCache;
 }
 
 /**
@@ -36,6 +40,7 @@ interface Pending {
  * workers and reports their findings under the cfn-guard plugin's name, so acknowledgments keep
  * their `cdk-validator-cfnguard::` ids. On this 2-core machine the cfn-guard time (~10 s for the
  * app) then overlaps the ~5 s the other gates take, and the two halves run in parallel.
+ * Templates checked before with the same rules take their findings from GuardResultCache.
  */
 export class ParallelControlTowerValidator {
   public readonly starter: IPolicyValidationPlugin;
@@ -58,9 +63,11 @@ export class ParallelControlTowerValidator {
 
   private start(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const rules = relevantControlTowerRules(context.templatePaths);
-    const chunks = chunk(context.templatePaths, this.workers);
-    if (rules.length === 0 || chunks.length === 0) return { success: true, violations: [] };
-    const signal = new Int32Array(new SharedArrayBuffer(4 * chunks.length));
+    if (rules.length === 0) return { success: true, violations: [] };
+    const cache = guardCacheEnabled() ? new GuardResultCache(rules, this.collector.version ?? '') : undefined;
+    const misses = context.templatePaths.filter((t) => !cache?.get(t));
+    const chunks = chunk(misses, this.workers);
+    const signal = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, chunks.length)));
     const ports = chunks.map((templatePaths, slot) => {
       const { port1, port2 } = new MessageChannel();
       const worker = new Worker(WORKER_SOURCE, {
@@ -71,7 +78,7 @@ export class ParallelControlTowerValidator {
       worker.unref();
       return port1;
     });
-    this.pending = { signal, ports };
+    this.pending = { signal, ports, chunks, cache };
     return { success: true, violations: [] };
   }
 
@@ -80,14 +87,18 @@ export class ParallelControlTowerValidator {
     this.pending = undefined;
     // Registered alone (or the starter saw no rules): validate here, synchronously.
     if (!pending) return new ScopedControlTowerValidator().validate(context);
-    const reports = pending.ports.map((port, slot) => {
+    const fresh = pending.ports.flatMap((port, slot) => {
       while (Atomics.load(pending.signal, slot) === 0) Atomics.wait(pending.signal, slot, 0, 1000);
       const received = receiveMessageOnPort(port)?.message as { report?: PolicyValidationPluginReport; error?: string } | undefined;
       port.close();
       if (!received?.report) throw new Error(`cfn-guard worker failed: ${received?.error ?? 'no result'}`);
-      return received.report;
+      pending.cache?.putAll(pending.chunks[slot], received.report.violations);
+      return received.report.violations;
     });
-    return { success: reports.every((r) => r.success), violations: reports.flatMap((r) => r.violations) };
+    const checked = new Set(pending.chunks.flat());
+    const cached = context.templatePaths.filter((t) => !checked.has(t)).flatMap((t) => pending.cache?.get(t) ?? []);
+    const violations = [...fresh, ...cached];
+    return { success: violations.length === 0, violations };
   }
 }
 

@@ -2,7 +2,10 @@ import { App, Stack } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { GuardResultCache } from '../../../lib/policy/guard-cache';
 import { chunk } from '../../../lib/policy/parallel-guard';
 import { controlTowerRuleIndex, ParallelControlTowerValidator, ScopedControlTowerValidator } from '../../../lib/policy';
 
@@ -32,6 +35,7 @@ describe('ScopedControlTowerValidator', () => {
   test('started in worker threads and collected later, it reports the same findings', () => {
     const context = { templatePaths: [templatePath, templatePath], stackTemplates: [] } as any;
     const scoped = new ScopedControlTowerValidator().validate(context);
+    process.env.BLUEGREEN_FLEET_GUARD_CACHE = 'off';
     const parallel = new ParallelControlTowerValidator(2);
     expect(parallel.starter.validate(context)).toEqual({ success: true, violations: [] });
     const collected = parallel.collector.validate(context);
@@ -39,6 +43,42 @@ describe('ScopedControlTowerValidator', () => {
     expect(collected.violations.length).toBe(scoped.violations.length);
     expect(ruleNamesOf(collected)).toEqual(ruleNamesOf(scoped));
     expect(parallel.collector.name).toBe('cdk-validator-cfnguard');
+    delete process.env.BLUEGREEN_FLEET_GUARD_CACHE;
+  });
+
+  test('a second run takes the findings from the cache, pointing at the new template path', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-cache-'));
+    const rules = controlTowerRuleIndex().map((r) => r.file).filter((f) => f.includes('cloudwatch'));
+    const cache = new GuardResultCache(rules, '1', dir);
+    expect(cache.get(templatePath)).toBeUndefined();
+    const report = new ScopedControlTowerValidator().validate({ templatePaths: [templatePath], stackTemplates: [] } as any);
+    cache.putAll([templatePath], report.violations);
+    // The same template text elsewhere (another synth's output folder) hits the same entry.
+    const copy = path.join(dir, 'copy.template.json');
+    fs.copyFileSync(templatePath, copy);
+    const hit = cache.get(copy)!;
+    expect(ruleNamesOf({ violations: hit })).toEqual(ruleNamesOf(report));
+    expect(hit.flatMap((v) => v.violatingResources.map((r) => r.templatePath))).toEqual(expect.arrayContaining([copy]));
+    expect(JSON.stringify(hit)).not.toContain(templatePath);
+    // Another template text, or other rules, is a miss.
+    fs.writeFileSync(copy, fs.readFileSync(templatePath, 'utf8').replace('"Resources"', '"Resources" '));
+    expect(cache.get(copy)).toBeUndefined();
+    expect(new GuardResultCache(rules.slice(1), '1', dir).get(templatePath)).toBeUndefined();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('with the cache on, a repeated run reports the same findings without running cfn-guard again', () => {
+    const context = { templatePaths: [templatePath], stackTemplates: [] } as any;
+    const run = () => {
+      const parallel = new ParallelControlTowerValidator(2);
+      parallel.starter.validate(context);
+      return parallel.collector.validate(context);
+    };
+    const first = run();
+    const second = run();
+    expect(second.success).toBe(false);
+    expect(ruleNamesOf(second)).toEqual(ruleNamesOf(first));
+    expect(second.violations.length).toBe(first.violations.length);
   });
 
   test('the collector alone validates synchronously', () => {
