@@ -38,10 +38,15 @@ describe('the whole app', () => {
     expect(report.summary?.status ?? report.success ?? 'success').not.toMatch(/fail/i);
   });
 
-  test('every stack is tagged with its environment', () => {
+  test('every tagged resource of every stack carries its environment', () => {
     for (const stack of stacks) {
       const env = stack.stackName === stackNames.shared() ? 'shared' : stack.stackName.split('-')[1];
-      expect(stack.tags.tagValues()).toMatchObject({ 'bluegreen-fleet:environment': env });
+      const resources = Object.entries(Template.fromStack(stack).toJSON().Resources as Record<string, any>);
+      const tagged = resources.filter(([, r]) => Array.isArray(r.Properties?.Tags));
+      expect(tagged.length).toBeGreaterThan(0);
+      for (const [id, r] of tagged) {
+        expect({ stack: stack.stackName, id, tag: r.Properties.Tags.find((t: any) => t.Key === 'bluegreen-fleet:environment')?.Value }).toEqual({ stack: stack.stackName, id, tag: env });
+      }
     }
   });
 
