@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { bundleHandler, handlerNames } from '../constructs/release/bundle';
+import { defaultCacheDirectory } from '../lib/policy/guard-cache';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CFN_MAX_RESOURCES = 500;
@@ -57,12 +58,18 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 function benchSynth(): void {
   const cdk = path.join(ROOT, 'node_modules', '.bin', 'cdk');
   const floor = repeat(3, () => timeCommand(cdk, ['--version']));
-  // The README's main command, after the install: `npm run synth`.
-  const synth = repeat(3, () => timeCommand('npm', ['run', 'synth', '--silent']));
-  const ratio = synth / floor;
+  // The README's main command, after the install: `npm run synth`. Cold: no cfn-guard findings
+  // remembered (a fresh clone); warm: the same templates checked before (every later synth).
+  const cold = repeat(3, () => {
+    fs.rmSync(defaultCacheDirectory(), { recursive: true, force: true });
+    return timeCommand('npm', ['run', 'synth', '--silent']);
+  });
+  const warm = repeat(3, () => timeCommand('npm', ['run', 'synth', '--silent']));
   record({ section: 'synth', figure: '`cdk --version` (floor)', value: seconds(floor), budget: '-', pass: true });
-  record({ section: 'synth', figure: '`npm run synth`, whole app', value: seconds(synth), budget: '-', pass: true });
-  record({ section: 'synth', figure: 'synth / cdk --version', value: `${ratio.toFixed(2)}x`, budget: '<= 2.5x', pass: ratio <= 2.5 });
+  record({ section: 'synth', figure: '`npm run synth`, whole app, cold', value: seconds(cold), budget: '-', pass: true });
+  record({ section: 'synth', figure: '`npm run synth`, whole app, warm', value: seconds(warm), budget: '-', pass: true });
+  record({ section: 'synth', figure: 'cold synth / cdk --version', value: `${(cold / floor).toFixed(2)}x`, budget: '<= 2.5x', pass: cold / floor <= 2.5 });
+  record({ section: 'synth', figure: 'warm synth / cdk --version', value: `${(warm / floor).toFixed(2)}x`, budget: '<= 2.5x', pass: warm / floor <= 2.5 });
 }
 
 interface ScaleResult {
@@ -72,29 +79,35 @@ interface ScaleResult {
   stacks: Array<{ name: string; resources: number; bytes: number }>;
 }
 
+function scaleSynth(count: number): ScaleResult {
+  const out = spawnSync(process.execPath, [path.join(__dirname, 'scale-synth.js'), String(count)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (out.status !== 0) throw new Error(`scale synth of ${count} services failed:\n${out.stderr}`);
+  return JSON.parse(out.stdout.trim().split('\n').pop() as string) as ScaleResult;
+}
+
 function benchScale(): void {
-  const results: ScaleResult[] = [];
+  const cold: ScaleResult[] = [];
   for (const count of [1, 10, 50]) {
-    const out = spawnSync(process.execPath, [path.join(__dirname, 'scale-synth.js'), String(count)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    if (out.status !== 0) throw new Error(`scale synth of ${count} services failed:\n${out.stderr}`);
-    const result = JSON.parse(out.stdout.trim().split('\n').pop() as string) as ScaleResult;
-    results.push(result);
+    // Cold first (no cfn-guard findings remembered), which fills the cache; then warm.
+    fs.rmSync(defaultCacheDirectory(), { recursive: true, force: true });
+    const result = scaleSynth(count);
+    const warm = scaleSynth(count);
+    cold.push(result);
     const biggest = result.stacks.reduce((a, b) => (b.resources > a.resources ? b : a));
     const largest = result.stacks.reduce((a, b) => (b.bytes > a.bytes ? b : a));
-    const label = `${count} service${count > 1 ? 's' : ''} x 4 environments`;
-    const timeBudget = count === 50 ? '<= 30 s' : '-';
-    record({ section: 'scale', figure: `${label}: synth`, value: seconds(result.ms), budget: timeBudget, pass: count !== 50 || result.ms <= 30_000 });
-    record({ section: 'scale', figure: `${label}: peak memory`, value: `${result.maxRssMiB.toFixed(0)} MiB`, budget: count === 50 ? '< 2048 MiB' : '-', pass: count !== 50 || result.maxRssMiB < 2048 });
+    const label = `${count} service${count > 1 ? 's' : ''} x 4 envs`;
+    const is50 = count === 50;
+    record({ section: 'scale', figure: `${label}: synth, cold`, value: seconds(result.ms), budget: is50 ? '<= 30 s' : '-', pass: !is50 || result.ms <= 30_000 });
+    record({ section: 'scale', figure: `${label}: synth, warm`, value: seconds(warm.ms), budget: is50 ? '<= 30 s' : '-', pass: !is50 || warm.ms <= 30_000 });
+    record({ section: 'scale', figure: `${label}: peak memory`, value: `${Math.max(result.maxRssMiB, warm.maxRssMiB).toFixed(0)} MiB`, budget: is50 ? '< 2048 MiB' : '-', pass: !is50 || Math.max(result.maxRssMiB, warm.maxRssMiB) < 2048 });
     record({ section: 'scale', figure: `${label}: stacks`, value: String(result.stacks.length), budget: '-', pass: true });
     record({ section: 'scale', figure: `${label}: most resources (${biggest.name})`, value: String(biggest.resources), budget: `<= ${CFN_MAX_RESOURCES}`, pass: biggest.resources <= CFN_MAX_RESOURCES });
     record({ section: 'scale', figure: `${label}: largest template (${largest.name})`, value: `${(largest.bytes / 1024).toFixed(0)} KiB`, budget: '<= 1 MB', pass: largest.bytes <= CFN_MAX_TEMPLATE_BYTES });
   }
   // Linear growth: the cost of one more service at 50 is no more than 1.5x its cost at 10.
-  const [one, ten, fifty] = results;
-  const perServiceTen = (ten.ms - one.ms) / 9;
-  const perServiceFifty = (fifty.ms - ten.ms) / 40;
-  const growth = perServiceFifty / perServiceTen;
-  record({ section: 'scale', figure: 'per-service cost 10→50 vs 1→10', value: `${growth.toFixed(2)}x`, budget: '<= 1.5x (linear)', pass: growth <= 1.5 });
+  const [one, ten, fifty] = cold;
+  const growth = (fifty.ms - ten.ms) / 40 / ((ten.ms - one.ms) / 9);
+  record({ section: 'scale', figure: 'per-service synth cost 10→50 vs 1→10 (cold)', value: `${growth.toFixed(2)}x`, budget: '<= 1.5x (linear)', pass: growth <= 1.5 });
 }
 
 function benchTest(): void {
