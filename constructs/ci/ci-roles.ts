@@ -24,6 +24,13 @@ export interface CiEnvironment {
    * @default - the region of the stack that holds the roles
    */
   readonly region?: string;
+  /**
+   * Environments whose live image this environment's role may release with
+   * `deploy --image-from <env>`: it may read (DescribeStacks) their service stacks.
+   * @default - every other environment in the same account (a role cannot read another
+   * account's stacks with its own credentials)
+   */
+  readonly imageFrom?: readonly string[];
 }
 
 export interface CiRolesProps {
@@ -141,7 +148,8 @@ export class CiRoles extends Construct {
       const deploy = role(`Deploy${pascal(env.name)}Role`, `deploy-${env.name}`, `GitHub Actions of ${repo}: deploy and release ${env.name}`, [
         gitHubSubject.environment(repo, env.name),
       ]);
-      const scopeOf = { environment: env.name, account: env.account, region: env.region, stackPrefix, cdkQualifier, partition };
+      const imageSources = imageSourcesOf(env, environments);
+      const scopeOf = { environment: env.name, account: env.account, region: env.region, stackPrefix, cdkQualifier, partition, imageSources };
       deploy.addToPolicy(
         new iam.PolicyStatement({
           sid: 'AssumeCdkBootstrapRoles',
@@ -157,6 +165,23 @@ export class CiRoles extends Construct {
     }
     this.deployRoles = deployRoles;
   }
+}
+
+interface ResolvedEnvironment {
+  readonly name: string;
+  readonly account: string;
+  readonly region: string;
+  readonly imageFrom?: readonly string[];
+}
+
+function imageSourcesOf(env: ResolvedEnvironment, all: readonly ResolvedEnvironment[]): { environment: string; account: string; region: string }[] {
+  const names = env.imageFrom ?? all.filter((e) => e.name !== env.name && e.account === env.account).map((e) => e.name);
+  return names.map((name) => {
+    const source = all.find((e) => e.name === name);
+    if (!source || name === env.name) throw new Error(`CiRoles: environment "${env.name}": imageFrom "${name}" must be another of the environments (${all.map((e) => e.name).join(', ')})`);
+    if (source.account !== env.account) throw new Error(`CiRoles: environment "${env.name}": imageFrom "${name}" is in account ${source.account}, not ${env.account}; a role cannot read another account's stacks`);
+    return { environment: source.name, account: source.account, region: source.region };
+  });
 }
 
 function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {

@@ -1,4 +1,5 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { RELEASE_SCHEDULER_ROLE_PATH } from '../release/names';
 
 /** The tag every stack of the app puts on its resources (lib/app.ts); release writes are scoped by it. */
 export const ENVIRONMENT_TAG_KEY = 'bluegreen-fleet:environment';
@@ -14,6 +15,12 @@ export interface ReleaseScope {
   readonly cdkQualifier: string;
   /** AWS partition of the account (`aws`, `aws-cn`, ...). */
   readonly partition: string;
+  /**
+   * Environments whose live image this one may release (`deploy --image-from <env>` reads that
+   * environment's service stack). Read-only.
+   * @default - none
+   */
+  readonly imageSources?: ReadonlyArray<Pick<ReleaseScope, 'environment' | 'account' | 'region'>>;
 }
 
 /** A statement of the release policy, and why its wildcard resources (if any) are as narrow as they can be. */
@@ -27,11 +34,16 @@ export function bootstrapRoleArn(scope: Pick<ReleaseScope, 'account' | 'region' 
   return `arn:${scope.partition}:iam::${scope.account}:role/cdk-${scope.cdkQualifier}-${kind}-role-${scope.account}-${scope.region}`;
 }
 
+/** The one-time schedules the release CLI creates, by the suffix after the stack name (src/release/schedule.ts). */
+export const RELEASE_SCHEDULE_SUFFIXES: readonly string[] = ['-cool-down'];
+
 /**
  * What a release of one environment calls besides ECR (granted by the repositories): read and
  * update that environment's stacks with the previous template (the parameter change that swaps
  * colors), flip that environment's listeners (the fast rollback path), keep the release lock
- * and history, invoke the smoke check, and read the state it reconciles against.
+ * and history, invoke the smoke check, schedule the end of the rollback window, and read the
+ * state it reconciles against. test/constructs/ci/release-calls.test.ts holds every SDK call of
+ * the release CLI against the statements.
  *
  * Written by hand because the resources live in stacks built later, so no construct exists here
  * to call `grant*` on; each statement is scoped by stack-name prefix or the environment tag.
@@ -81,6 +93,20 @@ export function releaseStatements(scope: ReleaseScope): ReleaseStatement[] {
       resources: [`arn:${p}:lambda:${region}:${account}:function:${prefix}*`],
     }, `Smoke-check and rollback functions: ${byName}`),
     entry({
+      // The one-time schedules that cool the standby when a rollback window closes.
+      sid: 'ScheduleEnvironmentReleases',
+      actions: ['scheduler:GetSchedule', 'scheduler:CreateSchedule', 'scheduler:UpdateSchedule'],
+      resources: RELEASE_SCHEDULE_SUFFIXES.map((suffix) => `arn:${p}:scheduler:${region}:${account}:schedule/default/${prefix}*${suffix}`),
+    }, `The release CLI names its one-time schedules <stack>${RELEASE_SCHEDULE_SUFFIXES.join('|')} in the default group; the stack prefix ${prefix} and the suffix select exactly ${environment}'s.`),
+    entry({
+      // CreateSchedule/UpdateSchedule hand the schedule ReleaseSupport's scheduler role.
+      sid: 'PassReleaseSchedulerRole',
+      actions: ['iam:PassRole'],
+      resources: [`arn:${p}:iam::${account}:role${RELEASE_SCHEDULER_ROLE_PATH}${prefix}*`],
+      conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    }, `ReleaseSupport's scheduler roles live under the path ${RELEASE_SCHEDULER_ROLE_PATH} with a CloudFormation-generated name that starts with the stack's (${prefix}...); only to EventBridge Scheduler.`),
+    ...imageSourceStatements(scope, entry),
+    entry({
       sid: 'ReadEcsOptimizedAmiParameters',
       actions: ['ssm:GetParameter', 'ssm:GetParameters'],
       resources: [`arn:${p}:ssm:${region}::parameter/aws/service/ecs/*`],
@@ -111,5 +137,19 @@ export function releaseStatements(scope: ReleaseScope): ReleaseStatement[] {
       resources: ['*'],
       conditions: { StringEquals: { 'aws:RequestedRegion': region } },
     }, `Describe/list calls of ELB, ECS, Auto Scaling, Application Auto Scaling, CloudWatch and EC2 images accept no resource ARN or read across the fleet; read-only and held to ${region} by aws:RequestedRegion.`),
+  ];
+}
+
+/** `deploy --image-from <env>` reads the live image (a parameter) of that environment's service stack. */
+function imageSourceStatements(scope: ReleaseScope, entry: (props: iam.PolicyStatementProps, wildcardReason?: string) => ReleaseStatement): ReleaseStatement[] {
+  const sources = scope.imageSources ?? [];
+  if (sources.length === 0) return [];
+  const p = scope.partition;
+  const stacks = sources.map((s) => `arn:${p}:cloudformation:${s.region}:${s.account}:stack/${scope.stackPrefix}-${s.environment}-*/*`);
+  return [
+    entry(
+      { sid: 'ReadImageSourceStacks', actions: ['cloudformation:DescribeStacks'], resources: stacks },
+      `deploy --image-from reads the live image of ${sources.map((s) => s.environment).join(', ')}: DescribeStacks only, on those environments' stacks (ARNs end in a CloudFormation-assigned id).`,
+    ),
   ];
 }

@@ -12,7 +12,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { releaseFunction } from './functions';
+import { RELEASE_SCHEDULER_ROLE_PATH } from './names';
 import { acknowledgeReleaseFindings } from './nag';
+
+export { RELEASE_SCHEDULER_ROLE_PATH } from './names';
 
 /** What ReleaseSupport needs of one fleet. `BlueGreenService.fleet(color)` has this shape. */
 export interface ReleaseFleet {
@@ -217,6 +220,7 @@ export class ReleaseSupport extends Construct {
     }
 
     this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      path: RELEASE_SCHEDULER_ROLE_PATH,
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
       description: `${service.serviceName}: EventBridge Scheduler invokes the standby-capacity Lambda`,
     });

@@ -38,7 +38,7 @@ export async function scheduleCoolDown(ctx: ReleaseContext, state: StackState, c
     },
   };
   const resource = `schedule ${name}`;
-  let existing: { ScheduleExpression?: string; Target?: { Input?: string } } | undefined;
+  let existing: { ScheduleExpression?: string; Target?: { Arn?: string; RoleArn?: string; Input?: string } } | undefined;
   try {
     existing = await call(ctx, 'GetSchedule', resource, () => ctx.clients.scheduler.send(new GetScheduleCommand({ Name: name })));
   } catch (error) {
@@ -48,7 +48,16 @@ export async function scheduleCoolDown(ctx: ReleaseContext, state: StackState, c
     await call(ctx, 'CreateSchedule', resource, () => ctx.clients.scheduler.send(new CreateScheduleCommand(definition)));
     return 'created';
   }
-  if (existing.ScheduleExpression === definition.ScheduleExpression && existing.Target?.Input === definition.Target.Input) return 'unchanged';
+  // The target and role are compared too: a replaced scheduler role would leave the schedule unable to run.
+  const target = existing.Target;
+  if (
+    existing.ScheduleExpression === definition.ScheduleExpression &&
+    target?.Input === definition.Target.Input &&
+    target.Arn === definition.Target.Arn &&
+    target.RoleArn === definition.Target.RoleArn
+  ) {
+    return 'unchanged';
+  }
   await call(ctx, 'UpdateSchedule', resource, () => ctx.clients.scheduler.send(new UpdateScheduleCommand(definition)));
   return 'updated';
 }

@@ -25,6 +25,19 @@ describe('swap', () => {
     expect(aws.schedules.has('bgf-dev-api-cool-down')).toBe(true);
   });
 
+  test('re-points a cool-down schedule left with a role that no longer exists (a replaced scheduler role)', async () => {
+    await prepared();
+    const roleArn = aws.stacks.get(DEV_STACK)!.outputs.ReleaseSchedulerRoleArn;
+    aws.schedules.set('bgf-dev-api-cool-down', {
+      Name: 'bgf-dev-api-cool-down',
+      ScheduleExpression: 'at(2026-03-02T01:15:00)',
+      Target: { Arn: aws.stacks.get(DEV_STACK)!.outputs.StandbyCapacityFunctionArn, RoleArn: 'arn:aws:iam::123456789012:role/bgf-dev-api-SchedulerRole-OLD', Input: JSON.stringify({ action: 'cool', expectLiveColor: 'green' }) },
+    });
+    expect(await runSwap(swapApi, run(aws).deps)).toBe(ExitCode.Ok);
+    expect(aws.count('UpdateSchedule')).toBe(1);
+    expect(aws.schedules.get('bgf-dev-api-cool-down').Target.RoleArn).toBe(roleArn);
+  });
+
   test('refuses an unhealthy standby (exit 3); traffic stays', async () => {
     await prepared();
     aws.setTargetHealth(DEV_STACK, 'green', 'unhealthy');

@@ -113,8 +113,11 @@ describe('CiRoles with default props', () => {
     }
   });
 
-  test('the dev role cannot touch production stacks', () => {
-    expect(JSON.stringify(policyOf(template, 'DeployDevRole'))).not.toMatch(/bgf-production-|: ?"production"/);
+  test('the dev role cannot change production stacks; it may only read them (imageFrom defaults to the other environments of the account)', () => {
+    const statements = policyOf(template, 'DeployDevRole');
+    const read = statements.find((s) => s.Sid === 'ReadImageSourceStacks');
+    expect(read).toEqual({ Sid: 'ReadImageSourceStacks', Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: 'arn:aws:cloudformation:ap-northeast-1:123456789012:stack/bgf-production-*/*' });
+    expect(JSON.stringify(statements.filter((s) => s !== read))).not.toMatch(/bgf-production-|: ?"production"/);
   });
 });
 
@@ -143,6 +146,20 @@ describe('CiRoles props', () => {
     // The diff role reaches the lookup roles of the stack's own place and of every environment.
     expect(doc).toContain('arn:aws:iam::123456789012:role/cdk-custom1-lookup-role-123456789012-ap-northeast-1');
     expect(doc).toContain('arn:aws:iam::210987654321:role/cdk-custom1-lookup-role-210987654321-us-west-2');
+  });
+
+  test('imageFrom names the environments a deploy role may read the live image of; [] for none', () => {
+    const { template } = synth({ repository: REPO, environments: [{ name: 'dev', imageFrom: [] }, { name: 'staging', imageFrom: ['dev'] }, { name: 'production', imageFrom: ['staging'] }] });
+    expect(policyOf(template, 'DeployDevRole').find((s) => s.Sid === 'ReadImageSourceStacks')).toBeUndefined();
+    expect(policyOf(template, 'DeployProductionRole').find((s) => s.Sid === 'ReadImageSourceStacks').Resource).toBe('arn:aws:cloudformation:ap-northeast-1:123456789012:stack/bgf-staging-*/*');
+  });
+
+  test.each<[CiRolesProps['environments'], RegExp]>([
+    [[{ name: 'production', imageFrom: ['qa'] }], /environment "production": imageFrom "qa" must be another of the environments \(production\)/],
+    [[{ name: 'production', imageFrom: ['production'] }], /imageFrom "production" must be another of the environments/],
+    [[{ name: 'staging', account: '210987654321' }, { name: 'production', imageFrom: ['staging'] }], /imageFrom "staging" is in account 210987654321, not 123456789012/],
+  ])('imageFrom %j is rejected', (environments, message) => {
+    expect(() => synth({ repository: REPO, environments })).toThrow(message);
   });
 
   test('environments defaults to none: build and diff roles only', () => {

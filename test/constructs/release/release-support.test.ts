@@ -148,6 +148,8 @@ describe('ReleaseSupport with default props', () => {
 
   test('the scheduler role: only EventBridge Scheduler of this account, only the standby-capacity function', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
+      // The path lets callers pass exactly these roles to Scheduler (constructs/ci/release-permissions.ts).
+      Path: '/bluegreen-fleet/release-scheduler/',
       AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } } }] },
     });
     template.hasResourceProperties('AWS::IAM::Policy', {

@@ -135,7 +135,7 @@ export class FakeAws {
       AutoRollbackFunctionName: `${name}-AutoRollback-ABC`,
       StandbyCapacityFunctionName: `${name}-StandbyCapacity-ABC`,
       StandbyCapacityFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}-StandbyCapacity-ABC`,
-      ReleaseSchedulerRoleArn: `arn:aws:iam::${ACCOUNT}:role/${name}-SchedulerRole-ABC`,
+      ReleaseSchedulerRoleArn: `arn:aws:iam::${ACCOUNT}:role/bluegreen-fleet/release-scheduler/${name}-SchedulerRole-ABC`,
     };
     for (const c of ['blue', 'green'] as Color[]) {
       const C = c === 'blue' ? 'Blue' : 'Green';
