@@ -49,6 +49,10 @@ export function branchCidr(slug: string): string {
   return formatCidr(pool.first + slot * 2 ** (32 - BRANCH_PREFIX), BRANCH_PREFIX);
 }
 
+function inZone(environment: Readonly<Record<string, string>>, from: string, to: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, v.split(`.${from}`).join(`.${to}`)]));
+}
+
 /**
  * A short-lived environment derived from `dev`: its own VPC range and names, one NAT gateway,
  * short log retention, the smallest fleets.
@@ -64,6 +68,16 @@ export function deriveBranchEnvironment(dev: EnvironmentConfig, branch: string):
     vpc: { ...dev.vpc, cidr: branchCidr(slug), maxAzs: 2, natGateways: 1, flowLogRetentionDays: 3 },
     dnsZoneName: `${name}.internal`,
     logRetentionDays: 3,
-    services: dev.services.map((s) => ({ ...s, minTasks: 1, maxTasks: Math.min(s.maxTasks, 2), schedules: [], releaseWindows: [], rollbackWindowMinutes: 5, bakeMinutes: 0 })),
+    services: dev.services.map((s) => ({
+      ...s,
+      minTasks: 1,
+      maxTasks: Math.min(s.maxTasks, 2),
+      schedules: [],
+      releaseWindows: [],
+      rollbackWindowMinutes: 5,
+      bakeMinutes: 0,
+      // Names in dev's private zone (e.g. API_URL=http://api.dev.internal) point at the branch's zone.
+      fleet: { ...s.fleet, environment: inZone(s.fleet.environment, dev.dnsZoneName, `${name}.internal`) },
+    })),
   };
 }

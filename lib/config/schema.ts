@@ -72,7 +72,8 @@ export const scheduleSchema = z
     cron: z.string(),
     /** IANA time zone the cron is evaluated in, e.g. Asia/Tokyo. */
     timeZone: z.string(),
-    minTasks: z.number().int().min(0),
+    /** The live fleet's minimum from then on; never 0, the live fleet always serves. */
+    minTasks: z.number().int().min(1, 'must be at least 1: the live fleet never scales to zero'),
     maxTasks: z.number().int().min(1),
   })
   .strict();

@@ -43,8 +43,12 @@ export const web: ServiceConfig = {
   healthCheckPath: '/health',
   smokeCheckPath: '/',
   allowFrom: [],
-  fleet: { ...api.fleet, environment: { LOG_LEVEL: 'info', API_URL: 'http://api' } },
 };
+
+/** `web` of an environment: it calls `api` through api's name in that environment's private zone. */
+export function webIn(dnsZoneName: string, base: ServiceConfig = web): ServiceConfig {
+  return { ...base, fleet: { ...base.fleet, environment: { ...base.fleet.environment, API_URL: `http://api.${dnsZoneName}` } } };
+}
 
 /** The production `api` schedule from the design: out before the 10:00 push, in after the afternoon. */
 export const tokyoBusinessDay = [

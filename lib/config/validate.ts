@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cronProblem, isKnownTimeZone } from '../../constructs/common/schedule-expression';
+import { shiftCron } from '../../constructs/schedule/cron-shift';
 import { cidrsOverlap, isNetworkAddress } from './cidr';
 import {
   EnvironmentConfig,
@@ -92,9 +93,24 @@ function checkRelations(env: EnvironmentConfig): void {
     names.add(service.name);
     if (service.minTasks > service.maxTasks) fail(`${at}.minTasks`, service.minTasks, `must be at most maxTasks (${service.maxTasks})`);
     for (const [where, spec] of effectiveSpecs(service)) {
-      const families = new Set(spec.instanceTypes.map((t) => (/^[a-z]+\d+g/.test(t) ? 'arm64' : 'x86_64')));
+      const families = new Set(spec.instanceTypes.map(architectureOf));
       if (families.size > 1) fail(`${at}.${where}.instanceTypes`, spec.instanceTypes, 'must all share one CPU architecture (Graviton "g" types cannot mix with x86 types)');
       if (spec.memoryMiB < 128) fail(`${at}.${where}.memoryMiB`, spec.memoryMiB, 'must be at least 128');
+    }
+    for (const [where, spec] of effectiveSpecs(service)) {
+      for (const name of [...Object.keys(spec.environment), ...Object.keys(spec.secrets)]) {
+        if (!ENV_NAME.test(name)) fail(`${at}.${where}.environment`, name, 'must be a valid environment variable name (letters, digits and _, not starting with a digit)');
+      }
+      for (const name of Object.keys(spec.environment)) {
+        if (SECRET_LOOKING.test(name)) fail(`${at}.${where}.environment.${name}`, '(value not shown)', 'looks like a secret: put it in `secrets` (Secrets Manager or SSM) so its value never appears in a template');
+        if (name in spec.secrets) fail(`${at}.${where}.secrets.${name}`, name, 'is also a plain environment variable; set it in one place');
+      }
+    }
+    if (service.bakeMinutes !== 0 && service.bakeMinutes < MIN_BAKE_MINUTES) {
+      fail(`${at}.bakeMinutes`, service.bakeMinutes, `must be 0 (no bake) or at least ${MIN_BAKE_MINUTES}: the fleet alarms need ${MIN_BAKE_MINUTES} minutes of data to fire`);
+    }
+    if (service.bakeMinutes >= service.rollbackWindowMinutes) {
+      fail(`${at}.bakeMinutes`, service.bakeMinutes, `must be shorter than rollbackWindowMinutes (${service.rollbackWindowMinutes}), or the previous fleet cools while the bake still watches`);
     }
     const scheduleNames = new Set<string>();
     for (const schedule of service.schedules) {
@@ -105,11 +121,23 @@ function checkRelations(env: EnvironmentConfig): void {
       if (problem) fail(`${sAt}.cron`, schedule.cron, problem);
       if (!isKnownTimeZone(schedule.timeZone)) fail(`${sAt}.timeZone`, schedule.timeZone, 'must be an IANA time zone such as Asia/Tokyo or UTC');
       if (schedule.minTasks > schedule.maxTasks) fail(`${sAt}.minTasks`, schedule.minTasks, `must be at most maxTasks (${schedule.maxTasks})`);
+      if (schedule.maxTasks > service.maxTasks) fail(`${sAt}.maxTasks`, schedule.maxTasks, `must be at most the service's maxTasks (${service.maxTasks})`);
     }
+    const windowNames = new Set<string>();
     for (const window of service.releaseWindows) {
       const wAt = `${at}.releaseWindows[${window.name}]`;
+      if (windowNames.has(window.name)) fail(`${wAt}.name`, window.name, 'must be unique within the service');
+      windowNames.add(window.name);
       const problem = cronProblem(window.cron);
       if (problem) fail(`${wAt}.cron`, window.cron, problem);
+      // The pre-warm and the window's end are scheduled by moving this cron; refuse what cannot be moved.
+      for (const minutes of [-window.prewarmMinutes, window.durationMinutes]) {
+        try {
+          shiftCron(window.cron, minutes);
+        } catch (error) {
+          fail(`${wAt}.cron`, window.cron, (error as Error).message.replace(/^cannot move "[^"]*"/, 'cannot be moved'));
+        }
+      }
       if (!isKnownTimeZone(window.timeZone)) fail(`${wAt}.timeZone`, window.timeZone, 'must be an IANA time zone such as Asia/Tokyo or UTC');
     }
   }
@@ -119,6 +147,44 @@ function checkRelations(env: EnvironmentConfig): void {
       if (!names.has(caller)) fail(`services[${service.name}].allowFrom`, caller, `must name a service of this environment (${[...names].join(', ') || 'none'})`);
     }
   }
+  const cycle = allowFromCycle(env.services);
+  if (cycle) {
+    fail(`services[${cycle[0]}].allowFrom`, cycle[1], `forms a cycle (${cycle.join(' -> ')}): each service stack would need the other's security group first; let calls go one way`);
+  }
+}
+
+/** A cycle in "may call" (callee lists caller in allowFrom), as the names along it, or undefined. */
+function allowFromCycle(services: readonly ServiceConfig[]): string[] | undefined {
+  const callers = new Map(services.map((s) => [s.name, s.allowFrom]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (name: string, path: string[]): string[] | undefined => {
+    if (state.get(name) === 'visiting') return [...path.slice(path.indexOf(name)), name];
+    if (state.get(name) === 'done') return undefined;
+    state.set(name, 'visiting');
+    for (const caller of callers.get(name) ?? []) {
+      const found = visit(caller, [...path, name]);
+      if (found) return found;
+    }
+    state.set(name, 'done');
+    return undefined;
+  };
+  for (const s of services) {
+    const found = visit(s.name, []);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Plain environment variables whose name says they hold a secret. */
+const SECRET_LOOKING = /(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIAL)/i;
+/** The fleet alarms evaluate over five one-minute periods. */
+const MIN_BAKE_MINUTES = 5;
+
+/** Graviton types (a1, m7g, c6gn, t4g, ...) are arm64; the rest x86_64. */
+export function architectureOf(instanceType: string): 'arm64' | 'x86_64' {
+  const family = instanceType.split('.')[0];
+  return /^a1$|^[a-z]+\d+g[a-z]*$/.test(family) ? 'arm64' : 'x86_64';
 }
 
 /** Validates one environment's config; throws a ConfigError naming the first problem. */

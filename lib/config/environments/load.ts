@@ -1,14 +1,17 @@
 import { EnvironmentConfig } from '../schema';
-import { api, web } from '../services';
+import { api, webIn } from '../services';
 
 /** A production-sized copy for load tests; spot capacity keeps it cheap, it is not production. */
+const ZONE = 'load.internal';
+const web = webIn(ZONE);
+
 export const load: EnvironmentConfig = {
   name: 'load',
   account: '123456789012',
   region: 'ap-northeast-1',
   production: false,
   vpc: { cidr: '10.40.0.0/16', maxAzs: 3, natGateways: 1, isolatedSubnets: false, flowLogRetentionDays: 7 },
-  dnsZoneName: 'load.internal',
+  dnsZoneName: ZONE,
   logRetentionDays: 7,
   services: [
     { ...web, minTasks: 3, maxTasks: 12, fleet: { ...web.fleet, instanceTypes: ['m6i.large', 'm5.large'], spotPercentage: 100, maxInstances: 12 } },

@@ -1,5 +1,8 @@
 import { EnvironmentConfig } from '../schema';
-import { api, tokyoBusinessDay, web, weekdayReleaseWindow } from '../services';
+import { api, tokyoBusinessDay, webIn, weekdayReleaseWindow } from '../services';
+
+const ZONE = 'production.internal';
+const web = webIn(ZONE);
 
 export const production: EnvironmentConfig = {
   name: 'production',
@@ -7,7 +10,7 @@ export const production: EnvironmentConfig = {
   region: 'ap-northeast-1',
   production: true,
   vpc: { cidr: '10.30.0.0/16', maxAzs: 3, natGateways: 3, isolatedSubnets: true, flowLogRetentionDays: 365 },
-  dnsZoneName: 'production.internal',
+  dnsZoneName: ZONE,
   logRetentionDays: 90,
   services: [
     {

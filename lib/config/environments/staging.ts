@@ -1,5 +1,8 @@
 import { EnvironmentConfig } from '../schema';
-import { api, web, weekdayReleaseWindow } from '../services';
+import { api, webIn, weekdayReleaseWindow } from '../services';
+
+const ZONE = 'staging.internal';
+const web = webIn(ZONE);
 
 export const staging: EnvironmentConfig = {
   name: 'staging',
@@ -7,7 +10,7 @@ export const staging: EnvironmentConfig = {
   region: 'ap-northeast-1',
   production: false,
   vpc: { cidr: '10.20.0.0/16', maxAzs: 2, natGateways: 1, isolatedSubnets: true, flowLogRetentionDays: 30 },
-  dnsZoneName: 'staging.internal',
+  dnsZoneName: ZONE,
   logRetentionDays: 30,
   services: [
     { ...web, rollbackWindowMinutes: 30 },

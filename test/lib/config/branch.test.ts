@@ -37,6 +37,7 @@ describe('branch environments', () => {
     expect(cidrsOverlap(env.vpc.cidr, BRANCH_CIDR_POOL)).toBe(true);
     for (const other of Object.values(ENVIRONMENTS)) expect(cidrsOverlap(env.vpc.cidr, other.vpc.cidr)).toBe(false);
     expect(env.services.map((s) => s.name)).toEqual(ENVIRONMENTS.dev.services.map((s) => s.name));
+    expect(env.services.find((s) => s.name === 'web')?.fleet.environment.API_URL).toBe('http://api.br-feature-login.internal');
   });
 
   test('the CIDR is stable for a branch and spread across branches', () => {

@@ -17,6 +17,12 @@ describe('the shipped configuration', () => {
     expect(() => validateShared(SHARED)).not.toThrow();
   });
 
+  test('web calls api by its name in its own environment\'s private zone', () => {
+    for (const env of Object.values(ENVIRONMENTS)) {
+      expect(env.services.find((s) => s.name === 'web')?.fleet.environment.API_URL).toBe(`http://api.${env.dnsZoneName}`);
+    }
+  });
+
   test('production spans three AZs with one NAT gateway each; dev two AZs and one NAT', () => {
     expect(production.vpc).toMatchObject({ maxAzs: 3, natGateways: 3 });
     expect(dev.vpc).toMatchObject({ maxAzs: 2, natGateways: 1 });
@@ -39,6 +45,13 @@ describe('config errors are one line naming environment, field, value and the ru
     ['a bad instance type', (e) => (e.services[0].overrides.green = { instanceTypes: ['large'] }), /services\[web\]\.overrides\.green\.instanceTypes\[0\] = "large": must be an EC2 instance type/],
     ['duplicate service names', (e) => (e.services[1].name = 'web'), /"dev": services\[web\]\.name = "web": must be unique/],
     ['a bad account id', (e) => (e.account = '1234'), /"dev": account = "1234": must be a 12-digit AWS account id/],
+    ['Graviton a1 mixed with x86', (e) => (e.services[0].fleet.instanceTypes = ['a1.large', 'm5.large']), /services\[web\]\.fleet\.instanceTypes = .*one CPU architecture/],
+    ['an invalid environment variable name', (e) => (e.services[1].fleet.environment = { '1BAD': 'x' }), /services\[api\]\.fleet\.environment = "1BAD": must be a valid environment variable name/],
+    ['a secret-looking plain variable', (e) => (e.services[1].overrides.green = { environment: { DB_PASSWORD: 'hunter2' } }), /services\[api\]\.overrides\.green\.environment\.DB_PASSWORD = "\(value not shown\)": looks like a secret/],
+    ['a name both plain and secret', (e) => (e.services[1].fleet.secrets = { LOG_LEVEL: 'ssm:/x' }), /services\[api\]\.fleet\.secrets\.LOG_LEVEL = "LOG_LEVEL": is also a plain environment variable/],
+    ['a bake too short for the alarms', (e) => (e.services[1].bakeMinutes = 2), /services\[api\]\.bakeMinutes = 2: must be 0 \(no bake\) or at least 5/],
+    ['a bake as long as the rollback window', (e) => (e.services[1].bakeMinutes = 15), /services\[api\]\.bakeMinutes = 15: must be shorter than rollbackWindowMinutes \(15\)/],
+    ['calls both ways between two services', (e) => (e.services[0].allowFrom = ['api']), /allowFrom = "(web|api)": forms a cycle \((web -> api -> web|api -> web -> api)\)/],
   ])('%s', (_name, change, message) => {
     expect(() => validateEnvironment(mutate(dev, change))).toThrow(message);
   });
@@ -50,7 +63,16 @@ describe('config errors are one line naming environment, field, value and the ru
     expect(() => validateEnvironment(withSchedule({ cron: '0 9 * * MON *' }))).toThrow(/exactly one of day-of-month and day-of-week/);
     expect(() => validateEnvironment(withSchedule({ timeZone: 'Asia/Nowhere' }))).toThrow(/schedules\[push\]\.timeZone = "Asia\/Nowhere": must be an IANA time zone/);
     expect(() => validateEnvironment(withSchedule({ minTasks: 3 }))).toThrow(/schedules\[push\]\.minTasks = 3: must be at most maxTasks \(2\)/);
+    expect(() => validateEnvironment(withSchedule({ minTasks: 0 }))).toThrow(/schedules\[push\]\.minTasks = 0: must be at least 1: the live fleet never scales to zero/);
+    expect(() => validateEnvironment(withSchedule({ maxTasks: 3 }))).toThrow(/schedules\[push\]\.maxTasks = 3: must be at most the service's maxTasks \(2\)/);
     expect(() => validateEnvironment(withSchedule({}))).not.toThrow();
+  });
+
+  test('release windows: duplicate names, and a cron the pre-warm cannot be moved back from', () => {
+    const withWindows = (...w: object[]) => mutate(dev, (e) => (e.services[1].releaseWindows = w.map((x) => ({ name: 'w', cron: '0 11 ? * MON-THU *', timeZone: 'Asia/Tokyo', durationMinutes: 60, prewarmMinutes: 30, ...x }))));
+    expect(() => validateEnvironment(withWindows({}))).not.toThrow();
+    expect(() => validateEnvironment(withWindows({}, {}))).toThrow(/services\[api\]\.releaseWindows\[w\]\.name = "w": must be unique within the service/);
+    expect(() => validateEnvironment(withWindows({ cron: '0 0 1 * ? *' }))).toThrow(/releaseWindows\[w\]\.cron = "0 0 1 \* \? \*": cannot be moved by -30 minutes/);
   });
 
   test('production must have one NAT gateway per AZ', () => {
