@@ -16,6 +16,9 @@ export function main(app: App, fail: (message: string) => never): App {
     buildApp(app, selection);
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
+    // A construct refusing a value (e.g. "ScheduledCapacity: ...") is a configuration mistake
+    // too: say it in one line; BGF_DEBUG=1 shows where it came from.
+    if (error instanceof Error && !process.env.BGF_DEBUG) fail(`synth error: ${error.message.split('\n')[0]} (BGF_DEBUG=1 shows the stack trace)`);
     throw error;
   }
   return app;

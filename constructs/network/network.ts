@@ -69,6 +69,12 @@ export interface NetworkProps {
   readonly logKey?: kms.IKey;
 
   /**
+   * What happens to the log key (when this construct creates it) when the stack is deleted.
+   * @default RemovalPolicy.RETAIN - logs encrypted with it stay readable
+   */
+  readonly logKeyRemovalPolicy?: RemovalPolicy;
+
+  /**
    * What happens to the flow log group when the stack is deleted.
    * @default RemovalPolicy.RETAIN - flow logs are evidence; keep them
    */
@@ -130,7 +136,7 @@ export class Network extends Construct {
       },
     });
 
-    this.logKey = props.logKey ?? createLogKey(this);
+    this.logKey = props.logKey ?? createLogKey(this, props.logKeyRemovalPolicy ?? RemovalPolicy.RETAIN);
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       encryptionKey: this.logKey,
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -170,13 +176,14 @@ export class Network extends Construct {
   }
 }
 
-function createLogKey(scope: Construct): kms.Key {
+function createLogKey(scope: Construct, removalPolicy: RemovalPolicy): kms.Key {
   const stack = Stack.of(scope);
   const key = new kms.Key(scope, 'LogKey', {
     description: `Encrypts CloudWatch Logs of ${stack.stackName}`,
     enableKeyRotation: true,
     rotationPeriod: Duration.days(365),
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy,
+    pendingWindow: removalPolicy === RemovalPolicy.RETAIN ? undefined : Duration.days(7),
   });
   // CloudWatch Logs encrypts with the key on the log group's behalf; scope it to this account's
   // log groups in this region.

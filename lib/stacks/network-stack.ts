@@ -25,6 +25,8 @@ export class NetworkStack extends Stack {
       isolatedSubnets: vpc.isolatedSubnets,
       flowLogRetention: retentionDays(vpc.flowLogRetentionDays),
       flowLogRemovalPolicy: props.config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      // A destroyed branch environment leaves no key behind (KMS still waits 7 days to delete it).
+      logKeyRemovalPolicy: props.config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     this.hostedZone = new route53.PrivateHostedZone(this, 'ServiceZone', {
       zoneName: props.config.dnsZoneName,

@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { main } from '../../bin/app';
 import { stackNames } from '../../lib/app';
+import { SECRET_LOOKING } from '../support/secrets';
 import { newApp, scrubbed } from '../support/synth';
 
 /**
@@ -62,6 +63,13 @@ describe('the whole app', () => {
     }
   });
 
+  test('no template holds a secret-looking value', () => {
+    for (const stack of stacks) {
+      const text = JSON.stringify(Template.fromStack(stack).toJSON());
+      for (const pattern of SECRET_LOOKING) expect({ stack: stack.stackName, pattern: String(pattern), found: pattern.test(text) }).toEqual({ stack: stack.stackName, pattern: String(pattern), found: false });
+    }
+  });
+
   test('one snapshot per stack (asset hashes scrubbed)', () => {
     for (const stack of stacks) {
       expect(scrubbed(Template.fromStack(stack))).toMatchSnapshot(stack.stackName);
@@ -93,5 +101,15 @@ describe('bin/app.ts', () => {
     });
     expect(() => main(newApp({ env: 'nope' }), fail)).toThrow(/^exit: config error in environment "nope": env = "nope": is not a known environment/);
     expect(fail).toHaveBeenCalledTimes(1);
+  });
+
+  test('an error a construct throws while building is one line too, with a hint for the stack trace', () => {
+    const fail = jest.fn((message: string): never => {
+      throw new Error(`exit: ${message}`);
+    });
+    const app = newApp({ env: 'dev' });
+    // Two apps' worth of the same stack ids in one App: the second build fails in a construct.
+    main(app, fail);
+    expect(() => main(app, fail)).toThrow(/^exit: synth error: There is already a Construct with name .*\(BGF_DEBUG=1 shows the stack trace\)$/);
   });
 });

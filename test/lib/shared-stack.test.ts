@@ -5,18 +5,9 @@ import * as path from 'path';
 import { addShared, stackNames } from '../../lib/app';
 import { ENVIRONMENTS, SHARED } from '../../lib/config';
 import { REPOSITORY_PREFIX, SharedStack } from '../../lib/stacks/shared-stack';
+import { SECRET_LOOKING } from '../support/secrets';
 import { buildTestApp, newApp } from '../support/synth';
 
-/** Shapes of real credentials: a PEM private key, GitHub, npm, Slack and AWS key formats. */
-const SECRET_LOOKING = [
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
-  /\bgh[pousr]_[A-Za-z0-9]{30,}/,
-  /\bgithub_pat_[A-Za-z0-9_]{20,}/,
-  /\bnpm_[A-Za-z0-9]{30,}/,
-  /\bxox[abpr]-[A-Za-z0-9-]{10,}/,
-  /\b(AKIA|ASIA)[0-9A-Z]{16}\b/,
-  /"SecretString"\s*:/,
-];
 
 describe('the shared stack, as the app builds it (-c env=shared, policy gates on)', () => {
   let stack: SharedStack;

@@ -34,12 +34,12 @@ describe('Network with default props', () => {
     expect(network.vpc.isolatedSubnets).toHaveLength(0);
   });
 
-  test('flowLogRetention defaults to one month, flowLogRemovalPolicy to RETAIN, logKey to a rotating CMK', () => {
+  test('flowLogRetention defaults to one month, flowLogRemovalPolicy to RETAIN, logKey to a rotating CMK, logKeyRemovalPolicy to RETAIN', () => {
     template.hasResource('AWS::Logs::LogGroup', {
       Properties: { RetentionInDays: 30, KmsKeyId: Match.anyValue() },
       DeletionPolicy: 'Retain',
     });
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
     template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
   });
 
@@ -92,6 +92,11 @@ describe('Network with props', () => {
     template.resourceCountIs('AWS::EC2::NatGateway', 3);
     template.hasResourceProperties('AWS::EC2::Subnet', { CidrBlock: '10.30.0.0/19' });
     template.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 365 }, DeletionPolicy: 'Delete' });
+  });
+
+  test('logKeyRemovalPolicy DESTROY deletes the key with the stack, after the shortest pending window', () => {
+    const { template } = synth({ logKeyRemovalPolicy: RemovalPolicy.DESTROY });
+    template.hasResource('AWS::KMS::Key', { Properties: { PendingWindowInDays: 7 }, DeletionPolicy: 'Delete' });
   });
 
   test('a /20 range still fits every subnet tier', () => {
