@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { cronProblem, isKnownTimeZone } from '../../constructs/common/schedule-expression';
 import { shiftCron } from '../../constructs/schedule/cron-shift';
+import { tasksPerInstance } from '../../src/diff/cost';
+import { defaultPriceTables } from '../../src/diff/prices';
 import { cidrsOverlap, isNetworkAddress } from './cidr';
 import {
   EnvironmentConfig,
@@ -106,6 +108,7 @@ function checkRelations(env: EnvironmentConfig): void {
         if (name in spec.secrets) fail(`${at}.${where}.secrets.${name}`, name, 'is also a plain environment variable; set it in one place');
       }
     }
+    for (const [where, spec] of effectiveSpecs(service)) checkFits(service, where, spec, fail);
     if (service.bakeMinutes !== 0 && service.bakeMinutes < MIN_BAKE_MINUTES) {
       fail(`${at}.bakeMinutes`, service.bakeMinutes, `must be 0 (no bake) or at least ${MIN_BAKE_MINUTES}: the fleet alarms need ${MIN_BAKE_MINUTES} minutes of data to fire`);
     }
@@ -173,6 +176,34 @@ function allowFromCycle(services: readonly ServiceConfig[]): string[] | undefine
     if (found) return found;
   }
   return undefined;
+}
+
+/** Share of an instance's memory tasks may take (the agent and the OS keep the rest). */
+const TASK_MEMORY_SHARE = 0.9;
+
+/**
+ * A task must fit on every instance type of its fleet, and the fleet at its largest must hold
+ * the service's most tasks. Checked for the instance types the committed price table knows
+ * (data/prices-<region>.json, which lists their vCPUs, memory and network interfaces).
+ */
+function checkFits(service: ServiceConfig, where: string, spec: FleetSpec, fail: (field: string, value: unknown, allowed: string) => never): void {
+  const [table] = defaultPriceTables();
+  const at = `services[${service.name}].${where}`;
+  const task = { cpu: spec.cpu, memoryMiB: spec.memoryMiB, awsvpc: service.networkMode === 'awsvpc' };
+  let fewest: { type: string; tasks: number } | undefined;
+  for (const type of spec.instanceTypes) {
+    const instance = table.ec2[type];
+    if (!instance) continue;
+    // Host mode binds the container port on the instance: one task per instance.
+    const tasks = Math.min(tasksPerInstance(instance, task, TASK_MEMORY_SHARE), service.networkMode === 'host' ? 1 : Infinity);
+    if (tasks === 0) {
+      fail(`${at}.cpu`, `${spec.cpu} units / ${spec.memoryMiB} MiB`, `a task does not fit on ${type} (${instance.vcpu} vCPU = ${instance.vcpu * 1024} units, ${Math.floor(instance.memoryMiB * TASK_MEMORY_SHARE)} MiB for tasks); use smaller tasks or a larger type`);
+    }
+    if (!fewest || tasks < fewest.tasks) fewest = { type, tasks };
+  }
+  if (fewest && fewest.tasks * spec.maxInstances < service.maxTasks) {
+    fail(`${at}.maxInstances`, spec.maxInstances, `holds at most ${fewest.tasks * spec.maxInstances} tasks (${fewest.tasks} per ${fewest.type}${task.awsvpc ? ', limited by network interfaces in awsvpc mode' : ''}); maxTasks is ${service.maxTasks}: raise maxInstances`);
+  }
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -51,6 +51,9 @@ describe('config errors are one line naming environment, field, value and the ru
     ['a name both plain and secret', (e) => (e.services[1].fleet.secrets = { LOG_LEVEL: 'ssm:/x' }), /services\[api\]\.fleet\.secrets\.LOG_LEVEL = "LOG_LEVEL": is also a plain environment variable/],
     ['a bake too short for the alarms', (e) => (e.services[1].bakeMinutes = 2), /services\[api\]\.bakeMinutes = 2: must be 0 \(no bake\) or at least 5/],
     ['a bake as long as the rollback window', (e) => (e.services[1].bakeMinutes = 15), /services\[api\]\.bakeMinutes = 15: must be shorter than rollbackWindowMinutes \(15\)/],
+    ['a task larger than its instance', (e) => (e.services[1].fleet.cpu = 8192), /services\[api\]\.fleet\.cpu = "8192 units \/ 1024 MiB": a task does not fit on t3\.medium \(2 vCPU = 2048 units/],
+    ['too few instances for the most tasks', (e) => ((e.services[1].maxTasks = 9), (e.services[1].fleet.maxInstances = 4)), /services\[api\]\.fleet\.maxInstances = 4: holds at most 8 tasks \(2 per t3\.medium, limited by network interfaces in awsvpc mode\); maxTasks is 9/],
+    ['host mode: one task per instance', (e) => ((e.services[1].networkMode = 'host'), (e.services[1].maxTasks = 5)), /services\[api\]\.fleet\.maxInstances = 4: holds at most 4 tasks \(1 per t3\.medium\); maxTasks is 5/],
     ['calls both ways between two services', (e) => (e.services[0].allowFrom = ['api']), /allowFrom = "(web|api)": forms a cycle \((web -> api -> web|api -> web -> api)\)/],
   ])('%s', (_name, change, message) => {
     expect(() => validateEnvironment(mutate(dev, change))).toThrow(message);
