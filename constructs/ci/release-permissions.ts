@@ -105,6 +105,26 @@ export function releaseStatements(scope: ReleaseScope): ReleaseStatement[] {
       resources: [`arn:${p}:iam::${account}:role${RELEASE_SCHEDULER_ROLE_PATH}${prefix}*`],
       conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
     }, `ReleaseSupport's scheduler roles live under the path ${RELEASE_SCHEDULER_ROLE_PATH} with a CloudFormation-generated name that starts with the stack's (${prefix}...); only to EventBridge Scheduler.`),
+    entry({
+      // After a swap or rollback, the fleet made live keeps the scheduled bounds the other had
+      // (src/release/capacity.ts): what a scheduled action does.
+      sid: 'CarryEnvironmentScheduledCapacity',
+      actions: ['application-autoscaling:RegisterScalableTarget'],
+      resources: [`arn:${p}:application-autoscaling:${region}:${account}:scalable-target/*`],
+      conditions: {
+        StringEquals: {
+          'application-autoscaling:service-namespace': 'ecs',
+          'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount',
+          [`aws:ResourceTag/${ENVIRONMENT_TAG_KEY}`]: environment,
+        },
+      },
+    }, `Scalable-target ARNs end in an id Application Auto Scaling generates; RegisterScalableTarget is held to ECS desired counts of targets tagged ${ENVIRONMENT_TAG_KEY}=${environment}.`),
+    entry({
+      // Application Auto Scaling checks that the caller of RegisterScalableTarget may update the ECS service it scales.
+      sid: 'UpdateEnvironmentServicesForScaling',
+      actions: ['ecs:UpdateService'],
+      resources: [`arn:${p}:ecs:${region}:${account}:service/${prefix}*/*`],
+    }, `ECS service ARNs name the cluster, which CloudFormation names after the stack (${prefix}...) with a generated suffix; the prefix selects exactly ${environment}'s services.`),
     ...imageSourceStatements(scope, entry),
     entry({
       sid: 'ReadEcsOptimizedAmiParameters',

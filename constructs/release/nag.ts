@@ -1,9 +1,11 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeWildcardResources } from '../ci/nag';
 
 /**
  * Policy findings on the release Lambdas that follow from their design, acknowledged next to the
@@ -17,6 +19,7 @@ export function acknowledgeReleaseFindings(
     readonly vpc: ec2.IVpc;
     readonly logGroups: readonly logs.LogGroup[];
     readonly logKey?: kms.IKey;
+    readonly capacityStatement: { readonly role: iam.IRole; readonly statement: iam.PolicyStatement };
   },
 ): void {
   if (Stack.of(parts.vpc) !== Stack.of(scope)) {
@@ -35,9 +38,14 @@ export function acknowledgeReleaseFindings(
     Validations.of(fn.role!).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason:
-        'elasticloadbalancing:DescribeListeners and ec2:DescribeImages support no resource-level permissions; both are read-only. Every write (UpdateStack, ModifyListener, table items) is scoped to this stack, its production listener and its table.',
+        'elasticloadbalancing:DescribeListeners, application-autoscaling:DescribeScalableTargets and ec2:DescribeImages support no resource-level permissions; all are read-only. Every write (UpdateStack, ModifyListener, table items) is scoped to this stack, its production listener and its table.',
     });
   }
+  acknowledgeWildcardResources(
+    parts.capacityStatement.role,
+    parts.capacityStatement.statement,
+    'Scalable-target ARNs end in an id Application Auto Scaling generates, unknown to the template. RegisterScalableTarget is held to ECS desired counts, and Application Auto Scaling checks the caller may update the ECS service it scales: only the two fleets of this stack.',
+  );
   const key = parts.logKey;
   if (key && Stack.of(key) !== Stack.of(scope)) {
     // The rule reads one template and cannot follow a key imported from another stack.

@@ -176,7 +176,9 @@ export class ReleaseSupport extends Construct {
     const autoRollback = releaseFunction(this, 'AutoRollback', {
       handler: 'auto-rollback',
       description: `${service.serviceName}: moves traffic back when the new live fleet alarms inside the rollback window`,
-      timeout: Duration.seconds(60),
+      // Traffic moves within seconds; the rest waits for the LiveColor update to carry the
+      // scheduled capacity over (src/release/capacity.ts).
+      timeout: Duration.minutes(10),
       environment: common,
       // One at a time: several alarms firing together must not race each other.
       reservedConcurrentExecutions: 1,
@@ -204,6 +206,7 @@ export class ReleaseSupport extends Construct {
     }
     autoRollback.addToRolePolicy(new iam.PolicyStatement({ actions: ['elasticloadbalancing:ModifyListener'], resources: [service.productionListener.listenerArn] }));
     autoRollback.addToRolePolicy(new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeListeners'], resources: ['*'] }));
+    const carryCapacity = this.grantCapacityCarry(autoRollback, colors.map((c) => service.fleet(c).service.serviceArn));
 
     const alarmArns = colors.flatMap((c) => service.fleet(c).alarms.all.map((a) => a.alarmArn));
     if (alarmArns.length > 0) {
@@ -243,8 +246,27 @@ export class ReleaseSupport extends Construct {
       vpc: props.vpc,
       logGroups: [smoke, autoRollback, standbyCapacity].map((fn) => fn.logGroup as logs.LogGroup),
       logKey: props.logKey,
+      capacityStatement: { role: autoRollback.role!, statement: carryCapacity },
     });
+  }
 
+  /**
+   * Read the fleets' scalable-target bounds and register the live fleet's again (what a scheduled
+   * action does). RegisterScalableTarget names no ECS service in its resource (the target ARN has a
+   * generated id), so it is held to ECS desired counts; Application Auto Scaling also checks that
+   * the caller may update the ECS service it scales, which only these two services allow.
+   */
+  private grantCapacityCarry(fn: lambda.IFunction, serviceArns: string[]): iam.PolicyStatement {
+    const stack = Stack.of(this);
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['application-autoscaling:DescribeScalableTargets'], resources: ['*'] }));
+    const register = new iam.PolicyStatement({
+      actions: ['application-autoscaling:RegisterScalableTarget'],
+      resources: [stack.formatArn({ service: 'application-autoscaling', resource: 'scalable-target', resourceName: '*' })],
+      conditions: { StringEquals: { 'application-autoscaling:service-namespace': 'ecs', 'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount' } },
+    });
+    fn.addToRolePolicy(register);
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:UpdateService'], resources: serviceArns }));
+    return register;
   }
 
   /** Read and update this stack with the previous template, passing CloudFormation its role. */

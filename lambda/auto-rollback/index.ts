@@ -1,9 +1,12 @@
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudFormationClient, waitUntilStackUpdateComplete } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { DescribeListenersCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EventBridgeEvent } from 'aws-lambda';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { summarizeWaiterFailure } from '../../src/aws/waiters';
+import { carryLiveBounds, FleetCapacity, recordLiveBounds, rollbackMoveId } from '../../src/release/capacity';
 import type { AutoRollbackResult } from '../../src/release/payloads';
 import { Color, COLORS, colorOfTargetGroup, fleet, forwardTarget, isBusy, previousFleetChanged, requireOutput, StackState } from '../../src/release/stack-state';
 import { isWindowOpen, ReleaseTable, WindowItem } from '../../src/release/table';
@@ -12,7 +15,9 @@ import { log, readStackState, serviceCounts, setParameters, settings } from '../
 /**
  * Automatic rollback in the cloud: an alarm of the new live fleet that fires while the rollback
  * window is open moves production traffic back to the still-warm previous fleet with one ELB
- * call, records it, and starts the stack update that makes LiveColor agree. No CI job involved.
+ * call, records it, and runs the stack update that makes LiveColor agree; once that finished, the
+ * fleet now live keeps the scheduled bounds the other had (src/release/capacity.ts). No CI job
+ * involved.
  */
 
 export interface AlarmStateChange {
@@ -43,12 +48,19 @@ export function decide(input: { alarmName: string; newState: string; now: Date; 
 /** Replaceable in tests; the decision is about wall-clock time against the window. */
 export const clock = { now: () => new Date() };
 
+/**
+ * Polling of the LiveColor update, and the time kept back from the function's timeout to carry the
+ * capacity and log after it. Replaceable in tests.
+ */
+export const stackWait = { minDelaySeconds: 5, maxDelaySeconds: 15, reserveMs: 20_000 };
+
 const cfn = new CloudFormationClient({});
 const elb = new ElasticLoadBalancingV2Client({});
 const ecs = new ECSClient({});
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+const capacity = new FleetCapacity(new ApplicationAutoScalingClient({}));
 
-export async function handler(event: AlarmEvent): Promise<AutoRollbackResult> {
+export async function handler(event: AlarmEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<AutoRollbackResult> {
   const s = settings();
   const now = clock.now();
   const table = new ReleaseTable(doc, s.tableName);
@@ -88,18 +100,46 @@ export async function handler(event: AlarmEvent): Promise<AutoRollbackResult> {
     outcome: 'auto-rolled-back',
     detail: `alarm ${event.detail.alarmName} fired (${event.detail.state.reason ?? 'no reason given'}); traffic moved at ${now.toISOString()}`,
   });
-  const reconcile = await reconcileLiveColor(state, decision.to);
+  const remainingMs = () => context?.getRemainingTimeInMillis() ?? 60_000;
+  const reconcile = await reconcileLiveColor(state, decision.to, { table, moveId: rollbackMoveId(decision.window.releaseId), remainingMs });
   const reason = `traffic moved from ${decision.from} to ${decision.to}; LiveColor reconcile ${reconcile}`;
   log({ outcome: 'rolled-back', alarm: event.detail.alarmName, releaseId: decision.window.releaseId, reason });
   return { outcome: 'rolled-back', reason };
 }
 
-/** Traffic has already moved; a failed reconcile is reported, not retried (the CLI finishes it). */
-async function reconcileLiveColor(state: StackState, to: Color): Promise<string> {
+interface Move {
+  readonly table: ReleaseTable;
+  readonly moveId: string;
+  readonly remainingMs: () => number;
+}
+
+/**
+ * Traffic has already moved; a failed reconcile is reported, not retried (the CLI finishes it).
+ * The live fleet's bounds are read before the update and carried to the other fleet after it.
+ */
+async function reconcileLiveColor(state: StackState, to: Color, move: Move): Promise<string> {
   if (isBusy(state.status)) return `skipped: stack is ${state.status}; \`bluegreen-fleet rollback\` reconciles`;
+  const recorded = await recordLiveBounds(capacity, move.table, state, move.moveId, to, clock.now()).catch((error: Error) => `bounds not read (${error.name}: ${error.message})`);
+  let update: string;
   try {
-    return await setParameters(cfn, state, { LiveColor: to });
+    update = await setParameters(cfn, state, { LiveColor: to });
   } catch (error) {
     return `failed (${(error as Error).name}: ${(error as Error).message}); \`bluegreen-fleet rollback\` reconciles`;
+  }
+  return `${update}; scheduled capacity: ${recorded}; ${await carryAfterUpdate(state.name, move)}`;
+}
+
+async function carryAfterUpdate(stackName: string, move: Move): Promise<string> {
+  const later = '`bluegreen-fleet rollback` carries it';
+  const seconds = Math.floor((move.remainingMs() - stackWait.reserveMs) / 1000);
+  if (seconds <= stackWait.minDelaySeconds) return `not carried: no time left to wait for the stack update; ${later}`;
+  try {
+    await waitUntilStackUpdateComplete({ client: cfn, maxWaitTime: seconds, minDelay: stackWait.minDelaySeconds, maxDelay: stackWait.maxDelaySeconds }, { StackName: stackName });
+    const outcome = await carryLiveBounds(capacity, move.table, await readStackState(cfn, settings()), move.moveId, clock.now());
+    return outcome.detail;
+  } catch (error) {
+    const e = error as Error;
+    const why = e.name === 'TimeoutError' ? 'the stack update did not finish in time' : summarizeWaiterFailure(e.message).slice(0, 300);
+    return `not carried (${why}); ${later}`;
   }
 }

@@ -1,9 +1,10 @@
+import { rollbackMoveId } from './capacity';
 import { readAlarms } from './fleet';
+import { carryCapacity, moveLiveColor } from './live-capacity';
 import { ExitCode, ReleaseError } from './outcome';
 import { planRollback, rollBackTraffic, settleStack } from './roll-back';
 import { scheduleCoolDown } from './schedule';
 import { Session } from './session';
-import { updateStack } from './stack';
 import { fleet } from './stack-state';
 import { PendingRelease, WindowItem } from './table';
 
@@ -79,7 +80,8 @@ export async function bake(session: Session, window: WindowItem): Promise<BakeRe
     await session.refresh();
     await settleStack(session);
     const current = await session.table.readWindow();
-    if (current && current.liveColor !== session.state.liveColor) await updateStack(ctx, session.state, { LiveColor: current.liveColor });
+    if (current && current.liveColor !== session.state.liveColor) await moveLiveColor(session, current.liveColor, rollbackMoveId(window.releaseId));
+    await carryCapacity(session, rollbackMoveId(window.releaseId));
   }
   return result;
 }

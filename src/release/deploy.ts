@@ -4,6 +4,7 @@ import { resolveAmi } from './ami';
 import { ReleaseContext } from './context';
 import { readService, waitUntilReady, warmSize } from './fleet';
 import { parseImageRef, resolveImage, ResolvedImage } from './image';
+import { carryCapacity, moveLiveColor } from './live-capacity';
 import { liveTag, pointLiveTag } from './live-tag';
 import { ExitCode, ReleaseError } from './outcome';
 import { assertNoTrafficDrift, newReleaseId, releaseTable, Session, withSession } from './session';
@@ -152,7 +153,7 @@ export async function deploy(ctx: ReleaseContext, target: ReleaseTarget, options
     if (plan.phase === 'prepare') {
       const ready = await prepareStandby(session, plan, image);
       if (options.noSwap) return { outcome: 'ready', releaseId: plan.pending.releaseId, liveColor: session.state.liveColor, image: ready, ami };
-      await swapTraffic(session, plan.pending.toColor);
+      await swapTraffic(session, plan.pending.toColor, plan.pending.releaseId);
     }
     return finishRelease(session, plan.pending, image.sizeBytes);
   });
@@ -225,16 +226,17 @@ async function recordAbort(session: Session, pending: PendingRelease, error: Err
   if (error instanceof ReleaseError) Object.assign(error.detail, { state: where });
 }
 
-export async function swapTraffic(session: Session, to: Color): Promise<void> {
+/** `LiveColor=to`; `moveId` names the move whose capacity `carryCapacity` carries after it. */
+export async function swapTraffic(session: Session, to: Color, moveId: string): Promise<void> {
   await session.step(`swap: traffic to the ${to} fleet`, async (h) => {
-    const { result } = await updateStack(session.ctx, session.state, { LiveColor: to });
-    await session.refresh();
+    const { result, recorded } = await moveLiveColor(session, to, moveId);
     if (result === 'unchanged') h.skip(`LiveColor is already ${to}`);
-    else h.detail(`LiveColor=${to}; the previous fleet stays warm`);
+    else h.detail(`LiveColor=${to}; the previous fleet stays warm; ${recorded}`);
   });
 }
 
 async function finishRelease(session: Session, pending: PendingRelease, imageSizeBytes?: number): Promise<DeployResult> {
+  await carryCapacity(session, pending.releaseId);
   const window = await openWindow(session, pending);
   const result = await bake(session, window);
   if (result !== 'passed') throw rolledBackError(result, window);

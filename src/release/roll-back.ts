@@ -1,9 +1,10 @@
 import { waitUntilStackUpdateComplete } from '@aws-sdk/client-cloudformation';
 import { waitFor } from '../aws/waiters';
+import { rollbackMoveId } from './capacity';
+import { carryCapacity, moveLiveColor } from './live-capacity';
 import { liveTag, pointLiveTag } from './live-tag';
 import { scheduleCoolDown } from './schedule';
 import { Session } from './session';
-import { updateStack } from './stack';
 import { Color, fleet, isBusy, otherColor, StackState } from './stack-state';
 import { HistoryRecord, isWindowOpen, WindowItem } from './table';
 import { pointProductionAt } from './traffic';
@@ -51,11 +52,12 @@ export async function rollBackTraffic(
     });
     await session.step(`reconcile LiveColor=${plan.to}`, async (h) => {
       await settleStack(session);
-      const { result } = await updateStack(ctx, session.state, { LiveColor: plan.to });
-      await session.refresh();
+      const { result, recorded } = await moveLiveColor(session, plan.to, rollbackMoveId(plan.window?.releaseId));
       if (result === 'unchanged') h.skip('LiveColor already agrees');
+      else h.detail(recorded);
     });
   }
+  await carryCapacity(session, rollbackMoveId(plan.window?.releaseId));
   const environment = session.target.environment.name;
   await session.step(`point ${liveTag(environment)} at the ${plan.to} fleet's image`, async (h) => h.detail(await pointLiveTag(ctx, environment, fleet(session.state, plan.to).image)));
   await session.step('record the rollback', async (h) => {

@@ -1,6 +1,8 @@
+import { rollbackMoveId } from './capacity';
 import { ReleaseContext } from './context';
 import { swapTraffic } from './deploy';
 import { readService, waitUntilReady, warmSize } from './fleet';
+import { carryCapacity } from './live-capacity';
 import { ExitCode, ReleaseError } from './outcome';
 import { planRollback, rollBackTraffic } from './roll-back';
 import { withSession } from './session';
@@ -34,6 +36,8 @@ export async function rollback(ctx: ReleaseContext, target: ReleaseTarget, optio
     const plan = planRollback(session.state, await session.table.readWindow());
     if (plan.kind === 'already') {
       ctx.reporter.note(`already rolled back at ${plan.window.rolledBackAt} by ${plan.window.rolledBackBy}: traffic is on the ${plan.window.liveColor} fleet`);
+      // The auto-rollback Lambda may have run out of time before it carried the capacity.
+      await carryCapacity(session, rollbackMoveId(plan.window.releaseId));
       return { outcome: 'already-rolled-back', liveColor: session.state.liveColor };
     }
     const changed = plan.stackReconciled ? undefined : previousFleetChanged(session.state, plan.window);
@@ -76,7 +80,7 @@ export async function rollback(ctx: ReleaseContext, target: ReleaseTarget, optio
       if (!result.pass) throw new ReleaseError(ExitCode.Refused, `smoke check of the ${plan.to} fleet failed (${result.status ?? result.error}); traffic stays on ${plan.from}`);
       h.detail(`${result.status} in ${result.latencyMs} ms`);
     });
-    await swapTraffic(session, plan.to);
+    await swapTraffic(session, plan.to, rollbackMoveId(plan.window?.releaseId));
     await rollBackTraffic(session, { ...plan, stackReconciled: true }, 'rolled-back', `rollback by ${ctx.actor} after warming the cold ${plan.to} fleet`);
     return { outcome: 'warmed-and-swapped', liveColor: plan.to };
   });

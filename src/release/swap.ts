@@ -1,6 +1,7 @@
 import { openWindow, recordRelease } from './after-swap';
 import { swapTraffic } from './deploy';
 import { readService, readTargets, assertReady } from './fleet';
+import { carryCapacity } from './live-capacity';
 import { ReleaseContext } from './context';
 import { ExitCode, ReleaseError } from './outcome';
 import { assertNoTrafficDrift, newReleaseId, withSession } from './session';
@@ -68,8 +69,9 @@ export async function swap(ctx: ReleaseContext, target: ReleaseTarget, options: 
             actor: ctx.actor,
           };
       if (!sameRelease) await session.table.putPending(pending);
-      await swapTraffic(session, to);
+      await swapTraffic(session, to, pending.releaseId);
     }
+    await carryCapacity(session, pending.releaseId);
     const window = await openWindow(session, pending);
     await recordRelease(session, pending, window, `swapped by \`swap\`; rollback window until ${window.closesAt}`);
     return {

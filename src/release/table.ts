@@ -65,6 +65,21 @@ export interface PendingRelease {
   readonly actor: string;
 }
 
+/**
+ * The live fleet's scalable-target bounds, read just before a stack update moved `LiveColor` away
+ * from it: CloudFormation gives the new live fleet the template's bounds, and these are what a
+ * scheduled action had set instead (see capacity.ts).
+ */
+export interface CapacityCarry {
+  /** The move: a release id, or `<release id>.rollback`. */
+  readonly moveId: string;
+  readonly fromColor: Color;
+  readonly toColor: Color;
+  readonly minTasks: number;
+  readonly maxTasks: number;
+  readonly readAt: string;
+}
+
 export type Caller = <T>(operation: string, fn: () => Promise<T>) => Promise<T>;
 
 const direct: Caller = (_operation, fn) => fn();
@@ -72,6 +87,7 @@ const direct: Caller = (_operation, fn) => fn();
 const LOCK = { pk: 'lock', sk: 'lock' };
 const WINDOW = { pk: 'window', sk: 'current' };
 const PENDING = { pk: 'release', sk: 'pending' };
+const CARRY = { pk: 'capacity', sk: 'carry' };
 const WINDOW_KEEP_SECONDS = 30 * 24 * 3600;
 
 export function isConditionFailed(error: unknown): boolean {
@@ -260,6 +276,15 @@ export class ReleaseTable {
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
     }
+  }
+
+  async readCarry(): Promise<CapacityCarry | undefined> {
+    return (await this.get(CARRY, 'capacity carry')) as CapacityCarry | undefined;
+  }
+
+  /** One item per stack: the last move's reading replaces the one before. */
+  async putCarry(carry: CapacityCarry): Promise<void> {
+    await this.call('PutItem (capacity carry)', () => this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...CARRY, ...carry } })));
   }
 
   private async get(key: { pk: string; sk: string }, what: string): Promise<Record<string, unknown> | undefined> {

@@ -1,7 +1,9 @@
 import { AlarmEvent, clock, decide, handler } from '../../lambda/auto-rollback';
+import { runRollback } from '../../src/commands/rollback';
+import { ExitCode } from '../../src/release/outcome';
 import { parseStack } from '../../src/release/stack-state';
 import { FakeAws } from '../release/support/fake-aws';
-import { DEV_STACK, V1, V2 } from '../release/support/harness';
+import { DEV_STACK, run, V1, V2 } from '../release/support/harness';
 import { releasedWorld } from './support';
 
 const event = (alarmName: string, value = 'ALARM'): AlarmEvent =>
@@ -74,7 +76,7 @@ describe('the auto-rollback handler on the fake AWS', () => {
     aws.clock.advance(3 * 60_000);
     const before = aws.calls.length;
     const result = await handler(event('bgf-dev-api-green-errors'));
-    expect(result).toEqual({ outcome: 'rolled-back', reason: 'traffic moved from green to blue; LiveColor reconcile updated' });
+    expect(result).toEqual({ outcome: 'rolled-back', reason: expect.stringMatching(/^traffic moved from green to blue; LiveColor reconcile updated; scheduled capacity: /) });
     const calls = aws.calls.slice(before);
     expect(calls.filter((c) => c.operation === 'ModifyListener')).toHaveLength(1);
     expect(aws.trafficColor(DEV_STACK)).toBe('blue');
@@ -106,6 +108,32 @@ describe('the auto-rollback handler on the fake AWS', () => {
     const result = await handler(event('bgf-dev-api-green-errors'));
     expect(result.reason).toMatch(/the blue fleet is cold \(0\/2 tasks\); traffic stays/);
     expect(aws.count('ModifyListener')).toBe(0);
+  });
+
+  test('inside a scheduled period the fleet that goes live again keeps the scheduled bounds', async () => {
+    // morning-push fired on green (live) after the release: 10..12; the template says 1..12.
+    aws.runScheduledAction(DEV_STACK, { min: 10, max: 12 });
+    aws.clock.advance(3 * 60_000);
+    const result = await handler(event('bgf-dev-api-green-errors'), { getRemainingTimeInMillis: () => 600_000 });
+    expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
+    const blue = aws.scalableTarget(DEV_STACK, 'blue');
+    expect({ min: blue.min, max: blue.max }).toEqual({ min: 10, max: 12 });
+    expect(result.reason).toMatch(/scheduled capacity: the green fleet's bounds before the move: min 10, max 12; the blue fleet keeps the green fleet's scheduled bounds: min 1, max 12 -> min 10, max 12/);
+    // Read before the LiveColor update, applied after it finished.
+    const ops = aws.calls.map((c) => c.operation);
+    const update = ops.lastIndexOf('UpdateStack');
+    expect(ops.lastIndexOf('DescribeScalableTargets', update)).toBeGreaterThan(-1);
+    expect(ops.indexOf('RegisterScalableTarget')).toBeGreaterThan(update);
+  });
+
+  test('no time left to wait for the stack update: the bounds stay recorded, `rollback` carries them', async () => {
+    aws.runScheduledAction(DEV_STACK, { min: 10, max: 12 });
+    aws.clock.advance(3 * 60_000);
+    const result = await handler(event('bgf-dev-api-green-errors'), { getRemainingTimeInMillis: () => 15_000 });
+    expect(result.reason).toMatch(/not carried: no time left to wait for the stack update; `bluegreen-fleet rollback` carries it/);
+    expect(aws.scalableTarget(DEV_STACK, 'blue').min).toBe(1);
+    expect(await runRollback({ env: 'dev', service: 'api' }, run(aws).deps)).toBe(ExitCode.Ok);
+    expect(aws.scalableTarget(DEV_STACK, 'blue').min).toBe(10);
   });
 
   test('a stack busy with another update: traffic still moves, the reconcile is left to the CLI', async () => {

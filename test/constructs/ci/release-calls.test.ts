@@ -17,6 +17,8 @@ const ENV = 'staging';
 const STACK = `bgf-${ENV}-api`;
 const STACK_ARN = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${STACK}/0f1e2d3c-aaaa-bbbb-cccc-0123456789ab`;
 const TAGGED = { [`aws:ResourceTag/bluegreen-fleet:environment`]: ENV };
+const ECS_TARGET = { 'application-autoscaling:service-namespace': 'ecs', 'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount' };
+const SCALABLE_TARGET = `arn:aws:application-autoscaling:${REGION}:${ACCOUNT}:scalable-target/0ec9b1a2c3d4e5f60718293a4b5c6d7e8f90`;
 /** Names as CloudFormation generates them for the service stack's resources. */
 const NAMES = {
   table: `${STACK}-ApiReleaseTable1A2B3C4D-ABCDEF123456`,
@@ -25,6 +27,7 @@ const NAMES = {
   cluster: `${STACK}-ServiceGreenCluster0A1B2C3D-ABCDEF123456`,
   service: `${STACK}-ServiceGreenService4E5F6A7B-ABCDEF123456`,
 };
+const ECS_SERVICE = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${NAMES.cluster}/${NAMES.service}`;
 const REPOSITORY = 'bluegreen-fleet/api';
 
 interface Request {
@@ -52,10 +55,18 @@ const CLI_CALLS: Readonly<Record<string, readonly Request[]>> = {
   DescribeTargetHealthCommand: [{ action: 'elasticloadbalancing:DescribeTargetHealth', resource: '*' }],
   waitUntilTargetInService: [{ action: 'elasticloadbalancing:DescribeTargetHealth', resource: '*' }],
   // ECS, Auto Scaling, CloudWatch: the fleets' state.
-  DescribeServicesCommand: [{ action: 'ecs:DescribeServices', resource: `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${NAMES.cluster}/${NAMES.service}` }],
-  waitUntilServicesStable: [{ action: 'ecs:DescribeServices', resource: `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${NAMES.cluster}/${NAMES.service}` }],
+  DescribeServicesCommand: [{ action: 'ecs:DescribeServices', resource: ECS_SERVICE }],
+  waitUntilServicesStable: [{ action: 'ecs:DescribeServices', resource: ECS_SERVICE }],
   DescribeAutoScalingGroupsCommand: [{ action: 'autoscaling:DescribeAutoScalingGroups', resource: '*' }],
   DescribeAlarmsCommand: [{ action: 'cloudwatch:DescribeAlarms', resource: '*' }],
+  // The scheduled bounds carried over a swap or rollback.
+  DescribeScalableTargetsCommand: [{ action: 'application-autoscaling:DescribeScalableTargets', resource: '*' }],
+  RegisterScalableTargetCommand: [
+    { action: 'application-autoscaling:RegisterScalableTarget', resource: SCALABLE_TARGET, context: { ...ECS_TARGET, ...TAGGED } },
+    // Application Auto Scaling checks that the caller may update the service it scales.
+    { action: 'ecs:DescribeServices', resource: ECS_SERVICE },
+    { action: 'ecs:UpdateService', resource: ECS_SERVICE },
+  ],
   // The release table (DynamoDB document client).
   GetCommand: [{ action: 'dynamodb:GetItem', resource: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${NAMES.table}` }],
   PutCommand: [{ action: 'dynamodb:PutItem', resource: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${NAMES.table}` }],
@@ -94,6 +105,9 @@ const DENIED: readonly Request[] = [
   { action: 'iam:PassRole', resource: `arn:aws:iam::${ACCOUNT}:role/${STACK}-ApiReleaseAutoRollbackRole-X`, context: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
   { action: 'iam:PassRole', resource: `arn:aws:iam::${ACCOUNT}:role/bluegreen-fleet/release-scheduler/${NAMES.schedulerRole}`, context: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
   { action: 'elasticloadbalancing:ModifyListener', resource: `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:listener/app/x/1/2`, context: { 'aws:ResourceTag/bluegreen-fleet:environment': 'production' } },
+  { action: 'application-autoscaling:RegisterScalableTarget', resource: SCALABLE_TARGET, context: { ...ECS_TARGET, 'aws:ResourceTag/bluegreen-fleet:environment': 'production' } },
+  { action: 'application-autoscaling:RegisterScalableTarget', resource: SCALABLE_TARGET, context: { 'application-autoscaling:service-namespace': 'dynamodb', 'application-autoscaling:scalable-dimension': 'dynamodb:table:ReadCapacityUnits', ...TAGGED } },
+  { action: 'ecs:UpdateService', resource: `arn:aws:ecs:${REGION}:${ACCOUNT}:service/bgf-production-api-ServiceGreenCluster-X/svc` },
 ];
 
 /** The SDK commands and waiters the release CLI's sources import from the AWS SDK. */

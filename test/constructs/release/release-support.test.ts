@@ -120,6 +120,27 @@ describe('ReleaseSupport with default props', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { ...fn('moves traffic back'), ReservedConcurrentExecutions: 1 });
   });
 
+  test('auto-rollback carries the scheduled capacity: ECS desired counts only, and only this stack\'s services may be updated; it has the time to wait for the LiveColor update', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Action: Match.arrayWith(['application-autoscaling:DescribeScalableTargets']), Effect: 'Allow', Resource: '*' },
+          { Action: ['ecs:DescribeServices', 'ecs:UpdateService'], Effect: 'Allow', Resource: ['arn:aws:ecs:ap-northeast-1:123456789012:service/fleet/api-blue', 'arn:aws:ecs:ap-northeast-1:123456789012:service/fleet/api-green'] },
+          {
+            Action: 'application-autoscaling:RegisterScalableTarget',
+            Effect: 'Allow',
+            Resource: 'arn:aws:application-autoscaling:ap-northeast-1:123456789012:scalable-target/*',
+            Condition: { StringEquals: { 'application-autoscaling:service-namespace': 'ecs', 'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount' } },
+          },
+        ]),
+      },
+      Roles: [{ Ref: Match.stringLikeRegexp('AutoRollbackRole') }],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { ...fn('moves traffic back'), Timeout: 600 });
+    const standby = JSON.stringify(Object.values(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p.Properties.Roles).includes('StandbyCapacityRole')));
+    expect(standby).not.toMatch(/RegisterScalableTarget|UpdateService/);
+  });
+
   test('stack updates: this stack only, and cloudFormationRoleArn defaults to the CDK bootstrap execution role', () => {
     for (const role of ['AutoRollbackRole', 'StandbyCapacityRole']) {
       template.hasResourceProperties('AWS::IAM::Policy', {

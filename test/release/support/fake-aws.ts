@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeAutoScalingGroupsCommand, AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudFormationClient, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
@@ -80,6 +81,17 @@ export interface FakeStack {
   /** The next update fails in CloudFormation and rolls back, with this reason. */
   failNextUpdate?: string;
   statusReason?: string;
+  /** The template's bounds of the live fleet's scalable target (config minTasks, maxTasks = StandbyMinTasks' MaxValue). */
+  minTasks: number;
+  maxTasks: number;
+}
+
+/** A fleet's scalable target: its bounds, and the template properties CloudFormation last applied. */
+export interface FakeScalableTarget {
+  min: number;
+  max: number;
+  /** What CloudFormation registered last; an update registers again only when this changes. */
+  applied: string;
 }
 
 export interface FakeImage {
@@ -110,6 +122,8 @@ export class FakeAws {
   readonly invocations: { functionName: string; payload: any }[] = [];
   smokeResult = { pass: true, status: 200, latencyMs: 12 };
   readonly ssm = new Map<string, string>();
+  /** Application Auto Scaling resource id (`service/<cluster>/<service>`) -> the fleet's scalable target. */
+  readonly scalableTargets = new Map<string, FakeScalableTarget>();
   /** How many tasks the live fleet runs (its minTasks and autoscaling). */
   liveDesired = 2;
   private mocks: AwsStub<any, any, any>[] = [];
@@ -119,7 +133,10 @@ export class FakeAws {
   }
 
   /** A service stack as the contract describes it, live on `live` with image `liveImage`. */
-  addServiceStack(name: string, options: { live?: Color; liveImage?: string; standbyImage?: string; ami?: string; standbyMinTasks?: number; prefix?: string } = {}): FakeStack {
+  addServiceStack(
+    name: string,
+    options: { live?: Color; liveImage?: string; standbyImage?: string; ami?: string; standbyMinTasks?: number; prefix?: string; minTasks?: number; maxTasks?: number } = {},
+  ): FakeStack {
     const p = options.prefix ?? '';
     const live = options.live ?? 'blue';
     const standby: Color = live === 'blue' ? 'green' : 'blue';
@@ -166,12 +183,26 @@ export class FakeAws {
       },
       outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [`${p}${k}`, v])),
       pendingPolls: 0,
+      minTasks: options.minTasks ?? 1,
+      maxTasks: options.maxTasks ?? 12,
     };
     this.stacks.set(name, stack);
     this.tables.set(outputs.ReleaseTableName, new FakeTable());
     this.applyRouting(stack);
     this.syncServices(stack);
+    this.applyScalableTargets(stack);
     return stack;
+  }
+
+  scalableTarget(stack: string, color: Color): FakeScalableTarget {
+    return this.scalableTargets.get(`service/${stack}-${color}/${stack}-${color}-service`)!;
+  }
+
+  /** A scheduled action of the live fleet fires: Application Auto Scaling sets its bounds. */
+  runScheduledAction(stack: string, bounds: { min: number; max: number }): void {
+    const s = this.stacks.get(stack)!;
+    const live = s.parameters[`${this.prefixOf(s)}LiveColor`] as Color;
+    Object.assign(this.scalableTarget(stack, live), bounds);
   }
 
   addImage(tagOrName: string, options: Partial<FakeImage> = {}): FakeImage {
@@ -275,6 +306,19 @@ export class FakeAws {
       this.schedules.set(i.Name, structuredClone(i));
       return {};
     });
+    on(ApplicationAutoScalingClient, 'application-autoscaling', DescribeScalableTargetsCommand, (i) => ({
+      ScalableTargets: (i.ResourceIds as string[])
+        .filter((id) => this.scalableTargets.has(id))
+        .map((id) => ({ ServiceNamespace: 'ecs', ResourceId: id, ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: this.scalableTargets.get(id)!.min, MaxCapacity: this.scalableTargets.get(id)!.max })),
+    }));
+    on(ApplicationAutoScalingClient, 'application-autoscaling', RegisterScalableTargetCommand, (i) => {
+      const target = this.scalableTargets.get(i.ResourceId);
+      // Registering an unknown id would create a target: a release only ever updates one.
+      if (!target) throw awsError('ValidationException', `fake: no scalable target ${i.ResourceId}; a release must not create one`, 400);
+      if (i.MinCapacity > i.MaxCapacity) throw awsError('ValidationException', 'Minimum capacity cannot be greater than maximum capacity', 400);
+      Object.assign(target, { min: i.MinCapacity ?? target.min, max: i.MaxCapacity ?? target.max });
+      return { ScalableTargetARN: `arn:aws:application-autoscaling:${REGION}:${ACCOUNT}:scalable-target/0123${i.ResourceId.length}` };
+    });
     on(LambdaClient, 'lambda', InvokeCommand, (i) => {
       const payload = JSON.parse(new TextDecoder().decode(i.Payload));
       this.invocations.push({ functionName: i.FunctionName, payload });
@@ -347,7 +391,31 @@ export class FakeAws {
     s.status = s.pendingPolls > 0 ? 'UPDATE_IN_PROGRESS' : 'UPDATE_COMPLETE';
     this.applyRouting(s);
     this.syncServices(s);
+    this.applyScalableTargets(s);
     return { StackId: s.name };
+  }
+
+  private prefixOf(s: FakeStack): string {
+    return Object.keys(s.parameters).find((k) => k.endsWith('LiveColor'))!.slice(0, -'LiveColor'.length);
+  }
+
+  /**
+   * What CloudFormation does with the fleets' scalable targets: MinCapacity is `minTasks` on the
+   * live fleet and `StandbyMinTasks` on the standby, the scheduled actions follow the live color.
+   * A target whose properties change is registered with the template's bounds, whatever a
+   * scheduled action had set; one whose properties hold is left alone.
+   */
+  private applyScalableTargets(s: FakeStack): void {
+    const prefix = this.prefixOf(s);
+    const live = s.parameters[`${prefix}LiveColor`];
+    for (const color of ['blue', 'green'] as Color[]) {
+      const min = color === live ? s.minTasks : Number(s.parameters[`${prefix}StandbyMinTasks`]);
+      const applied = JSON.stringify({ min, max: s.maxTasks, scheduled: color === live });
+      const id = `service/${s.name}-${color}/${s.name}-${color}-service`;
+      const target = this.scalableTargets.get(id);
+      if (target?.applied === applied) continue;
+      this.scalableTargets.set(id, { min, max: s.maxTasks, applied });
+    }
   }
 
   /** What the template's conditions do with LiveColor: production -> live, test -> standby. */
