@@ -9,13 +9,12 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { createFleetAlarms } from './alarms';
-import { resolveFleetOptions } from './fleet-options';
+import { resolveFleetOptions, sharedFleetOptions } from './fleet-options';
 import { addLiveColorListener, createLoadBalancer } from './load-balancer';
 import { addOutputs } from './outputs';
 import { cap, Color, COLORS, ServiceParameters } from './parameters';
 import { createServiceFleet, ServiceFleet } from './service-fleet';
 import { BlueGreenServiceProps } from './props';
-import { defaultContainerHealthCheck } from './task-definition';
 import { validateServiceProps } from './validate';
 
 /**
@@ -53,15 +52,15 @@ export class BlueGreenService extends Construct implements ec2.IConnectable {
     const minTasks = props.minTasks ?? 1;
     const maxTasks = props.maxTasks ?? 2;
     const cpuTargetPercent = props.cpuTargetPercent ?? 60;
-    const healthCheckPath = props.healthCheckPath ?? '/';
     const prefix = props.parameterPrefix ?? '';
     this.serviceName = props.serviceName;
     this.listenerPort = props.listenerPort ?? (https ? 443 : 80);
     this.testListenerPort = props.testListenerPort ?? (https ? 8443 : 8080);
-    validateServiceProps(this, { ...props, networkMode, minTasks, maxTasks, cpuTargetPercent, healthCheckPath, prefix }, this.listenerPort, this.testListenerPort);
+    validateServiceProps(this, { ...props, networkMode, minTasks, maxTasks, cpuTargetPercent, prefix }, this.listenerPort, this.testListenerPort);
+    const shared = sharedFleetOptions(props.fleet, props);
     const options = {
-      blue: resolveFleetOptions(props.fleet, props.blue, 'blue'),
-      green: resolveFleetOptions(props.fleet, props.green, 'green'),
+      blue: resolveFleetOptions(shared, props.blue, 'blue', props.containerPort),
+      green: resolveFleetOptions(shared, props.green, 'green', props.containerPort),
     };
 
     this.parameters = new ServiceParameters(this, 'Parameters', { prefix, serviceName: props.serviceName, maxTasks });
@@ -102,18 +101,12 @@ export class BlueGreenService extends Construct implements ec2.IConnectable {
           parameters: this.parameters,
           networkMode,
           containerPort: props.containerPort,
-          healthCheckPath,
-          containerHealthCheck: props.containerHealthCheck ?? defaultContainerHealthCheck(props.containerPort, healthCheckPath),
-          healthCheckGracePeriod: props.healthCheckGracePeriod ?? Duration.seconds(60),
-          deregistrationDelay: props.deregistrationDelay ?? Duration.seconds(30),
           taskSecurityGroup,
           logGroup: this.logGroup,
           repository: props.repository,
           minTasks,
           maxTasks,
           cpuTargetPercent,
-          readonlyRootFilesystem: props.readonlyRootFilesystem ?? false,
-          user: props.user,
         }),
       ]),
     ) as Record<Color, ReturnType<typeof createServiceFleet>>;

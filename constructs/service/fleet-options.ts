@@ -1,7 +1,8 @@
-import { Size, Token } from 'aws-cdk-lib';
+import { Duration, Size, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { AgentSettings } from '../fleet/agent';
+import { defaultContainerHealthCheck } from './task-definition';
 
 /**
  * Everything that runs on one fleet. A BlueGreenService takes one shared `FleetOptions` and
@@ -55,6 +56,64 @@ export interface FleetOptions extends AgentSettings {
    * @default Size.gibibytes(30)
    */
   readonly rootVolumeSize?: Size;
+
+  /**
+   * Path the load balancer's health check requests (the fleet's target group).
+   * @default '/'
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * The container's own health check.
+   * @default - `curl -fsS http://localhost:<containerPort><healthCheckPath>` every 30 seconds
+   * (the image needs curl), 3 retries, 60 seconds start period; the path is this fleet's
+   * `healthCheckPath`
+   */
+  readonly containerHealthCheck?: ecs.HealthCheck;
+
+  /**
+   * Mount the container's root filesystem read-only (the image must write only to volumes).
+   * @default false
+   */
+  readonly readonlyRootFilesystem?: boolean;
+
+  /**
+   * User (name, uid or uid:gid) the container runs as.
+   * @default - the image's USER
+   */
+  readonly user?: string;
+
+  /**
+   * How long ECS ignores failing load balancer health checks of a new task.
+   * @default Duration.seconds(60)
+   */
+  readonly healthCheckGracePeriod?: Duration;
+
+  /**
+   * How long the load balancer lets in-flight requests finish on a target that leaves.
+   * @default Duration.seconds(30)
+   */
+  readonly deregistrationDelay?: Duration;
+}
+
+/**
+ * Fields of the shared fleet options that BlueGreenService also takes at the top level, as
+ * shorthands (they were service-wide before they could differ per fleet).
+ */
+export const FLEET_SHORTHANDS = ['healthCheckPath', 'containerHealthCheck', 'readonlyRootFilesystem', 'user', 'healthCheckGracePeriod', 'deregistrationDelay'] as const;
+export type FleetShorthands = Pick<FleetOptions, (typeof FLEET_SHORTHANDS)[number]>;
+
+/** The shared fleet options with the service-level shorthands moved in; one place per field. */
+export function sharedFleetOptions(fleet: FleetOptions, shorthands: FleetShorthands): FleetOptions {
+  const moved: Partial<FleetOptions> = {};
+  for (const name of FLEET_SHORTHANDS) {
+    if (shorthands[name] === undefined) continue;
+    if (fleet[name] !== undefined) {
+      throw new Error(`BlueGreenService: ${name} is given both on the service and in fleet; give it once, as fleet.${name} (blue and green can override it)`);
+    }
+    Object.assign(moved, { [name]: shorthands[name] });
+  }
+  return { ...fleet, ...moved };
 }
 
 /** The options of one fleet after its override: an override replaces a field as a whole. */
@@ -67,9 +126,19 @@ export interface ResolvedFleetOptions extends AgentSettings {
   readonly environment: Readonly<Record<string, string>>;
   readonly secrets: Readonly<Record<string, ecs.Secret>>;
   readonly rootVolumeSize: Size;
+  readonly healthCheckPath: string;
+  readonly containerHealthCheck: ecs.HealthCheck;
+  readonly readonlyRootFilesystem: boolean;
+  readonly user?: string;
+  readonly healthCheckGracePeriod: Duration;
+  readonly deregistrationDelay: Duration;
 }
 
-export function resolveFleetOptions(shared: FleetOptions, override: Partial<FleetOptions> | undefined, where: string): ResolvedFleetOptions {
+/**
+ * One fleet's options: its override over the shared options, then the defaults. The default
+ * container health check requests the fleet's own health path on `containerPort`.
+ */
+export function resolveFleetOptions(shared: FleetOptions, override: Partial<FleetOptions> | undefined, where: string, containerPort: number): ResolvedFleetOptions {
   const merged: FleetOptions = { ...shared, ...definedOnly(override ?? {}) };
   const resolved: ResolvedFleetOptions = {
     ...merged,
@@ -80,7 +149,15 @@ export function resolveFleetOptions(shared: FleetOptions, override: Partial<Flee
     environment: merged.environment ?? {},
     secrets: merged.secrets ?? {},
     rootVolumeSize: merged.rootVolumeSize ?? Size.gibibytes(30),
+    healthCheckPath: merged.healthCheckPath ?? '/',
+    containerHealthCheck: merged.containerHealthCheck ?? defaultContainerHealthCheck(containerPort, merged.healthCheckPath ?? '/'),
+    readonlyRootFilesystem: merged.readonlyRootFilesystem ?? false,
+    healthCheckGracePeriod: merged.healthCheckGracePeriod ?? Duration.seconds(60),
+    deregistrationDelay: merged.deregistrationDelay ?? Duration.seconds(30),
   };
+  if (!Token.isUnresolved(resolved.healthCheckPath) && !resolved.healthCheckPath.startsWith('/')) {
+    throw new Error(`BlueGreenService: ${where}.healthCheckPath "${resolved.healthCheckPath}" must start with /`);
+  }
   const { cpu, memoryMiB } = resolved;
   if (!Token.isUnresolved(cpu) && (!Number.isInteger(cpu) || cpu < 128 || cpu > 196608)) {
     throw new Error(`BlueGreenService: ${where}.cpu ${cpu} must be a whole number of CPU units from 128 to 196608`);

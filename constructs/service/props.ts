@@ -17,10 +17,17 @@ export interface BlueGreenServiceProps {
   /** The service's name: its DNS label, and part of resource and alarm names. */
   readonly serviceName: string;
 
-  /** The port the container listens on. */
+  /**
+   * The port the container listens on. Service-wide: the load balancer's and the tasks'
+   * security-group rules use it, so a change touches both fleets (the live one included).
+   */
   readonly containerPort: number;
 
-  /** What both fleets run and on what, unless a color's override says otherwise. */
+  /**
+   * What both fleets run and on what, unless a color's override says otherwise. Precedence per
+   * field: the color's override (`blue`/`green`), then this (or the service-level shorthand of
+   * the field), then the field's default.
+   */
   readonly fleet: FleetOptions;
 
   /**
@@ -60,39 +67,46 @@ export interface BlueGreenServiceProps {
   readonly cpuTargetPercent?: number;
 
   /**
-   * Path the load balancer's health check requests.
-   * @default '/'
+   * Shorthand for `fleet.healthCheckPath` (give one or the other): the path the load balancer's
+   * health check requests. A change here reaches both fleets; stage it on the standby with a
+   * `blue`/`green` override instead.
+   * @default - `fleet.healthCheckPath`, else '/'
    */
   readonly healthCheckPath?: string;
 
   /**
-   * The container's own health check.
-   * @default - `curl -fsS http://localhost:<containerPort><healthCheckPath>` every 30 seconds
-   * (the image needs curl), 3 retries, 60 seconds start period
+   * Shorthand for `fleet.containerHealthCheck` (give one or the other): the container's own
+   * health check. A change here reaches both fleets.
+   * @default - `fleet.containerHealthCheck`, else `curl -fsS http://localhost:<containerPort><healthCheckPath>`
+   * every 30 seconds (the image needs curl), 3 retries, 60 seconds start period
    */
   readonly containerHealthCheck?: ecs.HealthCheck;
 
   /**
-   * Mount the container's root filesystem read-only (the image must write only to volumes).
-   * @default false
+   * Shorthand for `fleet.readonlyRootFilesystem` (give one or the other). A change here
+   * reaches both fleets.
+   * @default - `fleet.readonlyRootFilesystem`, else false
    */
   readonly readonlyRootFilesystem?: boolean;
 
   /**
-   * User (name, uid or uid:gid) the container runs as.
-   * @default - the image's USER
+   * Shorthand for `fleet.user` (give one or the other): the user the container runs as. A
+   * change here reaches both fleets.
+   * @default - `fleet.user`, else the image's USER
    */
   readonly user?: string;
 
   /**
-   * How long ECS ignores failing load balancer health checks of a new task.
-   * @default Duration.seconds(60)
+   * Shorthand for `fleet.healthCheckGracePeriod` (give one or the other). A change here
+   * reaches both fleets.
+   * @default - `fleet.healthCheckGracePeriod`, else Duration.seconds(60)
    */
   readonly healthCheckGracePeriod?: Duration;
 
   /**
-   * How long the load balancer lets in-flight requests finish on a target that leaves.
-   * @default Duration.seconds(30)
+   * Shorthand for `fleet.deregistrationDelay` (give one or the other). A change here reaches
+   * both fleets.
+   * @default - `fleet.deregistrationDelay`, else Duration.seconds(30)
    */
   readonly deregistrationDelay?: Duration;
 

@@ -41,18 +41,12 @@ export interface ServiceFleetProps {
   readonly parameters: ServiceParameters;
   readonly networkMode: ecs.NetworkMode;
   readonly containerPort: number;
-  readonly healthCheckPath: string;
-  readonly containerHealthCheck: ecs.HealthCheck;
-  readonly healthCheckGracePeriod: Duration;
-  readonly deregistrationDelay: Duration;
   readonly taskSecurityGroup?: ec2.ISecurityGroup;
   readonly logGroup: logs.ILogGroup;
   readonly repository?: ecr.IRepository;
   readonly minTasks: number;
   readonly maxTasks: number;
   readonly cpuTargetPercent: number;
-  readonly readonlyRootFilesystem: boolean;
-  readonly user?: string;
 }
 
 export type ServiceFleetParts = Omit<ServiceFleet, 'alarms'>;
@@ -90,10 +84,10 @@ export function createServiceFleet(scope: Construct, id: string, props: ServiceF
     secrets: options.secrets,
     logGroup: props.logGroup,
     streamPrefix: color,
-    healthCheck: props.containerHealthCheck,
+    healthCheck: options.containerHealthCheck,
     stopTimeout: options.containerStopTimeout ?? Duration.seconds(30),
-    readonlyRootFilesystem: props.readonlyRootFilesystem,
-    user: props.user,
+    readonlyRootFilesystem: options.readonlyRootFilesystem,
+    user: options.user,
   });
 
   // No desiredCount: the scalable target owns the task count, and a stack update that carried
@@ -106,7 +100,7 @@ export function createServiceFleet(scope: Construct, id: string, props: ServiceF
     enableExecuteCommand: true,
     minHealthyPercent: 100,
     maxHealthyPercent: 200,
-    healthCheckGracePeriod: props.healthCheckGracePeriod,
+    healthCheckGracePeriod: options.healthCheckGracePeriod,
     placementStrategies: [
       ecs.PlacementStrategy.spreadAcross(ecs.BuiltInAttributes.AVAILABILITY_ZONE),
       ecs.PlacementStrategy.spreadAcrossInstances(),
@@ -124,9 +118,9 @@ export function createServiceFleet(scope: Construct, id: string, props: ServiceF
     port: props.containerPort,
     protocol: elbv2.ApplicationProtocol.HTTP,
     targetType: awsvpc ? elbv2.TargetType.IP : elbv2.TargetType.INSTANCE,
-    deregistrationDelay: props.deregistrationDelay,
+    deregistrationDelay: options.deregistrationDelay,
     healthCheck: {
-      path: props.healthCheckPath,
+      path: options.healthCheckPath,
       healthyHttpCodes: '200-399',
       interval: Duration.seconds(15),
       timeout: Duration.seconds(5),

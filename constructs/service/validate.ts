@@ -9,7 +9,6 @@ export interface CheckedProps {
   readonly minTasks: number;
   readonly maxTasks: number;
   readonly cpuTargetPercent: number;
-  readonly healthCheckPath: string;
   readonly prefix: string;
 }
 
@@ -39,7 +38,6 @@ export function validateServiceProps(scope: Construct, props: CheckedProps, list
   if (!Number.isInteger(props.cpuTargetPercent) || props.cpuTargetPercent < 10 || props.cpuTargetPercent > 90) {
     fail(`cpuTargetPercent ${props.cpuTargetPercent} must be a whole number from 10 to 90`);
   }
-  if (!props.healthCheckPath.startsWith('/')) fail(`healthCheckPath "${props.healthCheckPath}" must start with /`);
   if (!PREFIX.test(props.prefix)) fail(`parameterPrefix "${props.prefix}" must be letters and digits, starting with a letter, at most 32`);
   // Parameters and outputs have fixed logical ids: two services in one stack need two prefixes.
   const stack = Stack.of(scope);

@@ -115,8 +115,8 @@ function acknowledgeEnvironmentChoices(service: BlueGreenService, env: Environme
       ack(fleet.fleet.autoScalingGroup, 'cdk-validator-cfnguard::autoscaling_mixed_instances_policy_multiple_instance_types_check', `${env.name} ${config.name} names one instance type (${instanceTypes[0]}); add a second to fleet.instanceTypes for capacity resilience.`);
     }
     const container = fleet.taskDefinition;
-    ack(container, 'cdk-validator-cfnguard::ecs_containers_readonly_access_check', 'The service config has no read-only-root field yet; whether the image can run read-only is the image\'s decision (BlueGreenService readonlyRootFilesystem).');
-    ack(container, 'cdk-validator-cfnguard::ecs_task_definition_nonroot_user_check', 'The service config has no user field yet; the image\'s USER applies (BlueGreenService user).');
+    ack(container, 'cdk-validator-cfnguard::ecs_containers_readonly_access_check', 'The service config has no read-only-root field yet; whether the image can run read-only is the image\'s decision (BlueGreenService fleet.readonlyRootFilesystem, per color).');
+    ack(container, 'cdk-validator-cfnguard::ecs_task_definition_nonroot_user_check', 'The service config has no user field yet; the image\'s USER applies (BlueGreenService fleet.user, per color).');
   }
 }
 

@@ -1,5 +1,7 @@
+import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { FleetOptions } from '../../../constructs';
 import { buildService, changedResources, resourceOf, resourcesFor } from './support';
 
 const IMAGE = (digit: string) => `123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/bluegreen-fleet/api@sha256:${digit.repeat(64)}`;
@@ -71,6 +73,23 @@ describe('a change to one fleet', () => {
       [resourceOf(base, 'AWS::ECS::TaskDefinition', 'SvcGreenTaskDefinition').id, resourceOf(base, 'AWS::AutoScaling::AutoScalingGroup', 'SvcGreenAutoScalingGroup').id].sort(),
     );
     expect(new Set(changed.map(fleetOf))).toEqual(new Set(['green']));
+  });
+
+  const TASK_DEFINITION = ['AWS::ECS::TaskDefinition', 'SvcGreenTaskDefinition'];
+  const TARGET_GROUP = ['AWS::ElasticLoadBalancingV2::TargetGroup', 'SvcGreenTargetGroup'];
+  const SERVICE = ['AWS::ECS::Service', 'SvcGreenService'];
+  test.each<[string, Partial<FleetOptions>, string[][]]>([
+    // The default container health check requests the fleet's own health path.
+    ['healthCheckPath', { healthCheckPath: '/ready' }, [TASK_DEFINITION, TARGET_GROUP]],
+    ['containerHealthCheck', { containerHealthCheck: { command: ['CMD', '/bin/health'] } }, [TASK_DEFINITION]],
+    ['readonlyRootFilesystem', { readonlyRootFilesystem: true }, [TASK_DEFINITION]],
+    ['user', { user: '1000:1000' }, [TASK_DEFINITION]],
+    ['healthCheckGracePeriod', { healthCheckGracePeriod: Duration.seconds(300) }, [SERVICE]],
+    ['deregistrationDelay', { deregistrationDelay: Duration.seconds(5) }, [TARGET_GROUP]],
+  ])('a green %s override touches green resources only', (_field, green, expected) => {
+    const { template } = buildService({ fleet: { instanceTypes: [new ec2.InstanceType('t3.medium')], cpu: 256, environment: { MODE: 'a' } }, green });
+    const changed = changedResources(resourcesFor(base, { LiveColor: 'blue' }), resourcesFor(template, { LiveColor: 'blue' }));
+    expect(changed).toEqual(expected.map(([type, prefix]) => resourceOf(base, type, prefix).id).sort());
   });
 
   test('a change to the shared spec touches both fleets, the live one included', () => {

@@ -153,6 +153,41 @@ describe('BlueGreenService with every option set', () => {
   });
 });
 
+describe('per-fleet task and target group settings', () => {
+  const SETTINGS = {
+    healthCheckPath: '/healthz',
+    containerHealthCheck: { command: ['CMD', '/bin/health'], interval: Duration.seconds(10) },
+    readonlyRootFilesystem: true,
+    user: '1000:1000',
+    healthCheckGracePeriod: Duration.seconds(120),
+    deregistrationDelay: Duration.seconds(5),
+  };
+  const fleet = { instanceTypes: [new ec2.InstanceType('t3.medium')] };
+
+  test('the service-level shorthands synthesize exactly what the same fields in fleet do', () => {
+    const shorthand = buildService({ ...SETTINGS, fleet }).template.toJSON();
+    const shared = buildService({ fleet: { ...fleet, ...SETTINGS } }).template.toJSON();
+    expect(shorthand).toEqual(shared);
+  });
+
+  test('a color override wins over the shared field, for that color only', () => {
+    const { template } = buildService({ fleet: { ...fleet, ...SETTINGS }, blue: { healthCheckPath: '/ready', user: '2000', deregistrationDelay: Duration.seconds(60) } });
+    const tg = (color: string) => resourceOf(template, 'AWS::ElasticLoadBalancingV2::TargetGroup', `Svc${color}TargetGroup`).resource.Properties;
+    const container = (color: string) => resourceOf(template, 'AWS::ECS::TaskDefinition', `Svc${color}TaskDefinition`).resource.Properties.ContainerDefinitions[0];
+    expect(tg('Blue')).toMatchObject({ HealthCheckPath: '/ready', TargetGroupAttributes: expect.arrayContaining([{ Key: 'deregistration_delay.timeout_seconds', Value: '60' }]) });
+    expect(tg('Green')).toMatchObject({ HealthCheckPath: '/healthz', TargetGroupAttributes: expect.arrayContaining([{ Key: 'deregistration_delay.timeout_seconds', Value: '5' }]) });
+    expect(container('Blue')).toMatchObject({ User: '2000', ReadonlyRootFilesystem: true, HealthCheck: expect.objectContaining({ Command: ['CMD', '/bin/health'] }) });
+    expect(container('Green')).toMatchObject({ User: '1000:1000', ReadonlyRootFilesystem: true });
+  });
+
+  test('without a container health check, each fleet\'s default requests its own health path', () => {
+    const { template } = buildService({ fleet, green: { healthCheckPath: '/ready' } });
+    const command = (color: string) => resourceOf(template, 'AWS::ECS::TaskDefinition', `Svc${color}TaskDefinition`).resource.Properties.ContainerDefinitions[0].HealthCheck.Command;
+    expect(command('Blue')).toEqual(['CMD-SHELL', 'curl -fsS -o /dev/null http://localhost:8080/ || exit 1']);
+    expect(command('Green')).toEqual(['CMD-SHELL', 'curl -fsS -o /dev/null http://localhost:8080/ready || exit 1']);
+  });
+});
+
 describe('with a certificate and no ports', () => {
   test('listeners default to 443 and 8443 over HTTPS; an internal load balancer stays closed', () => {
     const { template } = buildService({}, { props: (s) => ({ certificate: acm.Certificate.fromCertificateArn(s, 'Cert', CERT) }) });
@@ -184,7 +219,13 @@ describe('BlueGreenService validation', () => {
     ['a live minimum of 0', { minTasks: 0 }, /minTasks 0 must be a whole number, 1 or more/],
     ['max below min', { minTasks: 3, maxTasks: 2 }, /maxTasks 2 must be a whole number, at least minTasks \(3\)/],
     ['a CPU target of 95', { cpuTargetPercent: 95 }, /cpuTargetPercent 95 must be a whole number from 10 to 90/],
-    ['a health path without /', { healthCheckPath: 'health' }, /healthCheckPath "health" must start with \//],
+    ['a health path without /', { healthCheckPath: 'health' }, /blue.healthCheckPath "health" must start with \//],
+    ['a green health path without /', { green: { healthCheckPath: 'ready' } }, /green.healthCheckPath "ready" must start with \//],
+    [
+      'a field both as a service-level shorthand and in fleet',
+      { user: '1000', fleet: { instanceTypes: [new ec2.InstanceType('t3.small')], user: '2000' } },
+      /user is given both on the service and in fleet; give it once, as fleet.user/,
+    ],
     ['a prefix with a dash', { parameterPrefix: 'api-' }, /parameterPrefix "api-" must be letters and digits/],
     ['a green cpu below 128', { green: { cpu: 64 } }, /green.cpu 64 must be a whole number of CPU units/],
     ['a blue memory below 128', { blue: { memoryMiB: 100 } }, /blue.memoryMiB 100 must be a whole number, at least 128/],
