@@ -1,4 +1,4 @@
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -12,7 +12,7 @@ import { Fleet } from '../fleet/fleet';
 import { FleetAlarms } from './alarms';
 import { ResolvedFleetOptions } from './fleet-options';
 import { Color, ServiceParameters } from './parameters';
-import { CONTAINER_NAME, createTaskDefinition } from './task-definition';
+import { addExecCommandPolicy, CONTAINER_NAME, createTaskDefinition } from './task-definition';
 
 /** One color of a BlueGreenService: its fleet, and what runs on it. */
 export interface ServiceFleet {
@@ -97,7 +97,8 @@ export function createServiceFleet(scope: Construct, id: string, props: ServiceF
     taskDefinition,
     capacityProviderStrategies: [{ capacityProvider: fleet.capacityProviderName, weight: 1 }],
     circuitBreaker: { enable: true, rollback: true },
-    enableExecuteCommand: true,
+    // ECS Exec is switched on below, on the L1: the L2 would put its unscoped ssmmessages
+    // statement into the task role's default policy, the one application teams extend.
     minHealthyPercent: 100,
     maxHealthyPercent: 200,
     healthCheckGracePeriod: options.healthCheckGracePeriod,
@@ -112,6 +113,8 @@ export function createServiceFleet(scope: Construct, id: string, props: ServiceF
   });
   // The capacity provider must belong to the cluster before a service can use it.
   service.node.addDependency(fleet.cluster);
+  (service.node.defaultChild as ecs.CfnService).enableExecuteCommand = true;
+  service.node.addDependency(addExecCommandPolicy(taskDefinition));
 
   const targetGroup = new elbv2.ApplicationTargetGroup(fleet, 'TargetGroup', {
     vpc: props.vpc,
@@ -147,10 +150,6 @@ export function createServiceFleet(scope: Construct, id: string, props: ServiceF
     scaleOutCooldown: Duration.minutes(1),
   });
 
-  Validations.of(taskDefinition.taskRole).acknowledge({
-    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-    reason: 'ECS Exec: the ssmmessages channel actions have no resource-level scope.',
-  });
   return { color, fleet, taskDefinition, service, targetGroup, scalableTarget, isLive };
 }
 

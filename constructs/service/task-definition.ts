@@ -1,6 +1,7 @@
 import { Aws, Duration, Fn, Validations } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
@@ -67,16 +68,39 @@ export function createTaskDefinition(scope: Construct, props: FleetTaskDefinitio
 
   const executionRole = taskDefinition.obtainExecutionRole();
   const repository = props.repository ?? repositoryOf(scope, props.image);
-  repository.grantPull(executionRole);
-  Validations.of(executionRole).acknowledge({
-    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-    reason: 'ecr:GetAuthorizationToken has no resource-level scope; image pulls are limited to the one repository, logs to the service log group.',
-  });
+  // grantPull's scoped part; its unscoped registry login goes into a policy of its own.
+  repository.grant(executionRole, 'ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage');
+  unscopedPolicy(executionRole, 'RegistryLoginPolicy', ['ecr:GetAuthorizationToken'],
+    'ecr:GetAuthorizationToken (the registry login before any pull) has no resource-level scope; the pulls themselves are limited to the one repository, in the role\'s default policy.');
   Validations.of(taskDefinition).acknowledge({
     id: 'AwsSolutions::AwsSolutions-ECS2',
     reason: 'Environment variables hold plain configuration only; secrets are injected from Secrets Manager or SSM (secrets prop).',
   });
   return taskDefinition;
+}
+
+/**
+ * Lets the task's containers open ECS Exec sessions (the service sets EnableExecuteCommand):
+ * the SSM message channel actions, which have no resource-level scope.
+ */
+export function addExecCommandPolicy(taskDefinition: ecs.TaskDefinition): iam.Policy {
+  return unscopedPolicy(
+    taskDefinition.taskRole,
+    'ExecCommandPolicy',
+    ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
+    'ECS Exec: the ssmmessages channel actions have no resource-level scope; who may open a session is decided by ecs:ExecuteCommand on the caller\'s side.',
+  );
+}
+
+/**
+ * A policy, attached to `role`, holding only actions that have no resource-level scope, with
+ * the cdk-nag finding acknowledged on that policy alone. Statements added to the role later
+ * land in its default policy, where a `Resource: *` is still reported.
+ */
+function unscopedPolicy(role: iam.IRole, id: string, actions: string[], reason: string): iam.Policy {
+  const policy = new iam.Policy(role, id, { roles: [role], statements: [new iam.PolicyStatement({ actions, resources: ['*'] })] });
+  Validations.of(policy).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason });
+  return policy;
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { EnvironmentStacks } from '../../lib/app';
 import { ENVIRONMENTS, EnvironmentConfig, ServiceConfig } from '../../lib/config';
@@ -95,6 +96,25 @@ describe('the production environment', () => {
       expect(count).toBeLessThan(100);
       expect(bytes).toBeLessThan(200 * 1024);
     }
+  });
+});
+
+describe('the policy gates on the roles application teams extend', () => {
+  test('a Resource * grant added to a task role or an execution role fails synth (cdk-nag IAM5)', () => {
+    // GIVEN the dev environment, which passes the gates as it is (app.test.ts)
+    const { app, built } = buildTestApp({ env: 'dev' });
+    const api = built.environments[0].services.find((s) => s.config.name === 'api')!.service;
+    // WHEN an application adds unscoped statements
+    api.green.taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListAllMyBuckets'], resources: ['*'] }));
+    api.blue.taskDefinition.addToExecutionRolePolicy(new iam.PolicyStatement({ actions: ['ssm:DescribeParameters'], resources: ['*'] }));
+    // THEN the acknowledgments of ECS Exec and the registry login do not cover them
+    expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Resource::\*\]/);
+    const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8')) as { pluginReports: Array<{ pluginName: string; violations: Violation[] }> };
+    const open = report.pluginReports.flatMap((p) => p.violations.flatMap((v) => v.violatingConstructs.map((c) => `${p.pluginName} ${v.ruleName} ${c.constructPath}`)));
+    expect(open.sort()).toEqual([
+      'AwsSolutions AwsSolutions-IAM5[Resource::*] bgf-dev-api/Service/Blue/TaskDefinition/ExecutionRole/DefaultPolicy/Resource',
+      'AwsSolutions AwsSolutions-IAM5[Resource::*] bgf-dev-api/Service/Green/TaskDefinition/TaskRole/DefaultPolicy/Resource',
+    ]);
   });
 });
 

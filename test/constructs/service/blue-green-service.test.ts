@@ -148,6 +148,23 @@ describe('BlueGreenService with only the required props', () => {
     });
   });
 
+  test('the only unscoped (Resource *) statements sit in policies of their own: ECS Exec on the task role, the registry login on the execution role', () => {
+    const unscoped: string[] = [];
+    // (The instance roles are the Fleet's: the ECS agent's own calls, test/constructs/fleet.)
+    for (const [id, policy] of Object.entries(template.findResources('AWS::IAM::Policy')).filter(([i]) => i.includes('TaskDefinition'))) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) if (statement.Resource === '*') unscoped.push(`${id.replace(/[0-9A-F]{8}$/, '')} ${[statement.Action].flat().join(',')}`);
+    }
+    const exec = 'ssmmessages:CreateControlChannel,ssmmessages:CreateDataChannel,ssmmessages:OpenControlChannel,ssmmessages:OpenDataChannel';
+    expect(unscoped.sort()).toEqual(
+      ['Blue', 'Green'].flatMap((c) => [`Svc${c}TaskDefinitionExecutionRoleRegistryLoginPolicy ecr:GetAuthorizationToken`, `Svc${c}TaskDefinitionTaskRoleExecCommandPolicy ${exec}`]).sort(),
+    );
+    for (const color of ['Blue', 'Green']) {
+      const execPolicy = resourceOf(template, 'AWS::IAM::Policy', `Svc${color}TaskDefinitionTaskRoleExecCommandPolicy`);
+      expect(execPolicy.resource.Properties.Roles).toEqual([{ Ref: resourceOf(template, 'AWS::IAM::Role', `Svc${color}TaskDefinitionTaskRole`).id }]);
+      expect(resourceOf(template, 'AWS::ECS::Service', `Svc${color}Service`).resource.DependsOn).toContain(execPolicy.id);
+    }
+  });
+
   test('without a repository, the execution role may pull only from the repository named in its image parameter', () => {
     const { resource } = resourceOf(template, 'AWS::IAM::Policy', 'SvcBlueTaskDefinitionExecutionRoleDefaultPolicy');
     const pull = resource.Properties.PolicyDocument.Statement.find((s: { Action: unknown }) => JSON.stringify(s.Action).includes('ecr:BatchGetImage'));
