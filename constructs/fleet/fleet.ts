@@ -281,12 +281,18 @@ function acknowledgeFindings(fleet: Fleet, props: FleetProps): void {
       id: 'AwsSolutions::AwsSolutions-EC26',
       reason: 'The rule cannot read a mixed instances policy; the launch template encrypts the only (root) volume (tested in test/constructs/fleet).',
     },
-    {
-      id: 'cdk-validator-cfnguard::autoscaling_group_nitro_encryption_in_transit_override_check',
-      reason: 'Instance types are chosen for cost and capacity; traffic that needs confidentiality is protected at the application layer (HTTPS listener with a certificate), not by instance-to-instance encryption.',
-    },
   );
-  const zones = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).availabilityZones;
+  const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+  Validations.of(asg).acknowledge({
+    id: 'cdk-validator-cfnguard::autoscaling_group_nitro_encryption_in_transit_override_check',
+    reason:
+      `Instance types (${props.instanceTypes.join(', ')}) are chosen for cost and capacity, not limited to Nitro types that encrypt traffic between instances. ` +
+      'The fleet adds no encryption in transit of its own; it relies on network isolation: ' +
+      `instances in ${props.vpcSubnets ? 'the given subnets' : 'private subnets'}, behind ${props.securityGroup ? 'the given security group' : 'a security group that admits only what callers add'} ` +
+      "(BlueGreenService: its load balancer, on the tasks' port). The load balancer speaks plain HTTP to targets even behind an HTTPS listener; " +
+      'a workload that needs that hop encrypted must terminate TLS in its container.',
+  });
+  const zones = subnets.availabilityZones;
   if (zones.length >= 2 && zones.every((z) => !Token.isUnresolved(z))) {
     Validations.of(asg).acknowledge({
       id: 'cdk-validator-cfnguard::autoscaling_multiple_az_check',

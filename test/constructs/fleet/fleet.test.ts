@@ -1,4 +1,4 @@
-import { CfnParameter, Duration, Size, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Size, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -14,6 +14,13 @@ function build(props: Partial<FleetProps> = {}): { stack: Stack; fleet: Fleet; t
   const fleet = new Fleet(stack, 'Blue', { vpc, imageId: AMI, instanceTypes: [new ec2.InstanceType('t3.medium')], ...props });
   return { stack, fleet, template: Template.fromStack(stack) };
 }
+
+/** The findings acknowledged on a construct itself, id to reason. */
+function acknowledged(construct: { node: Stack['node'] }): Record<string, string> {
+  return Object.assign({}, ...construct.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((m) => m.data));
+}
+
+const NITRO_IN_TRANSIT = 'cdk-validator-cfnguard::autoscaling_group_nitro_encryption_in_transit_override_check';
 
 /** The user data script of the only launch template, with tokens flattened. */
 function userData(template: Template): string {
@@ -186,6 +193,26 @@ describe('Fleet options', () => {
     const fleet = new Fleet(stack, 'Green', { vpc, imageId: AMI, instanceTypes: [new ec2.InstanceType('t3.small')], securityGroup });
     expect(fleet.securityGroup).toBe(securityGroup);
     Template.fromStack(stack).resourceCountIs('AWS::EC2::SecurityGroup', 1);
+  });
+});
+
+describe('the acknowledged in-transit encryption finding', () => {
+  test('names the instance types and what the fleet relies on instead: private subnets, a group that admits only what callers add', () => {
+    const { fleet } = build({ instanceTypes: [new ec2.InstanceType('t3.medium'), new ec2.InstanceType('t3a.medium')] });
+    const reason = acknowledged(fleet.autoScalingGroup)[NITRO_IN_TRANSIT];
+    expect(reason).toMatch(/^Instance types \(t3\.medium, t3a\.medium\) are chosen for cost and capacity/);
+    expect(reason).toContain('instances in private subnets, behind a security group that admits only what callers add');
+    // The load balancer to task hop is HTTP whatever the listener: no claim that HTTPS protects it.
+    expect(reason).toContain('plain HTTP to targets even behind an HTTPS listener');
+  });
+
+  test('with given subnets and security group, says so rather than claiming private subnets', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'S');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    const securityGroup = new ec2.SecurityGroup(stack, 'Mine', { vpc });
+    const fleet = new Fleet(stack, 'Green', { vpc, imageId: AMI, instanceTypes: [new ec2.InstanceType('t3.small')], securityGroup, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } });
+    expect(acknowledged(fleet.autoScalingGroup)[NITRO_IN_TRANSIT]).toContain('instances in the given subnets, behind the given security group');
   });
 });
 
