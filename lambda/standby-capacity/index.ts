@@ -5,7 +5,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StandbyCapacityRequest, StandbyCapacityResult } from '../../src/release/payloads';
 import { fleet, isBusy, isColor, StackState } from '../../src/release/stack-state';
 import { isLockActive, PendingRelease, ReleaseTable, WindowItem } from '../../src/release/table';
-import { log, readStackState, serviceCounts, setParameters, settings } from '../shared/stack';
+import { clampStandby } from '../../src/release/standby-size';
+import { log, readStackState, readStandbyMaxValue, serviceCounts, setParameters, settings } from '../shared/stack';
 
 /**
  * Sets the standby fleet's minimum (`StandbyMinTasks`) on a schedule: `warm` before a release
@@ -61,9 +62,13 @@ async function decideAndAct(event: StandbyCapacityRequest): Promise<StandbyCapac
   const windowOpen = window !== undefined && Date.parse(window.closesAt) - WINDOW_GRACE_MS > now.getTime();
 
   let target: number;
+  let note: string | undefined;
   if (action === 'warm') {
     const live = await serviceCounts(ecs, fleet(state, state.liveColor));
-    target = Math.max(1, live.desired, live.running, state.standbyMinTasks);
+    // The live counts can exceed maxTasks while it deploys; StandbyMinTasks cannot.
+    const warm = clampStandby(Math.max(1, live.desired, live.running, state.standbyMinTasks), await readStandbyMaxValue(cfn, state));
+    target = warm.size;
+    note = warm.note;
   } else if (action === 'cool') {
     if (!isColor(event.expectLiveColor)) return skip(`cool needs expectLiveColor blue or green, got ${JSON.stringify(event.expectLiveColor)}`);
     const rolledBackHere = window?.rolledBack === true && window.liveColor === state.liveColor;
@@ -79,5 +84,6 @@ async function decideAndAct(event: StandbyCapacityRequest): Promise<StandbyCapac
     target = 0;
   }
   const outcome = await setParameters(cfn, state, { StandbyMinTasks: String(target) });
-  return { action, outcome, reason: outcome === 'updated' ? `StandbyMinTasks ${state.standbyMinTasks} -> ${target}` : `StandbyMinTasks already ${target}`, standbyMinTasks: target };
+  const reason = outcome === 'updated' ? `StandbyMinTasks ${state.standbyMinTasks} -> ${target}` : `StandbyMinTasks already ${target}`;
+  return { action, outcome, reason: note ? `${reason} (${note})` : reason, standbyMinTasks: target };
 }

@@ -9,7 +9,7 @@ import { liveTag, pointLiveTag } from './live-tag';
 import { ExitCode, ReleaseError } from './outcome';
 import { assertNoTrafficDrift, newReleaseId, releaseTable, Session, withSession } from './session';
 import { runSmokeCheck } from './smoke';
-import { assertUpdatable, readStack, updateStack } from './stack';
+import { assertUpdatable, readStack, standbySize, updateStack } from './stack';
 import { amiParameter, Color, fleet, imageParameter, StackState } from './stack-state';
 import { PendingRelease, ReleaseTable } from './table';
 import { ReleaseTarget, resolveTarget } from './target';
@@ -60,6 +60,8 @@ interface Plan {
   readonly phase: 'already-live' | 'after-swap' | 'prepare';
   readonly pending: PendingRelease;
   readonly warmTo: number;
+  /** Why `warmTo` is less than the live fleet's size. */
+  readonly warmNote?: string;
   readonly steps: string[];
 }
 
@@ -81,9 +83,10 @@ async function makePlan(ctx: ReleaseContext, target: ReleaseTarget, state: Stack
   }
   const sameRelease = pendingNow && pendingNow.toColor === standby.color && pendingNow.newImage === image && pendingNow.newAmi === ami;
   const pending = sameRelease ? pendingNow : { ...describe(state, standby.color, image, ami, ctx, now), releaseId: newReleaseId(now) };
-  const warmTo = Math.max(warmSize(await readService(ctx, live)), state.standbyMinTasks);
+  const warm = await standbySize(ctx, state, Math.max(warmSize(await readService(ctx, live)), state.standbyMinTasks));
+  const warmTo = warm.size;
   const steps = [
-    `set ${state.prefix}${imageParameter(standby.color)}=${image}${standby.ami !== ami ? `, ${state.prefix}${amiParameter(standby.color)}=${ami}` : ''}, ${state.prefix}StandbyMinTasks=${warmTo} (UpdateStack, previous template)`,
+    `set ${state.prefix}${imageParameter(standby.color)}=${image}${standby.ami !== ami ? `, ${state.prefix}${amiParameter(standby.color)}=${ami}` : ''}, ${state.prefix}StandbyMinTasks=${warmTo}${warm.note ? ` (${warm.note})` : ''} (UpdateStack, previous template)`,
     `wait for the ${standby.color} ECS service to be stable and its targets healthy behind the test listener`,
     `smoke check: GET ${target.service.smokeCheckPath} through the test listener, from inside the VPC`,
     `swap: LiveColor=${standby.color}`,
@@ -91,7 +94,7 @@ async function makePlan(ctx: ReleaseContext, target: ReleaseTarget, state: Stack
     `bake ${target.service.bakeMinutes} min watching the ${standby.color} fleet's alarms`,
     'record the release',
   ];
-  return { phase: 'prepare', pending, warmTo, steps };
+  return { phase: 'prepare', pending, warmTo, warmNote: warm.note, steps };
 }
 
 function describe(state: StackState, to: Color, image: string, ami: string, ctx: ReleaseContext, now: Date): Omit<PendingRelease, 'releaseId'> {
@@ -178,7 +181,7 @@ async function prepareStandby(session: Session, plan: Plan, image: ResolvedImage
       });
       await session.refresh();
       if (result === 'unchanged') h.skip(`already runs the image with StandbyMinTasks=${session.state.standbyMinTasks}`);
-      else h.detail(`image, AMI set; StandbyMinTasks=${plan.warmTo}`);
+      else h.detail(`image, AMI set; StandbyMinTasks=${plan.warmTo}${plan.warmNote ? ` (${plan.warmNote})` : ''}`);
     });
     await session.step(`wait for the ${standby} fleet`, async (h) => {
       const { service, targets } = await waitUntilReady(ctx, fleet(session.state, standby));

@@ -7,7 +7,7 @@ import { ExitCode, ReleaseError } from './outcome';
 import { planRollback, rollBackTraffic } from './roll-back';
 import { withSession } from './session';
 import { runSmokeCheck } from './smoke';
-import { updateStack } from './stack';
+import { standbySize, updateStack } from './stack';
 import { Color, fleet, previousFleetChanged } from './stack-state';
 import { ReleaseTarget } from './target';
 
@@ -67,10 +67,10 @@ export async function rollback(ctx: ReleaseContext, target: ReleaseTarget, optio
     }
     await session.step(`warm the ${plan.to} fleet`, async (h) => {
       const liveCounts = await readService(ctx, fleet(session.state, plan.from));
-      const size = warmSize(liveCounts);
-      await updateStack(ctx, session.state, { StandbyMinTasks: String(Math.max(size, session.state.standbyMinTasks)) });
+      const warm = await standbySize(ctx, session.state, Math.max(warmSize(liveCounts), session.state.standbyMinTasks));
+      await updateStack(ctx, session.state, { StandbyMinTasks: String(warm.size) });
       await session.refresh();
-      h.detail(`StandbyMinTasks=${session.state.standbyMinTasks}`);
+      h.detail(`StandbyMinTasks=${session.state.standbyMinTasks}${warm.note ? ` (${warm.note})` : ''}`);
     });
     await session.step(`wait for the ${plan.to} fleet`, async () => {
       await waitUntilReady(ctx, previous);

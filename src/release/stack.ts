@@ -1,8 +1,9 @@
-import { DescribeStacksCommand, UpdateStackCommand, waitUntilStackUpdateComplete } from '@aws-sdk/client-cloudformation';
+import { DescribeStacksCommand, GetTemplateCommand, UpdateStackCommand, waitUntilStackUpdateComplete } from '@aws-sdk/client-cloudformation';
 import { waitFor } from '../aws/waiters';
 import { call, ReleaseContext } from './context';
 import { ExitCode, ReleaseError } from './outcome';
 import { effectiveChanges, isBusy, isNoUpdatesError, isUpdatable, ParameterName, parseStack, StackState, updateParameters } from './stack-state';
+import { clampStandby, StandbySize, standbyMaxValue } from './standby-size';
 
 export async function readStack(ctx: ReleaseContext, stackName: string, prefixHint?: string, clients = ctx.clients): Promise<StackState> {
   const out = await call(ctx, 'DescribeStacks', `stack ${stackName} (${clients.region})`, () =>
@@ -11,6 +12,17 @@ export async function readStack(ctx: ReleaseContext, stackName: string, prefixHi
   const stack = out.Stacks?.[0];
   if (!stack) throw new ReleaseError(ExitCode.Error, `stack ${stackName} does not exist in ${clients.region}`);
   return parseStack(stack, prefixHint);
+}
+
+/**
+ * The standby size to set for `wanted` tasks, clamped to the `StandbyMinTasks` parameter's
+ * MaxValue read from the stack's template (GetTemplateSummary does not carry MaxValue).
+ */
+export async function standbySize(ctx: ReleaseContext, state: StackState, wanted: number): Promise<StandbySize> {
+  const out = await call(ctx, 'GetTemplate', `stack ${state.name}`, () => ctx.clients.cloudFormation.send(new GetTemplateCommand({ StackName: state.name })));
+  const max = standbyMaxValue(out.TemplateBody, state.prefix);
+  if (max === undefined) ctx.reporter.warn(`the template of ${state.name} declares no MaxValue for ${state.prefix}StandbyMinTasks that could be read; the standby size is not clamped`);
+  return clampStandby(wanted, max);
 }
 
 /** Refuses to start while CloudFormation is changing the stack, or when it cannot be updated. */

@@ -58,6 +58,22 @@ describe('standby-capacity', () => {
     expect((await handler({ action: 'cool-if-idle' })).reason).toMatch(/window is open until 2026-03-02T02:00:00.000Z; its own schedule cools/);
   });
 
+  test('warm while the live fleet counts more than maxTasks (it is deploying): clamped to the parameter\'s MaxValue, and says so', async () => {
+    aws = devWorld();
+    lambdaEnv(aws);
+    useClock();
+    aws.stacks.get(DEV_STACK)!.maxTasks = 12;
+    Object.assign(aws.service(DEV_STACK, 'blue'), { desired: 12, running: 14 });
+    expect(await handler({ action: 'warm' })).toEqual({
+      action: 'warm',
+      outcome: 'updated',
+      reason: 'StandbyMinTasks 0 -> 12 (clamped to 12, the StandbyMinTasks MaxValue (the live fleet counts 14 tasks while it deploys))',
+      standbyMinTasks: 12,
+    });
+    expect(aws.param(DEV_STACK, 'StandbyMinTasks')).toBe('12');
+    expect(aws.calls.filter((c) => c.operation === 'GetTemplate')).toEqual([expect.objectContaining({ input: { StackName: DEV_STACK } })]);
+  });
+
   test('an unknown action or a missing color is refused without touching the stack', async () => {
     aws = devWorld();
     lambdaEnv(aws);

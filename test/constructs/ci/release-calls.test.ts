@@ -44,6 +44,8 @@ const CLI_CALLS: Readonly<Record<string, readonly Request[]>> = {
     { action: 'cloudformation:DescribeStacks', resource: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/bgf-dev-api/1` },
   ],
   waitUntilStackUpdateComplete: [{ action: 'cloudformation:DescribeStacks', resource: STACK_ARN }],
+  // StandbyMinTasks' MaxValue, which the standby size is clamped to.
+  GetTemplateCommand: [{ action: 'cloudformation:GetTemplate', resource: STACK_ARN }],
   UpdateStackCommand: [
     { action: 'cloudformation:UpdateStack', resource: STACK_ARN },
     // CloudFormation checks that the caller may pass the stack's service role.

@@ -141,12 +141,13 @@ describe('ReleaseSupport with default props', () => {
     expect(standby).not.toMatch(/RegisterScalableTarget|UpdateService/);
   });
 
-  test('stack updates: this stack only, and cloudFormationRoleArn defaults to the CDK bootstrap execution role', () => {
-    for (const role of ['AutoRollbackRole', 'StandbyCapacityRole']) {
+  test('stack updates: this stack only, and cloudFormationRoleArn defaults to the CDK bootstrap execution role; standby-capacity also reads the template (StandbyMinTasks MaxValue)', () => {
+    const stackActions = { AutoRollbackRole: ['cloudformation:DescribeStacks', 'cloudformation:UpdateStack'], StandbyCapacityRole: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate', 'cloudformation:UpdateStack'] };
+    for (const [role, actions] of Object.entries(stackActions)) {
       template.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
-            { Action: ['cloudformation:DescribeStacks', 'cloudformation:UpdateStack'], Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
+            { Action: actions, Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
             {
               Action: 'iam:PassRole',
               Effect: 'Allow',

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeAutoScalingGroupsCommand, AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { CloudFormationClient, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { DescribeListenersCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -273,6 +273,7 @@ export class FakeAws {
     };
     on(CloudFormationClient, 'cloudformation', DescribeStacksCommand, (i) => this.describeStacks(i.StackName));
     on(CloudFormationClient, 'cloudformation', UpdateStackCommand, (i) => this.updateStack(i));
+    on(CloudFormationClient, 'cloudformation', GetTemplateCommand, (i) => ({ TemplateBody: JSON.stringify(this.templateOf(i.StackName)) }));
     on(ElasticLoadBalancingV2Client, 'elb', DescribeListenersCommand, (i) => ({
       Listeners: i.ListenerArns.map((arn: string) => ({ ListenerArn: arn, DefaultActions: [{ Type: 'forward', TargetGroupArn: this.listeners.get(arn) }] })),
     }));
@@ -365,6 +366,19 @@ export class FakeAws {
     };
   }
 
+  /** The parts of the service stack's template the release reads: the parameter declarations. */
+  private templateOf(name: string) {
+    const s = this.stacks.get(name);
+    if (!s) throw awsError('ValidationError', `Stack with id ${name} does not exist`, 400);
+    const p = this.prefixOf(s);
+    return {
+      Parameters: {
+        [`${p}LiveColor`]: { Type: 'String', AllowedValues: ['blue', 'green'], Default: 'blue' },
+        [`${p}StandbyMinTasks`]: { Type: 'Number', Default: 0, MinValue: 0, MaxValue: s.maxTasks },
+      },
+    };
+  }
+
   private updateStack(input: any) {
     const s = this.stacks.get(input.StackName);
     if (!s) throw awsError('ValidationError', `Stack with id ${input.StackName} does not exist`, 400);
@@ -381,6 +395,8 @@ export class FakeAws {
       next[key] = p.UsePreviousValue ? s.parameters[key] : p.ParameterValue;
     }
     if (JSON.stringify(next) === JSON.stringify(s.parameters)) throw awsError('ValidationError', 'No updates are to be performed.', 400);
+    const standbyMin = Number(next[`${this.prefixOf(s)}StandbyMinTasks`]);
+    if (standbyMin > s.maxTasks) throw awsError('ValidationError', `Parameter '${this.prefixOf(s)}StandbyMinTasks' must be a number not greater than ${s.maxTasks}`, 400);
     if (s.failNextUpdate) {
       s.statusReason = s.failNextUpdate;
       s.failNextUpdate = undefined;
