@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { CfnCondition, Duration, Fn, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
@@ -31,7 +31,10 @@ export interface FleetAlarmOptions {
   readonly alarmNamePrefix?: string;
 
   /**
-   * Actions when an alarm fires (e.g. an SNS topic that pages, or the auto-rollback function).
+   * Actions when an alarm fires (e.g. an SNS topic that pages). They run only while the
+   * alarm's fleet is live (`ActionsEnabled` follows the `LiveColor` parameter), so a standby
+   * that fails its smoke check pages no one. The alarm state, and its EventBridge events (the
+   * auto-rollback's trigger), change either way.
    * @default - none: the release tool and the auto-rollback read the alarm states themselves
    */
   readonly alarmActions?: readonly cloudwatch.IAlarmAction[];
@@ -51,6 +54,8 @@ export interface FleetAlarms {
 
 export interface FleetAlarmsProps extends FleetAlarmOptions {
   readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** True while the alarms' fleet is live: their actions run only then. */
+  readonly isLive: CfnCondition;
   readonly namePrefix: string;
   readonly description: string;
 }
@@ -116,6 +121,14 @@ export function createFleetAlarms(scope: Construct, props: FleetAlarmsProps): Fl
   for (const alarm of all) {
     if (props.alarmActions?.length) {
       alarm.addAlarmAction(...props.alarmActions);
+      // The L2 has no conditional ActionsEnabled. CloudWatch runs actions on a change into
+      // ALARM only: an alarm already in ALARM when its fleet goes live stays silent until it
+      // recovers and fires again.
+      (alarm.node.defaultChild as cloudwatch.CfnAlarm).actionsEnabled = Fn.conditionIf(props.isLive.logicalId, true, false);
+      Validations.of(alarm).acknowledge({
+        id: 'cdk-validator-cfnguard::cloudwatch_alarm_action_enabled_check',
+        reason: 'ActionsEnabled is true while this fleet is live (Fn::If on the LiveColor parameter) and false while it is the standby, so a standby under test pages no one; the state still reaches EventBridge and the release tool.',
+      });
     } else {
       Validations.of(alarm).acknowledge({
         id: 'cdk-validator-cfnguard::cloudwatch_alarm_action_check',

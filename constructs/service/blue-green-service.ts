@@ -141,6 +141,7 @@ export class BlueGreenService extends Construct implements ec2.IConnectable {
       alarms: createFleetAlarms(parts[color].fleet, {
         ...props.alarms,
         targetGroup: parts[color].targetGroup,
+        isLive: parts[color].isLive,
         namePrefix: `${namePrefix}-${color}`,
         description: `${props.serviceName} ${color} fleet`,
       }),

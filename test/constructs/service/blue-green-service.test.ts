@@ -177,7 +177,7 @@ describe('BlueGreenService with only the required props', () => {
 
   test('per-fleet alarms (5% target 5xx, unhealthy hosts, p99 over 2 s; 5 minutes) never fire on missing data and have no actions', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { TreatMissingData: 'notBreaching', EvaluationPeriods: 5, DatapointsToAlarm: 5, AlarmActions: Match.absent() }, 6);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { TreatMissingData: 'notBreaching', EvaluationPeriods: 5, DatapointsToAlarm: 5, AlarmActions: Match.absent(), ActionsEnabled: Match.absent() }, 6);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'SvcStack-api-blue-target-5xx-rate', Threshold: 5 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'SvcStack-api-green-unhealthy-hosts', Threshold: 1, MetricName: 'UnHealthyHostCount', Statistic: 'Minimum' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'SvcStack-api-blue-response-time-p99', Threshold: 2, ExtendedStatistic: 'p99' });

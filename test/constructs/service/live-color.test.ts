@@ -1,6 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { FleetOptions } from '../../../constructs';
 import { buildService, changedResources, resourceOf, resourcesFor } from './support';
 
@@ -52,6 +54,40 @@ describe('flipping LiveColor', () => {
     const json = JSON.stringify((template.toJSON() as { Resources: object }).Resources);
     expect(json).not.toContain('"Ref":"LiveColor"');
     expect(Object.keys((template.toJSON() as { Conditions: object }).Conditions).sort()).toEqual(['BlueIsLive', 'GreenIsLive']);
+  });
+});
+
+describe('flipping LiveColor with alarmActions', () => {
+  let template: Template;
+  beforeAll(() => {
+    ({ template } = buildService({}, { props: (s) => ({ alarms: { alarmActions: [new cwActions.SnsAction(new sns.Topic(s, 'Pager'))] } }) }));
+  });
+  const alarms = (resources: Record<string, any>, color: string) =>
+    Object.entries(resources).filter(([id]) => id.startsWith(`Svc${color}`) && (resources[id] as { Type: string }).Type === 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
+
+  test.each([
+    ['blue', 'Blue', 'Green'],
+    ['green', 'Green', 'Blue'],
+  ])('with %s live, only its alarms run their actions; the standby\'s keep them but stay silent', (live, liveFleet, standby) => {
+    const resources = resourcesFor(template, { ...PARAMS, LiveColor: live });
+    expect(alarms(resources, liveFleet)).toHaveLength(3);
+    for (const alarm of alarms(resources, liveFleet)) expect(alarm).toMatchObject({ ActionsEnabled: true, AlarmActions: [{ Ref: expect.stringMatching(/^Pager/) }] });
+    for (const alarm of alarms(resources, standby)) expect(alarm).toMatchObject({ ActionsEnabled: false, AlarmActions: [{ Ref: expect.stringMatching(/^Pager/) }] });
+  });
+
+  test('changes the listeners, the scalable targets and the six alarms, nothing else', () => {
+    const changed = changedResources(resourcesFor(template, { ...PARAMS, LiveColor: 'blue' }), resourcesFor(template, { ...PARAMS, LiveColor: 'green' }));
+    const alarmIds = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarmIds).toHaveLength(6);
+    expect(changed).toEqual(
+      [
+        ...alarmIds,
+        resourceOf(template, 'AWS::ElasticLoadBalancingV2::Listener', 'SvcProductionListener').id,
+        resourceOf(template, 'AWS::ElasticLoadBalancingV2::Listener', 'SvcTestListener').id,
+        resourceOf(template, 'AWS::ApplicationAutoScaling::ScalableTarget', 'SvcBlueScalableTarget').id,
+        resourceOf(template, 'AWS::ApplicationAutoScaling::ScalableTarget', 'SvcGreenScalableTarget').id,
+      ].sort(),
+    );
   });
 });
 

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -13,7 +15,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { BlueGreenService, BlueGreenServiceProps } from '../../../constructs';
-import { buildService, resourceOf } from './support';
+import { addPolicyGates } from '../../../lib/policy';
+import { newApp } from '../../support/synth';
+import { buildService, ENV, resourceOf } from './support';
 
 const CERT = 'arn:aws:acm:ap-northeast-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
 
@@ -137,8 +141,9 @@ describe('BlueGreenService with every option set', () => {
     expect(text).toContain('secretsmanager:GetSecretValue');
   });
 
-  test('alarms use the thresholds, the name prefix and the actions', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'team-api-blue-target-5xx-rate', Threshold: 2, EvaluationPeriods: 3, AlarmActions: [{ Ref: Match.stringLikeRegexp('^Pager') }] });
+  test('alarms use the thresholds, the name prefix and the actions, enabled only while their fleet is live', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'team-api-blue-target-5xx-rate', Threshold: 2, EvaluationPeriods: 3, AlarmActions: [{ Ref: Match.stringLikeRegexp('^Pager') }], ActionsEnabled: { 'Fn::If': ['ApiBlueIsLive', true, false] } });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'team-api-green-unhealthy-hosts', ActionsEnabled: { 'Fn::If': ['ApiGreenIsLive', true, false] } });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'team-api-green-response-time-p99', Threshold: 0.8 });
   });
 
@@ -185,6 +190,28 @@ describe('per-fleet task and target group settings', () => {
     const command = (color: string) => resourceOf(template, 'AWS::ECS::TaskDefinition', `Svc${color}TaskDefinition`).resource.Properties.ContainerDefinitions[0].HealthCheck.Command;
     expect(command('Blue')).toEqual(['CMD-SHELL', 'curl -fsS -o /dev/null http://localhost:8080/ || exit 1']);
     expect(command('Green')).toEqual(['CMD-SHELL', 'curl -fsS -o /dev/null http://localhost:8080/ready || exit 1']);
+  });
+});
+
+describe('alarm actions and the policy gates', () => {
+  test('the live-only ActionsEnabled is acknowledged; no alarm finding stays open', () => {
+    // GIVEN an app with the gates, and a service whose alarms have actions
+    const app = newApp();
+    addPolicyGates(app);
+    const stack = new Stack(app, 'SvcStack', { env: ENV });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    new BlueGreenService(stack, 'Svc', {
+      vpc, serviceName: 'api', containerPort: 8080, fleet: { instanceTypes: [new ec2.InstanceType('t3.medium')] },
+      alarms: { alarmActions: [new cwActions.SnsAction(new sns.Topic(stack, 'Pager'))] },
+    });
+    // WHEN it synthesizes (the test VPC and others have findings of their own: ignored here)
+    expect(() => app.synth()).toThrow();
+    // THEN no finding is open on an alarm
+    const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: Array<{ violations: Array<{ ruleName: string; violatingConstructs: Array<{ constructPath: string }> }> }>;
+    };
+    const onAlarms = report.pluginReports.flatMap((p) => p.violations.flatMap((v) => v.violatingConstructs.map((c) => `${v.ruleName} ${c.constructPath}`))).filter((f) => /Alarm\//.test(f));
+    expect(onAlarms).toEqual([]);
   });
 });
 
