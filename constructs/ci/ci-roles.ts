@@ -85,7 +85,7 @@ export interface CiRolesProps {
  * GitHub Actions roles, trusted through OIDC (no stored AWS keys), each pinned to the repository
  * and to the refs that need it:
  *
- * - build: pull requests and the main branch. Grant it pushes and build secrets with
+ * - build: the main branch only. Grant it pushes and build secrets with
  *   `ImageRepository.grantPush` and `BuildSecrets.grantRead`.
  * - diff: pull requests. Read-only: the CDK lookup role (`cdk diff`) and the stacks' templates.
  * - deploy-<env>: the GitHub environment `<env>`. Assumes the CDK deploy, file-publishing and
@@ -120,8 +120,10 @@ export class CiRoles extends Construct {
         maxSessionDuration,
       });
 
-    this.buildRole = role('BuildRole', 'build', `GitHub Actions of ${repo}: build and push images`, [
-      gitHubSubject.pullRequest(repo),
+    // The main branch only: a pull request's code is not reviewed yet, and this role reads every
+    // build secret and may push to every repository (so it could plant a release tag that
+    // `deploy --image` resolves later). Pull requests build without AWS credentials.
+    this.buildRole = role('BuildRole', 'build', `GitHub Actions of ${repo}: build and push images from ${mainBranch}`, [
       gitHubSubject.branch(repo, mainBranch),
     ]);
 

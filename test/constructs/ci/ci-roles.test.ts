@@ -42,7 +42,9 @@ describe('CiRoles with default props', () => {
   });
 
   test('build trusts pull requests and main (mainBranch default) of the repository only', () => {
-    expect(trustOf(template, 'bgf-ci-build')).toEqual(trusting([`repo:${REPO}:pull_request`, `repo:${REPO}:ref:refs/heads/main`]));
+    expect(trustOf(template, 'bgf-ci-build')).toEqual(trusting([`repo:${REPO}:ref:refs/heads/main`]));
+    // Unreviewed pull-request code never gets the build secrets or push rights.
+    expect(JSON.stringify(trustOf(template, 'bgf-ci-build'))).not.toMatch(/pull_request/);
   });
 
   test('diff trusts pull requests only', () => {
