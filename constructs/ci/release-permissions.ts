@@ -35,7 +35,7 @@ export function bootstrapRoleArn(scope: Pick<ReleaseScope, 'account' | 'region' 
 }
 
 /** The one-time schedules the release CLI creates, by the suffix after the stack name (src/release/schedule.ts). */
-export const RELEASE_SCHEDULE_SUFFIXES: readonly string[] = ['-cool-down'];
+export const RELEASE_SCHEDULE_SUFFIXES: readonly string[] = ['-cool-down', '-pending-expiry'];
 
 /**
  * What a release of one environment calls besides ECR (granted by the repositories): read and
@@ -93,7 +93,8 @@ export function releaseStatements(scope: ReleaseScope): ReleaseStatement[] {
       resources: [`arn:${p}:lambda:${region}:${account}:function:${prefix}*`],
     }, `Smoke-check and rollback functions: ${byName}`),
     entry({
-      // The one-time schedules that cool the standby when a rollback window closes.
+      // The one-time schedules that cool the standby when a rollback window closes, or when a
+      // prepared release goes stale.
       sid: 'ScheduleEnvironmentReleases',
       actions: ['scheduler:GetSchedule', 'scheduler:CreateSchedule', 'scheduler:UpdateSchedule'],
       resources: RELEASE_SCHEDULE_SUFFIXES.map((suffix) => `arn:${p}:scheduler:${region}:${account}:schedule/default/${prefix}*${suffix}`),

@@ -4,6 +4,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StandbyCapacityRequest, StandbyCapacityResult } from '../../src/release/payloads';
 import { fleet, isBusy, isColor, StackState } from '../../src/release/stack-state';
+import { isPendingStale } from '../../src/release/pending';
 import { isLockActive, PendingRelease, ReleaseTable, WindowItem } from '../../src/release/table';
 import { clampStandby } from '../../src/release/standby-size';
 import { log, readStackState, readStandbyMaxValue, serviceCounts, setParameters, settings } from '../shared/stack';
@@ -27,16 +28,24 @@ const ecs = new ECSClient({});
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 
 /**
- * The release a `cool-if-idle` must leave alone: one that warmed the standby with its new image
- * inside the release window (pre-warm included) and waits for its swap. Once swapped, the
- * rollback window's own schedule cools the previous fleet; once rolled back, it is over.
+ * The release a `cool-if-idle` must leave alone (`waiting`): one that warmed the standby with its
+ * new image inside the release window (pre-warm included) and waits for its swap. Once swapped,
+ * the rollback window's own schedule cools the previous fleet; once rolled back, it is over; once
+ * past its `staleAt` (an aborted or abandoned deploy), it is ignored (`stale`, said in the answer).
  */
-async function preparedInWindow(table: ReleaseTable, state: StackState, event: StandbyCapacityRequest, window: WindowItem | undefined, now: Date): Promise<PendingRelease | undefined> {
-  if (event.action !== 'cool-if-idle' || typeof event.windowMinutes !== 'number' || !(event.windowMinutes > 0)) return undefined;
+async function pendingOnStandby(
+  table: ReleaseTable,
+  state: StackState,
+  event: StandbyCapacityRequest,
+  window: WindowItem | undefined,
+  now: Date,
+): Promise<{ waiting?: PendingRelease; stale?: PendingRelease }> {
+  if (event.action !== 'cool-if-idle' || typeof event.windowMinutes !== 'number' || !(event.windowMinutes > 0)) return {};
   const pending = await table.readPending();
-  if (!pending || pending.toColor !== state.standbyColor) return undefined;
-  if (window?.releaseId === pending.releaseId && window.rolledBack) return undefined;
-  return Date.parse(pending.startedAt) >= now.getTime() - event.windowMinutes * 60_000 ? pending : undefined;
+  if (!pending || pending.toColor !== state.standbyColor) return {};
+  if (window?.releaseId === pending.releaseId && window.rolledBack) return {};
+  if (isPendingStale(pending, now)) return { stale: pending };
+  return Date.parse(pending.startedAt) >= now.getTime() - event.windowMinutes * 60_000 ? { waiting: pending } : {};
 }
 
 export async function handler(event: StandbyCapacityRequest): Promise<StandbyCapacityResult> {
@@ -79,8 +88,12 @@ async function decideAndAct(event: StandbyCapacityRequest): Promise<StandbyCapac
     target = 0;
   } else {
     if (windowOpen) return skip(`a rollback window is open until ${window.closesAt}; its own schedule cools the standby`);
-    const prepared = await preparedInWindow(table, state, event, window, now);
-    if (prepared) return skip(`release ${prepared.releaseId} prepared the ${prepared.toColor} fleet at ${prepared.startedAt}, in this release window, and has not swapped yet`);
+    const { waiting, stale } = await pendingOnStandby(table, state, event, window, now);
+    if (waiting) {
+      const until = waiting.staleAt ? ` (kept warm until ${waiting.staleAt})` : '';
+      return skip(`release ${waiting.releaseId} prepared the ${waiting.toColor} fleet at ${waiting.startedAt}, in this release window, and has not swapped yet${until}`);
+    }
+    if (stale) note = `ignored release ${stale.releaseId}, which prepared the ${stale.toColor} fleet at ${stale.startedAt} and did not swap: stale since ${stale.staleAt}`;
     target = 0;
   }
   const outcome = await setParameters(cfn, state, { StandbyMinTasks: String(target) });

@@ -8,6 +8,8 @@ import { carryCapacity, moveLiveColor } from './live-capacity';
 import { liveTag, pointLiveTag } from './live-tag';
 import { ExitCode, ReleaseError } from './outcome';
 import { assertNoTrafficDrift, newReleaseId, releaseTable, Session, withSession } from './session';
+import { pendingStaleAt, releaseWindowMinutes } from './pending';
+import { schedulePendingExpiry } from './schedule';
 import { runSmokeCheck } from './smoke';
 import { assertUpdatable, readStack, standbySize, updateStack } from './stack';
 import { amiParameter, Color, fleet, imageParameter, StackState } from './stack-state';
@@ -76,13 +78,13 @@ async function makePlan(ctx: ReleaseContext, target: ReleaseTarget, state: Stack
     const resuming = pendingNow !== undefined && pendingNow.toColor === state.liveColor && pendingNow.newImage === image && pendingNow.newAmi === ami;
     return {
       phase: resuming ? 'after-swap' : 'already-live',
-      pending: resuming ? pendingNow : { ...describe(state, standby.color, image, ami, ctx, now), releaseId: 'none' },
+      pending: resuming ? pendingNow : { ...describe(target, state, standby.color, image, ami, ctx, now), releaseId: 'none' },
       warmTo: state.standbyMinTasks,
       steps: resuming ? ['open the rollback window', 'bake', 'record the release'] : [`nothing to do: the ${live.color} fleet already runs ${image} on ${ami}`],
     };
   }
   const sameRelease = pendingNow && pendingNow.toColor === standby.color && pendingNow.newImage === image && pendingNow.newAmi === ami;
-  const pending = sameRelease ? pendingNow : { ...describe(state, standby.color, image, ami, ctx, now), releaseId: newReleaseId(now) };
+  const pending = sameRelease ? pendingNow : { ...describe(target, state, standby.color, image, ami, ctx, now), releaseId: newReleaseId(now) };
   const warm = await standbySize(ctx, state, Math.max(warmSize(await readService(ctx, live)), state.standbyMinTasks));
   const warmTo = warm.size;
   const steps = [
@@ -97,7 +99,7 @@ async function makePlan(ctx: ReleaseContext, target: ReleaseTarget, state: Stack
   return { phase: 'prepare', pending, warmTo, warmNote: warm.note, steps };
 }
 
-function describe(state: StackState, to: Color, image: string, ami: string, ctx: ReleaseContext, now: Date): Omit<PendingRelease, 'releaseId'> {
+function describe(target: ReleaseTarget, state: StackState, to: Color, image: string, ami: string, ctx: ReleaseContext, now: Date): Omit<PendingRelease, 'releaseId'> {
   const from = fleet(state, state.liveColor);
   return {
     kind: 'deploy',
@@ -108,6 +110,7 @@ function describe(state: StackState, to: Color, image: string, ami: string, ctx:
     oldAmi: from.ami,
     newAmi: ami,
     startedAt: now.toISOString(),
+    staleAt: pendingStaleAt(target.service, now),
     actor: ctx.actor,
   };
 }
@@ -169,9 +172,10 @@ async function prepareStandby(session: Session, plan: Plan, image: ResolvedImage
   try {
     await session.step('record the release in flight', async (h) => {
       const current = await session.table.readPending();
-      if (current?.releaseId === pending.releaseId) return h.skip(`release ${pending.releaseId} already recorded`);
+      const expiry = await scheduleExpiry(session, pending);
+      if (current?.releaseId === pending.releaseId) return h.skip(`release ${pending.releaseId} already recorded${expiry}`);
       await session.table.putPending(pending);
-      h.detail(`release ${pending.releaseId}: ${pending.fromColor} -> ${pending.toColor}`);
+      h.detail(`release ${pending.releaseId}: ${pending.fromColor} -> ${pending.toColor}${expiry}`);
     });
     await session.step(`prepare the ${standby} fleet`, async (h) => {
       const { result } = await updateStack(ctx, session.state, {
@@ -198,6 +202,21 @@ async function prepareStandby(session: Session, plan: Plan, image: ResolvedImage
     await recordAbort(session, pending, error as Error);
     throw error;
   }
+}
+
+/**
+ * With release windows, the standby this release warms is kept warm by `cool-if-idle` until the
+ * release is stale; a one-time schedule runs `cool-if-idle` then, so a release that never swaps
+ * does not keep it warm until the next window's end. Without windows nothing cools a standby on
+ * its own schedule, and nothing is scheduled.
+ */
+async function scheduleExpiry(session: Session, pending: PendingRelease): Promise<string> {
+  const windowMinutes = releaseWindowMinutes(session.target.service);
+  if (windowMinutes === 0 || !pending.staleAt) return '';
+  const staleAt = new Date(pending.staleAt);
+  if (staleAt.getTime() <= session.ctx.clock.now().getTime()) return `; stale since ${pending.staleAt}`;
+  await schedulePendingExpiry(session.ctx, session.state, staleAt, windowMinutes);
+  return `; keeps the standby warm until ${pending.staleAt} unless it swaps (then cool-if-idle, scheduled)`;
 }
 
 /** An abort before the swap: live traffic was never touched; say so, and keep a record. */

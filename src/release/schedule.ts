@@ -4,10 +4,21 @@ import { call, ReleaseContext } from './context';
 import { StandbyCapacityRequest } from './payloads';
 import { Color, requireOutput, StackState } from './stack-state';
 
-/** One cool-down schedule per service stack; a later swap moves it. */
-export function coolDownScheduleName(state: StackState): string {
-  const suffix = `${state.prefix ? `-${state.prefix.toLowerCase()}` : ''}-cool-down`;
+/**
+ * The release CLI's one-time schedules, one of each per service stack (a later release moves it):
+ * `cool-down` cools the previous fleet when a rollback window closes; `pending-expiry` runs
+ * `cool-if-idle` when a prepared release goes stale. The CI deploy roles may manage exactly these
+ * names (constructs/ci/release-permissions.ts).
+ */
+export type ReleaseSchedule = 'cool-down' | 'pending-expiry';
+
+export function releaseScheduleName(state: StackState, schedule: ReleaseSchedule): string {
+  const suffix = `${state.prefix ? `-${state.prefix.toLowerCase()}` : ''}-${schedule}`;
   return `${state.name.slice(0, 64 - suffix.length)}${suffix}`;
+}
+
+export function coolDownScheduleName(state: StackState): string {
+  return releaseScheduleName(state, 'cool-down');
 }
 
 /** EventBridge Scheduler's one-time expression, in UTC. */
@@ -15,24 +26,25 @@ export function atExpression(when: Date): string {
   return `at(${when.toISOString().slice(0, 19)})`;
 }
 
+export type ScheduleResult = 'created' | 'updated' | 'unchanged';
+
 /**
- * Makes sure a one-time schedule invokes the standby-capacity Lambda with
- * `{ action: 'cool', expectLiveColor }` when the rollback window closes; it deletes itself after
- * running. Reads first, so a re-run changes nothing.
+ * Makes sure a one-time schedule invokes the standby-capacity Lambda with `request` at `when`; it
+ * deletes itself after running. Reads first, so a re-run changes nothing.
  */
-export async function scheduleCoolDown(ctx: ReleaseContext, state: StackState, closesAt: Date, expectLiveColor: Color): Promise<'created' | 'updated' | 'unchanged'> {
-  const name = coolDownScheduleName(state);
-  const request: StandbyCapacityRequest = { action: 'cool', expectLiveColor };
+async function ensureOneTimeSchedule(ctx: ReleaseContext, state: StackState, schedule: ReleaseSchedule, when: Date, request: StandbyCapacityRequest, description: string): Promise<ScheduleResult> {
+  const name = releaseScheduleName(state, schedule);
+  const why = `to schedule ${schedule}`;
   const definition = {
     Name: name,
-    ScheduleExpression: atExpression(closesAt),
+    ScheduleExpression: atExpression(when),
     ScheduleExpressionTimezone: 'UTC',
     FlexibleTimeWindow: { Mode: 'OFF' as const },
     ActionAfterCompletion: 'DELETE' as const,
-    Description: `Cool the standby fleet of ${state.name} when the rollback window closes`,
+    Description: description,
     Target: {
-      Arn: requireOutput(state, 'StandbyCapacityFunctionArn', 'to schedule the end of the rollback window'),
-      RoleArn: requireOutput(state, 'ReleaseSchedulerRoleArn', 'to schedule the end of the rollback window'),
+      Arn: requireOutput(state, 'StandbyCapacityFunctionArn', why),
+      RoleArn: requireOutput(state, 'ReleaseSchedulerRoleArn', why),
       Input: JSON.stringify(request),
       RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 },
     },
@@ -60,4 +72,17 @@ export async function scheduleCoolDown(ctx: ReleaseContext, state: StackState, c
   }
   await call(ctx, 'UpdateSchedule', resource, () => ctx.clients.scheduler.send(new UpdateScheduleCommand(definition)));
   return 'updated';
+}
+
+/** `{ action: 'cool', expectLiveColor }` when the rollback window closes. */
+export async function scheduleCoolDown(ctx: ReleaseContext, state: StackState, closesAt: Date, expectLiveColor: Color): Promise<ScheduleResult> {
+  return ensureOneTimeSchedule(ctx, state, 'cool-down', closesAt, { action: 'cool', expectLiveColor }, `Cool the standby fleet of ${state.name} when the rollback window closes`);
+}
+
+/**
+ * `{ action: 'cool-if-idle', windowMinutes }` when the release in flight goes stale: if it has not
+ * swapped by then, the standby it warmed is cooled, not kept warm until the next window's end.
+ */
+export async function schedulePendingExpiry(ctx: ReleaseContext, state: StackState, staleAt: Date, windowMinutes: number): Promise<ScheduleResult> {
+  return ensureOneTimeSchedule(ctx, state, 'pending-expiry', staleAt, { action: 'cool-if-idle', windowMinutes }, `Cool the standby fleet of ${state.name} if the release prepared on it has not swapped by then`);
 }

@@ -86,7 +86,8 @@ export function formatStatus(s: StatusResult): string {
   const w = s.rollbackWindow;
   if (w?.open) lines.push(`rollback window: OPEN until ${w.closesAt} (${w.previousColor} kept warm${w.rolledBack ? `; rolled back at ${w.rolledBackAt} by ${w.rolledBackBy}` : ''})`);
   else lines.push(`rollback window: closed${w ? ` (closed ${w.closesAt})` : ''}`);
-  if (s.releaseInFlight) lines.push(`release in flight: ${s.releaseInFlight.releaseId} ${s.releaseInFlight.fromColor} -> ${s.releaseInFlight.toColor} (${s.releaseInFlight.newImage}) by ${s.releaseInFlight.actor}`);
+  const r = s.releaseInFlight;
+  if (r) lines.push(`release in flight: ${r.releaseId} ${r.fromColor} -> ${r.toColor} (${r.newImage}) by ${r.actor}${r.staleAt ? `; stale (no longer keeps the standby warm) from ${r.staleAt}` : ''}`);
   if (s.lock) lines.push(`lock: held by ${s.lock.owner} since ${s.lock.acquiredAt} (${s.lock.command})`);
   lines.push('last releases:');
   if (s.history.length === 0) lines.push('  (none recorded)');

@@ -5,6 +5,7 @@ import { carryCapacity } from './live-capacity';
 import { ReleaseContext } from './context';
 import { ExitCode, ReleaseError } from './outcome';
 import { assertNoTrafficDrift, newReleaseId, withSession } from './session';
+import { pendingStaleAt } from './pending';
 import { runSmokeCheck } from './smoke';
 import { Color, fleet } from './stack-state';
 import { PendingRelease } from './table';
@@ -66,6 +67,7 @@ export async function swap(ctx: ReleaseContext, target: ReleaseTarget, options: 
             oldAmi: live.ami,
             newAmi: standby.ami,
             startedAt: now.toISOString(),
+            staleAt: pendingStaleAt(target.service, now),
             actor: ctx.actor,
           };
       if (!sameRelease) await session.table.putPending(pending);

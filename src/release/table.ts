@@ -62,6 +62,8 @@ export interface PendingRelease {
   readonly oldAmi: string;
   readonly newAmi: string;
   readonly startedAt: string;
+  /** From then on `cool-if-idle` no longer keeps the standby warm for it (pending.ts). */
+  readonly staleAt?: string;
   readonly actor: string;
 }
 

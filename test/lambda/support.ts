@@ -3,10 +3,10 @@ import { ExitCode } from '../../src/release/outcome';
 import { FakeAws } from '../release/support/fake-aws';
 import { DEV_STACK, devWorld, run } from '../release/support/harness';
 
-/** The environment ReleaseSupport gives the Lambdas of dev's api stack. */
-export function lambdaEnv(aws: FakeAws): void {
-  const stack = aws.stacks.get(DEV_STACK)!;
-  Object.assign(process.env, { STACK_NAME: DEV_STACK, TABLE_NAME: stack.outputs.ReleaseTableName, PARAMETER_PREFIX: '', SERVICE_NAME: 'api', ENVIRONMENT_NAME: 'dev' });
+/** The environment ReleaseSupport gives the Lambdas of an api stack (dev's by default). */
+export function lambdaEnv(aws: FakeAws, stackName = DEV_STACK, environment = 'dev'): void {
+  const stack = aws.stacks.get(stackName)!;
+  Object.assign(process.env, { STACK_NAME: stackName, TABLE_NAME: stack.outputs.ReleaseTableName, PARAMETER_PREFIX: '', SERVICE_NAME: 'api', ENVIRONMENT_NAME: environment });
 }
 
 /** v2 released on green at 01:00 (window until 01:15, blue warm); the clock at 01:02. */

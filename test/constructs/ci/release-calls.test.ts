@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CiRoles, ImageRepository } from '../../../constructs';
+import { ReleaseSchedule, releaseScheduleName } from '../../../src/release/schedule';
+import type { StackState } from '../../../src/release/stack-state';
 import { newApp } from '../../support/synth';
 
 /**
@@ -29,6 +31,11 @@ const NAMES = {
 };
 const ECS_SERVICE = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${NAMES.cluster}/${NAMES.service}`;
 const REPOSITORY = 'bluegreen-fleet/api';
+const SCHEDULER_ROLE = `arn:aws:iam::${ACCOUNT}:role/bluegreen-fleet/release-scheduler/${NAMES.schedulerRole}`;
+/** The CLI's one-time schedules, named as src/release/schedule.ts names them (with and without a parameter prefix). */
+const SCHEDULES = (['cool-down', 'pending-expiry'] as ReleaseSchedule[]).flatMap((kind) =>
+  ['', 'Api'].map((prefix) => `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/default/${releaseScheduleName({ name: STACK, prefix } as StackState, kind)}`),
+);
 
 interface Request {
   readonly action: string;
@@ -78,14 +85,14 @@ const CLI_CALLS: Readonly<Record<string, readonly Request[]>> = {
   // The smoke check.
   InvokeCommand: [{ action: 'lambda:InvokeFunction', resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${NAMES.smokeCheck}` }],
   // The rollback window's cool-down schedule, with ReleaseSupport's scheduler role.
-  GetScheduleCommand: [{ action: 'scheduler:GetSchedule', resource: `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/default/${STACK}-cool-down` }],
+  GetScheduleCommand: SCHEDULES.map((resource) => ({ action: 'scheduler:GetSchedule', resource })),
   CreateScheduleCommand: [
-    { action: 'scheduler:CreateSchedule', resource: `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/default/${STACK}-cool-down` },
-    { action: 'iam:PassRole', resource: `arn:aws:iam::${ACCOUNT}:role/bluegreen-fleet/release-scheduler/${NAMES.schedulerRole}`, context: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    ...SCHEDULES.map((resource) => ({ action: 'scheduler:CreateSchedule', resource })),
+    { action: 'iam:PassRole', resource: SCHEDULER_ROLE, context: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
   ],
   UpdateScheduleCommand: [
-    { action: 'scheduler:UpdateSchedule', resource: `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/default/${STACK}-cool-down` },
-    { action: 'iam:PassRole', resource: `arn:aws:iam::${ACCOUNT}:role/bluegreen-fleet/release-scheduler/${NAMES.schedulerRole}`, context: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    ...SCHEDULES.map((resource) => ({ action: 'scheduler:UpdateSchedule', resource })),
+    { action: 'iam:PassRole', resource: SCHEDULER_ROLE, context: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
   ],
   // --ami latest.
   GetParameterCommand: [{ action: 'ssm:GetParameter', resource: `arn:aws:ssm:${REGION}::parameter/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id` }],
@@ -105,7 +112,7 @@ const DENIED: readonly Request[] = [
   { action: 'scheduler:CreateSchedule', resource: `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/default/${STACK}-anything-else` },
   { action: 'iam:PassRole', resource: `arn:aws:iam::${ACCOUNT}:role/bluegreen-fleet/release-scheduler/bgf-production-api-ApiReleaseSchedulerRole-X`, context: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
   { action: 'iam:PassRole', resource: `arn:aws:iam::${ACCOUNT}:role/${STACK}-ApiReleaseAutoRollbackRole-X`, context: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-  { action: 'iam:PassRole', resource: `arn:aws:iam::${ACCOUNT}:role/bluegreen-fleet/release-scheduler/${NAMES.schedulerRole}`, context: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+  { action: 'iam:PassRole', resource: SCHEDULER_ROLE, context: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
   { action: 'elasticloadbalancing:ModifyListener', resource: `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:listener/app/x/1/2`, context: { 'aws:ResourceTag/bluegreen-fleet:environment': 'production' } },
   { action: 'application-autoscaling:RegisterScalableTarget', resource: SCALABLE_TARGET, context: { ...ECS_TARGET, 'aws:ResourceTag/bluegreen-fleet:environment': 'production' } },
   { action: 'application-autoscaling:RegisterScalableTarget', resource: SCALABLE_TARGET, context: { 'application-autoscaling:service-namespace': 'dynamodb', 'application-autoscaling:scalable-dimension': 'dynamodb:table:ReadCapacityUnits', ...TAGGED } },
@@ -140,7 +147,7 @@ describe('the release CLI calls against the CI deploy role', () => {
     expect(commandsInSources()).toEqual(Object.keys(CLI_CALLS).sort());
   });
 
-  test.each(Object.entries(CLI_CALLS).flatMap(([call, requests]) => requests.map((r) => [call, r.action, r] as const)))('%s: %s is allowed', (_call, _action, request) => {
+  test.each(Object.entries(CLI_CALLS).flatMap(([call, requests]) => requests.map((r) => [call, r.action, r.resource, r] as const)))('%s: %s on %s is allowed', (_call, _action, _resource, request) => {
     expect(allows(statements, { ...request, context: { 'aws:RequestedRegion': REGION, ...request.context } })).toBe(true);
   });
 
