@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { createGitHubOidcProvider, gitHubPrincipal, gitHubSubject, validateRepository } from './github-oidc';
 import { acknowledgeWildcardResources } from './nag';
 import { bootstrapRoleArn, releaseStatements } from './release-permissions';
+import { pascalCase } from '../common/names';
 
 /** One environment a deploy/release role is made for. */
 export interface CiEnvironment {
@@ -147,7 +148,7 @@ export class CiRoles extends Construct {
 
     const deployRoles: Record<string, iam.Role> = {};
     for (const env of environments) {
-      const deploy = role(`Deploy${pascal(env.name)}Role`, `deploy-${env.name}`, `GitHub Actions of ${repo}: deploy and release ${env.name}`, [
+      const deploy = role(`Deploy${pascalCase(env.name)}Role`, `deploy-${env.name}`, `GitHub Actions of ${repo}: deploy and release ${env.name}`, [
         gitHubSubject.environment(repo, env.name),
       ]);
       const imageSources = imageSourcesOf(env, environments);
@@ -190,14 +191,6 @@ function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
   const seen = new Map<string, T>();
   for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item);
   return [...seen.values()];
-}
-
-function pascal(name: string): string {
-  return name
-    .split(/[^A-Za-z0-9]/)
-    .filter(Boolean)
-    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
-    .join('');
 }
 
 function validate(mainBranch: string, environments: ReadonlyArray<{ name: string }>, cdkQualifier: string): void {

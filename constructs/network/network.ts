@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { denyGrantsExceptForAwsResources } from '../common/kms';
+import { pascalCase } from '../common/names';
 
 /**
  * Interface endpoints a blue/green fleet needs so that image pulls, logs, metrics, secrets and
@@ -221,10 +222,7 @@ function acknowledgeRestrictDefaultSgProvider(stack: Stack): void {
 }
 
 function endpointId(shortName: string): string {
-  return shortName
-    .split(/[.-]/)
-    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
-    .join('') + 'Endpoint';
+  return `${pascalCase(shortName)}Endpoint`;
 }
 
 function validate(cidr: string, maxAzs: number, natGateways: number): void {

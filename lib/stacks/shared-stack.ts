@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { BuildSecrets, CiRoles, ImageRepository } from '../../constructs';
 import { denyGrantsExceptForAwsResources } from '../../constructs/common/kms';
 import { SharedConfig } from '../config';
+import { pascalCase } from '../../constructs/common/names';
 
 /** Repository names are `<REPOSITORY_PREFIX><service>`; the build and release commands rely on it. */
 export const REPOSITORY_PREFIX = 'bluegreen-fleet/';
@@ -45,7 +46,7 @@ export class SharedStack extends Stack {
 
     const repositories: Record<string, ImageRepository> = {};
     for (const service of services) {
-      repositories[service] = new ImageRepository(this, `${pascal(service)}Repository`, {
+      repositories[service] = new ImageRepository(this, `${pascalCase(service)}Repository`, {
         repositoryName: `${REPOSITORY_PREFIX}${service}`,
         encryptionKey: this.imageKey,
         keepReleaseImages: config.keepReleaseImages,
@@ -75,7 +76,7 @@ export class SharedStack extends Stack {
 
   private addOutputs(services: readonly string[]): void {
     for (const service of services) {
-      new CfnOutput(this, `${pascal(service)}RepositoryUri`, {
+      new CfnOutput(this, `${pascalCase(service)}RepositoryUri`, {
         value: this.repositories[service].repositoryUri,
         description: `ECR repository of ${service}`,
       });
@@ -83,7 +84,7 @@ export class SharedStack extends Stack {
     new CfnOutput(this, 'BuildRoleArn', { value: this.ci.buildRole.roleArn, description: 'GitHub Actions: build and push (pull requests, main)' });
     new CfnOutput(this, 'DiffRoleArn', { value: this.ci.diffRole.roleArn, description: 'GitHub Actions: read-only cdk diff (pull requests)' });
     for (const [env, role] of Object.entries(this.ci.deployRoles)) {
-      new CfnOutput(this, `Deploy${pascal(env)}RoleArn`, { value: role.roleArn, description: `GitHub Actions: deploy and release ${env} (GitHub environment ${env})` });
+      new CfnOutput(this, `Deploy${pascalCase(env)}RoleArn`, { value: role.roleArn, description: `GitHub Actions: deploy and release ${env} (GitHub environment ${env})` });
     }
     if (this.buildSecrets) {
       new CfnOutput(this, 'BuildSecretNames', {
@@ -93,12 +94,4 @@ export class SharedStack extends Stack {
       new CfnOutput(this, 'BuildSecretsKeyArn', { value: this.buildSecrets.key.keyArn, description: 'KMS key of the build secrets' });
     }
   }
-}
-
-function pascal(name: string): string {
-  return name
-    .split(/[^A-Za-z0-9]/)
-    .filter(Boolean)
-    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
-    .join('');
 }

@@ -100,7 +100,7 @@ describe('the shared stack, as the app builds it (-c env=shared, policy gates on
     const repo = SHARED.githubRepository;
     expect(subjects).toEqual(
       expect.arrayContaining([
-        { name: 'bgf-ci-build', sub: [`repo:${repo}:pull_request`, `repo:${repo}:ref:refs/heads/main`] },
+        { name: 'bgf-ci-build', sub: [`repo:${repo}:ref:refs/heads/main`] },
         { name: 'bgf-ci-diff', sub: [`repo:${repo}:pull_request`] },
         ...Object.keys(ENVIRONMENTS).map((env) => ({ name: `bgf-ci-deploy-${env}`, sub: [`repo:${repo}:environment:${env}`] })),
       ]),
