@@ -198,8 +198,8 @@ export class ReleaseSupport extends Construct {
 
     this.grantStackUpdate(autoRollback, props);
     this.grantStackUpdate(standbyCapacity, props);
-    // `warm` reads StandbyMinTasks' MaxValue from the template (src/release/standby-size.ts).
-    standbyCapacity.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudformation:GetTemplate'], resources: [Aws.STACK_ID] }));
+    // `warm` reads the standby's scalable-target MaxCapacity (= StandbyMinTasks' MaxValue).
+    standbyCapacity.addToRolePolicy(new iam.PolicyStatement({ actions: ['application-autoscaling:DescribeScalableTargets'], resources: ['*'] }));
     this.table.grant(autoRollback, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     this.table.grant(standbyCapacity, 'dynamodb:GetItem');
     const colors = ['blue', 'green'] as const;

@@ -1,7 +1,6 @@
-import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { effectiveChanges, FleetRefs, isNoUpdatesError, ParameterName, parseStack, StackState, updateParameters } from '../../src/release/stack-state';
-import { standbyMaxValue } from '../../src/release/standby-size';
 
 /**
  * What the release Lambdas share: the service stack they belong to (read through the same
@@ -27,12 +26,6 @@ export async function readStackState(cfn: CloudFormationClient, s: LambdaSetting
   const stack = out.Stacks?.[0];
   if (!stack) throw new Error(`stack ${s.stackName} not found`);
   return parseStack(stack, s.parameterPrefix);
-}
-
-/** The `StandbyMinTasks` parameter's MaxValue, from the stack's template; undefined when it cannot be read. */
-export async function readStandbyMaxValue(cfn: CloudFormationClient, state: StackState): Promise<number | undefined> {
-  const out = await cfn.send(new GetTemplateCommand({ StackName: state.name }));
-  return standbyMaxValue(out.TemplateBody, state.prefix);
 }
 
 /**

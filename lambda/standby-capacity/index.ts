@@ -1,13 +1,15 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { FleetCapacity } from '../../src/release/capacity';
 import type { StandbyCapacityRequest, StandbyCapacityResult } from '../../src/release/payloads';
 import { fleet, isBusy, isColor, StackState } from '../../src/release/stack-state';
 import { isPendingStale } from '../../src/release/pending';
 import { isLockActive, PendingRelease, ReleaseTable, WindowItem } from '../../src/release/table';
 import { clampStandby } from '../../src/release/standby-size';
-import { log, readStackState, readStandbyMaxValue, serviceCounts, setParameters, settings } from '../shared/stack';
+import { log, readStackState, serviceCounts, setParameters, settings } from '../shared/stack';
 
 /**
  * Sets the standby fleet's minimum (`StandbyMinTasks`) on a schedule: `warm` before a release
@@ -26,6 +28,7 @@ export const clock = { now: () => new Date() };
 const cfn = new CloudFormationClient({});
 const ecs = new ECSClient({});
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+const capacity = new FleetCapacity(new ApplicationAutoScalingClient({}));
 
 /**
  * The release a `cool-if-idle` must leave alone (`waiting`): one that warmed the standby with its
@@ -74,8 +77,11 @@ async function decideAndAct(event: StandbyCapacityRequest): Promise<StandbyCapac
   let note: string | undefined;
   if (action === 'warm') {
     const live = await serviceCounts(ecs, fleet(state, state.liveColor));
-    // The live counts can exceed maxTasks while it deploys; StandbyMinTasks cannot.
-    const warm = clampStandby(Math.max(1, live.desired, live.running, state.standbyMinTasks), await readStandbyMaxValue(cfn, state));
+    // The live counts can exceed maxTasks while it deploys; StandbyMinTasks cannot (its MaxValue is
+    // maxTasks, the standby's scalable-target MaxCapacity too: BlueGreenService sets both from it,
+    // and only the live fleet's target has scheduled actions).
+    const standbyBounds = await capacity.read(fleet(state, state.standbyColor));
+    const warm = clampStandby(Math.max(1, live.desired, live.running, state.standbyMinTasks), standbyBounds?.max);
     target = warm.size;
     note = warm.note;
   } else if (action === 'cool') {

@@ -71,7 +71,7 @@ describe('standby-capacity', () => {
       standbyMinTasks: 12,
     });
     expect(aws.param(DEV_STACK, 'StandbyMinTasks')).toBe('12');
-    expect(aws.calls.filter((c) => c.operation === 'GetTemplate')).toEqual([expect.objectContaining({ input: { StackName: DEV_STACK } })]);
+    expect(aws.calls.filter((c) => c.operation === 'DescribeScalableTargets').map((c) => c.input.ResourceIds)).toEqual([[`service/${DEV_STACK}-green/${DEV_STACK}-green-service`]]);
   });
 
   test('an unknown action or a missing color is refused without touching the stack', async () => {

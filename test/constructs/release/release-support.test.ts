@@ -139,15 +139,17 @@ describe('ReleaseSupport with default props', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { ...fn('moves traffic back'), Timeout: 600 });
     const standby = JSON.stringify(Object.values(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p.Properties.Roles).includes('StandbyCapacityRole')));
     expect(standby).not.toMatch(/RegisterScalableTarget|UpdateService/);
+    // warm reads the standby's MaxCapacity (StandbyMinTasks' MaxValue) and nothing of the template.
+    expect(standby).toMatch(/"application-autoscaling:DescribeScalableTargets"/);
+    expect(standby).not.toMatch(/GetTemplate/);
   });
 
-  test('stack updates: this stack only, and cloudFormationRoleArn defaults to the CDK bootstrap execution role; standby-capacity also reads the template (StandbyMinTasks MaxValue)', () => {
-    const stackActions = { AutoRollbackRole: ['cloudformation:DescribeStacks', 'cloudformation:UpdateStack'], StandbyCapacityRole: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate', 'cloudformation:UpdateStack'] };
-    for (const [role, actions] of Object.entries(stackActions)) {
+  test('stack updates: this stack only, and cloudFormationRoleArn defaults to the CDK bootstrap execution role', () => {
+    for (const role of ['AutoRollbackRole', 'StandbyCapacityRole']) {
       template.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
-            { Action: actions, Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
+            { Action: ['cloudformation:DescribeStacks', 'cloudformation:UpdateStack'], Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
             {
               Action: 'iam:PassRole',
               Effect: 'Allow',
