@@ -43,6 +43,8 @@ describe('bluegreen-fleet start-up', () => {
       target: 'node20',
       logLevel: 'error',
     });
+    // JSON data the sources require (lib/config reads the price list through src/diff), as the package ships it.
+    fs.cpSync(path.join(ROOT, 'data'), path.join(OUT, 'data'), { recursive: true });
   });
   afterAll(() => fs.rmSync(OUT, { recursive: true, force: true }));
 

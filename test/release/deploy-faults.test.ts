@@ -1,7 +1,7 @@
 import { runDeploy } from '../../src/commands/deploy';
 import { ExitCode } from '../../src/release/outcome';
 import { awsError, FakeAws } from './support/fake-aws';
-import { DEV_STACK, devWorld, json, run, stopAfter, V1, V2 } from './support/harness';
+import { DEV_BAKE_MINUTES, DEV_STACK, devWorld, json, run, stopAfter, V1, V2 } from './support/harness';
 
 const deployV2 = { env: 'dev', service: 'api', image: 'v2', json: true };
 
@@ -140,7 +140,7 @@ describe('deploy stopped after each step, then run again', () => {
     'smoke check through the test listener',
     'swap: traffic to the green fleet',
     'open the rollback window',
-    'bake 2 min',
+    `bake ${DEV_BAKE_MINUTES} min`,
     'point dev-live at the release',
     'record the release',
   ];

@@ -1,7 +1,7 @@
 import { runDeploy } from '../../src/commands/deploy';
 import { ExitCode } from '../../src/release/outcome';
 import { digestOf, FakeAws, imageRef } from './support/fake-aws';
-import { DEV_STACK, devWorld, json, run, V1, V2 } from './support/harness';
+import { DEV_BAKE_MINUTES, DEV_STACK, devWorld, json, run, V1, V2 } from './support/harness';
 
 const deployV2 = { env: 'dev', service: 'api', image: 'v2', json: true };
 
@@ -73,8 +73,8 @@ describe('deploy: the happy path', () => {
     ]);
   });
 
-  test('baked 2 minutes (dev bakeMinutes) watching the green alarms', () => {
-    expect(aws.clock.now().toISOString()).toBe('2026-03-02T01:02:00.000Z');
+  test(`baked ${DEV_BAKE_MINUTES} minutes (dev bakeMinutes) watching the green alarms`, () => {
+    expect(aws.clock.now().toISOString()).toBe(new Date(Date.parse('2026-03-02T01:00:00.000Z') + DEV_BAKE_MINUTES * 60_000).toISOString());
     const alarmCalls = aws.calls.filter((c) => c.operation === 'DescribeAlarms');
     expect(alarmCalls.length).toBeGreaterThan(1);
     expect(alarmCalls[0].input.AlarmNames).toEqual(['bgf-dev-api-green-errors', 'bgf-dev-api-green-latency']);
@@ -159,7 +159,7 @@ describe('deploy: --dry-run, --no-swap, --ami, --image-from', () => {
     expect(await runDeploy({ ...deployV2, dryRun: true }, r.deps)).toBe(ExitCode.Ok);
     const { result } = json(r);
     expect(result.outcome).toBe('planned');
-    expect(result.plan.join('\n')).toMatch(/GreenImage=.*StandbyMinTasks=2[\s\S]*smoke check: GET \/healthz[\s\S]*swap: LiveColor=green[\s\S]*15 min rollback window[\s\S]*bake 2 min/);
+    expect(result.plan.join('\n')).toMatch(new RegExp(String.raw`GreenImage=.*StandbyMinTasks=2[\s\S]*smoke check: GET \/healthz[\s\S]*swap: LiveColor=green[\s\S]*15 min rollback window[\s\S]*bake ${DEV_BAKE_MINUTES} min`));
     const writes = aws.calls.filter((c) => !/^(Describe|Get|Query|BatchGet)/.test(c.operation));
     expect(writes).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import type { CommandDeps } from '../../../src/release/cli-runtime';
 import type { ReleaseHooks, ReleaseTimings } from '../../../src/release/context';
+import { resolveTarget } from '../../../src/release/target';
 import { FakeAws, imageRef } from './fake-aws';
 
 /** Waits that give up in a fraction of a second, so a stuck standby fails fast in tests. */
@@ -54,6 +55,8 @@ export function run(aws: FakeAws, options: { hooks?: ReleaseHooks; actor?: strin
 }
 
 export const DEV_STACK = 'bgf-dev-api';
+/** dev api's bakeMinutes, from lib/config (the tests follow the config, not a copy of it). */
+export const DEV_BAKE_MINUTES = resolveTarget({ env: 'dev', service: 'api' }).service.bakeMinutes;
 export const V1 = imageRef('v1');
 export const V2 = imageRef('v2');
 
