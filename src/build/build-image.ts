@@ -88,7 +88,9 @@ export async function buildImage(options: BuildImageOptions, deps: BuildDeps): P
       await runOrThrow(deps, 'docker login', ['login', '--username', login.username, '--password-stdin', login.endpoint], env, login.password);
     }
     const args = dockerBuildArgs({ ...options, images, secretFiles });
-    deps.log(`docker ${args.join(' ')}`);
+    // Build-argument values are the caller's, not secrets (refused above when they carry one),
+    // but logs outlive builds: show their names only.
+    deps.log(`docker ${args.map((a, i) => (args[i - 1] === '--build-arg' ? `${a.split('=')[0]}=***` : a)).join(' ')}`);
     await runOrThrow(deps, 'docker build', args, env);
     if (!options.push) return { images };
     for (const image of images) await runOrThrow(deps, `docker push ${image}`, ['push', image], env);

@@ -116,6 +116,14 @@ describe('buildImage', () => {
     expect(logs).toContain(`build secret npm-registry-token: bluegreen-fleet/build/npm-registry-token (${NPM_TOKEN.length} bytes)`);
   });
 
+  test('the logged docker command shows build-argument names, not their values', async () => {
+    await run({ buildArgs: { NODE_ENV: 'production', COMMIT: 'abc123' } });
+    const line = logs.find((l) => l.startsWith('docker build'))!;
+    expect(line).toContain('--build-arg NODE_ENV=*** --build-arg COMMIT=***');
+    expect(line).not.toMatch(/production|abc123/);
+    expect(docker.calls.find((c) => c.args[0] === 'build')!.args).toEqual(expect.arrayContaining(['NODE_ENV=production', 'COMMIT=abc123']));
+  });
+
   test('a binary secret is written byte for byte', async () => {
     const bytes = Uint8Array.from([0, 1, 2, 250, 255]);
     store.values.set(SECRETS[0].secretId, { SecretBinary: bytes });
