@@ -70,6 +70,9 @@ export class ServiceStack extends Stack {
       environmentName: env.name,
       logKey: props.network.logKey,
       logRemovalPolicy: env.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      // Release history outside production goes with its stack (a destroyed branch environment
+      // leaves no table behind); production keeps it.
+      removalPolicy: env.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       deletionProtection: env.production,
     });
     this.schedules = new ScheduledCapacity(this, 'Schedules', { service: this.service, schedules: config.schedules });

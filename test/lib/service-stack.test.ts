@@ -68,7 +68,14 @@ describe('the production environment', () => {
       expect(stack.terminationProtection).toBe(true);
       t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]) });
       t.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain', Properties: { RetentionInDays: 90, KmsKeyId: Match.anyValue() } });
+      t.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtectionEnabled: true }) });
     }
+  });
+
+  test('outside production the release table goes with its stack', () => {
+    const { built } = buildTestApp({ env: 'dev' });
+    const t = Template.fromStack(built.environments[0].services[0]);
+    t.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
   });
 
   test('web may call api through its internal name, and nothing else may call either', () => {
