@@ -20,6 +20,7 @@ export function acknowledgeReleaseFindings(
     readonly logGroups: readonly logs.LogGroup[];
     readonly logKey?: kms.IKey;
     readonly capacityStatement: { readonly role: iam.IRole; readonly statement: iam.PolicyStatement };
+    readonly parameterUpdate: { readonly role: iam.IRole; readonly wildcardStatements: readonly iam.PolicyStatement[] };
   },
 ): void {
   if (Stack.of(parts.vpc) !== Stack.of(scope)) {
@@ -38,13 +39,24 @@ export function acknowledgeReleaseFindings(
     Validations.of(fn.role!).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason:
-        'elasticloadbalancing:DescribeListeners, application-autoscaling:DescribeScalableTargets and ec2:DescribeImages support no resource-level permissions; all are read-only. Every write (UpdateStack, ModifyListener, table items) is scoped to this stack, its production listener and its table.',
+        'elasticloadbalancing:DescribeListeners, application-autoscaling:DescribeScalableTargets and ec2:DescribeImages support no resource-level permissions; all are read-only. The writes are held to this stack\'s resources: UpdateStack to this stack, with CloudFormation running it as the parameter-update role (the only role these functions may pass), which can change only the listeners, scalable targets and alarms of this service; ModifyListener to its production listener; items to its table; RegisterScalableTarget and UpdateService as acknowledged on their statement.',
     });
   }
   acknowledgeWildcardResources(
     parts.capacityStatement.role,
     parts.capacityStatement.statement,
     'Scalable-target ARNs end in an id Application Auto Scaling generates, unknown to the template. RegisterScalableTarget is held to ECS desired counts, and Application Auto Scaling checks the caller may update the ECS service it scales: only the two fleets of this stack.',
+  );
+  const [scaling, reads] = parts.parameterUpdate.wildcardStatements;
+  acknowledgeWildcardResources(
+    parts.parameterUpdate.role,
+    scaling,
+    'Scalable-target ARNs end in an id Application Auto Scaling generates, unknown to the template. The role registers and schedules ECS desired counts only, and Application Auto Scaling checks it may update the ECS service it scales: only the two fleets of this stack.',
+  );
+  acknowledgeWildcardResources(
+    parts.parameterUpdate.role,
+    reads,
+    'Describe calls CloudFormation makes while it updates listeners, scalable targets and alarms (DescribeListeners, DescribeListenerAttributes, DescribeScalableTargets, DescribeScheduledActions, DescribeAlarms) and validates the AMI parameters (DescribeImages): read-only, and none supports resource-level permissions.',
   );
   const key = parts.logKey;
   if (key && Stack.of(key) !== Stack.of(scope)) {

@@ -29,6 +29,8 @@ export interface ReleasableService {
   readonly serviceName: string;
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
   readonly productionListener: elbv2.IApplicationListener;
+  /** The test listener; a `LiveColor` update changes it too (`BlueGreenService` has it). */
+  readonly testListener?: elbv2.IApplicationListener;
   readonly testListenerPort: number;
   fleet(color: 'blue' | 'green'): ReleaseFleet;
 }
@@ -95,9 +97,12 @@ export interface ReleaseSupportProps {
   readonly logRemovalPolicy?: RemovalPolicy;
 
   /**
-   * The role CloudFormation updates the stack with. The two Lambdas that change `StandbyMinTasks`
-   * and `LiveColor` may pass it to CloudFormation, nothing more.
-   * @default - the CDK bootstrap execution role of the stack's synthesizer
+   * The role CloudFormation runs every other update of the stack with (`cdk deploy`, and the
+   * release CLI's image and AMI changes, which replace task definitions and launch templates).
+   * Published as the `CloudFormationExecutionRoleArn` output: the release CLI passes it on every
+   * update, because CloudFormation keeps the role of the last update for updates that name none
+   * and the two Lambdas update with the narrow `parameterUpdateRole`. Neither Lambda may pass it.
+   * @default - the CDK bootstrap execution role of the stack's synthesizer (none with another synthesizer)
    */
   readonly cloudFormationRoleArn?: string;
 }
@@ -120,6 +125,12 @@ export class ReleaseSupport extends Construct {
   public readonly alarmRule?: events.Rule;
   /** The smoke check's security group side. */
   public readonly connections: ec2.Connections;
+  /**
+   * The role CloudFormation applies the two Lambdas' updates with: only what a change of
+   * `LiveColor` and `StandbyMinTasks` makes it do (listeners, scalable targets and their scheduled
+   * actions, alarms of this service). The Lambdas may pass this role and no other.
+   */
+  public readonly parameterUpdateRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: ReleaseSupportProps) {
     super(scope, id);
@@ -196,8 +207,12 @@ export class ReleaseSupport extends Construct {
     });
     this.standbyCapacityFunction = standbyCapacity;
 
-    this.grantStackUpdate(autoRollback, props);
-    this.grantStackUpdate(standbyCapacity, props);
+    const parameterUpdate = this.createParameterUpdateRole(service);
+    this.parameterUpdateRole = parameterUpdate.role;
+    for (const fn of [autoRollback, standbyCapacity]) {
+      fn.addEnvironment('UPDATE_ROLE_ARN', this.parameterUpdateRole.roleArn);
+      this.grantStackUpdate(fn);
+    }
     // `warm` reads the standby's scalable-target MaxCapacity (= StandbyMinTasks' MaxValue).
     standbyCapacity.addToRolePolicy(new iam.PolicyStatement({ actions: ['application-autoscaling:DescribeScalableTargets'], resources: ['*'] }));
     this.table.grant(autoRollback, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
@@ -241,6 +256,11 @@ export class ReleaseSupport extends Construct {
     output('StandbyCapacityFunctionName', standbyCapacity.functionName, `${service.serviceName}: Lambda that sets StandbyMinTasks (warm, cool, cool-if-idle)`);
     output('StandbyCapacityFunctionArn', standbyCapacity.functionArn, `${service.serviceName}: target of the cool-down and release-window schedules`);
     output('ReleaseSchedulerRoleArn', this.schedulerRole.roleArn, `${service.serviceName}: role EventBridge Scheduler invokes the standby-capacity Lambda with`);
+    output('ParameterUpdateRoleArn', this.parameterUpdateRole.roleArn, `${service.serviceName}: role CloudFormation applies the Lambdas' LiveColor/StandbyMinTasks updates with`);
+    const executionRoleArn = props.cloudFormationRoleArn ?? defaultExecutionRoleArn(stack);
+    if (executionRoleArn) {
+      output('CloudFormationExecutionRoleArn', executionRoleArn, `${service.serviceName}: role the release CLI passes on its stack updates (image, AMI), as cdk deploy does`);
+    }
 
     acknowledgeReleaseFindings(this, {
       controlPlaneFunctions: [autoRollback, standbyCapacity],
@@ -249,6 +269,7 @@ export class ReleaseSupport extends Construct {
       logGroups: [smoke, autoRollback, standbyCapacity].map((fn) => fn.logGroup as logs.LogGroup),
       logKey: props.logKey,
       capacityStatement: { role: autoRollback.role!, statement: carryCapacity },
+      parameterUpdate: parameterUpdate,
     });
   }
 
@@ -271,24 +292,85 @@ export class ReleaseSupport extends Construct {
     return register;
   }
 
-  /** Read and update this stack with the previous template, passing CloudFormation its role. */
-  private grantStackUpdate(fn: lambda.IFunction, props: ReleaseSupportProps): void {
+  /**
+   * The service role of the Lambdas' updates. What a `LiveColor`/`StandbyMinTasks` change makes
+   * CloudFormation do (test/constructs/release/release-support.test.ts evaluates the template for
+   * both): modify the two listeners, register the fleets' scalable targets again (bounds, and the
+   * scheduled actions that follow the live color), and update the fleets' alarms (`ActionsEnabled`
+   * follows the live color when the alarms have actions). Nothing that creates, replaces or
+   * deletes a resource: no task definition, launch template, IAM or Lambda change.
+   */
+  private createParameterUpdateRole(service: ReleasableService): { role: iam.Role; wildcardStatements: iam.PolicyStatement[] } {
     const stack = Stack.of(this);
+    const colors = ['blue', 'green'] as const;
+    const role = new iam.Role(this, 'ParameterUpdateRole', {
+      assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com'),
+      description: `${service.serviceName}: CloudFormation applies LiveColor/StandbyMinTasks updates of ${stack.stackName} with this role`,
+    });
+    const listeners = [service.productionListener, ...(service.testListener ? [service.testListener] : [])];
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['elasticloadbalancing:ModifyListener'], resources: listeners.map((l) => l.listenerArn) }));
+    const serviceArns = colors.map((c) => service.fleet(c).service.serviceArn);
+    const scaling = new iam.PolicyStatement({
+      actions: ['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:PutScheduledAction', 'application-autoscaling:DeleteScheduledAction'],
+      resources: [stack.formatArn({ service: 'application-autoscaling', resource: 'scalable-target', resourceName: '*' })],
+      conditions: { StringEquals: { 'application-autoscaling:service-namespace': 'ecs', 'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount' } },
+    });
+    role.addToPolicy(scaling);
+    // Application Auto Scaling checks that the caller may update the ECS service it scales.
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeServices', 'ecs:UpdateService'], resources: serviceArns }));
+    // The scalable targets' RoleARN: the ECS service-linked role of Application Auto Scaling.
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [
+          stack.formatArn({
+            region: '',
+            service: 'iam',
+            resource: 'role/aws-service-role/ecs.application-autoscaling.amazonaws.com',
+            resourceName: 'AWSServiceRoleForApplicationAutoScaling_ECSService',
+          }),
+        ],
+      }),
+    );
+    const alarmArns = colors.flatMap((c) => service.fleet(c).alarms.all.map((a) => a.alarmArn));
+    if (alarmArns.length > 0) role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricAlarm'], resources: alarmArns }));
+    const reads = new iam.PolicyStatement({
+      actions: [
+          'elasticloadbalancing:DescribeListeners',
+          'elasticloadbalancing:DescribeListenerAttributes',
+          'application-autoscaling:DescribeScalableTargets',
+          'application-autoscaling:DescribeScheduledActions',
+          'cloudwatch:DescribeAlarms',
+          'ec2:DescribeImages',
+      ],
+      resources: ['*'],
+    });
+    role.addToPolicy(reads);
+    return { role, wildcardStatements: [scaling, reads] };
+  }
+
+  /**
+   * Read and update this stack with the previous template, handing CloudFormation the narrow
+   * parameter-update role (UsePreviousTemplate cannot be required in IAM: the role is the limit).
+   */
+  private grantStackUpdate(fn: lambda.IFunction): void {
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks', 'cloudformation:UpdateStack'], resources: [Aws.STACK_ID] }));
-    const synthesizer = stack.synthesizer;
-    const roleArn = props.cloudFormationRoleArn ?? (synthesizer instanceof DefaultStackSynthesizer ? Fn.sub(synthesizer.cloudFormationExecutionRoleArn) : undefined);
-    if (roleArn) {
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['iam:PassRole'],
-          resources: [roleArn],
-          conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
-        }),
-      );
-    }
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [this.parameterUpdateRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+      }),
+    );
     // CloudFormation checks AWS::EC2::Image::Id parameters (the AMIs) with the caller's rights.
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeImages'], resources: ['*'] }));
   }
+}
+
+/** The CDK bootstrap execution role of the stack's synthesizer, when it has one. */
+function defaultExecutionRoleArn(stack: Stack): string | undefined {
+  const synthesizer = stack.synthesizer;
+  return synthesizer instanceof DefaultStackSynthesizer ? Fn.sub(synthesizer.cloudFormationExecutionRoleArn) : undefined;
 }
 
 function validate(props: ReleaseSupportProps, prefix: string): void {

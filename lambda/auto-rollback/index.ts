@@ -122,7 +122,7 @@ async function reconcileLiveColor(state: StackState, to: Color, move: Move): Pro
   const recorded = await recordLiveBounds(capacity, move.table, state, move.moveId, to, clock.now()).catch((error: Error) => `bounds not read (${error.name}: ${error.message})`);
   let update: string;
   try {
-    update = await setParameters(cfn, state, { LiveColor: to });
+    update = await setParameters(cfn, state, { LiveColor: to }, settings().updateRoleArn);
   } catch (error) {
     return `failed (${(error as Error).name}: ${(error as Error).message}); \`bluegreen-fleet rollback\` reconciles`;
   }

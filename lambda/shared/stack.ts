@@ -12,13 +12,15 @@ export interface LambdaSettings {
   readonly stackName: string;
   readonly parameterPrefix: string;
   readonly tableName: string;
+  /** The narrow role CloudFormation applies the Lambdas' updates with (ReleaseSupport's parameterUpdateRole). */
+  readonly updateRoleArn?: string;
 }
 
 export function settings(env: NodeJS.ProcessEnv = process.env): LambdaSettings {
   const stackName = env.STACK_NAME;
   const tableName = env.TABLE_NAME;
   if (!stackName || !tableName) throw new Error('STACK_NAME and TABLE_NAME must be set (ReleaseSupport sets them)');
-  return { stackName, tableName, parameterPrefix: env.PARAMETER_PREFIX ?? '' };
+  return { stackName, tableName, parameterPrefix: env.PARAMETER_PREFIX ?? '', updateRoleArn: env.UPDATE_ROLE_ARN || undefined };
 }
 
 export async function readStackState(cfn: CloudFormationClient, s: LambdaSettings): Promise<StackState> {
@@ -30,12 +32,16 @@ export async function readStackState(cfn: CloudFormationClient, s: LambdaSetting
 
 /**
  * Starts a stack update that sets `changes` (other parameters keep their values, the stack's
- * capabilities are passed through). Does not wait: CloudFormation finishes it on its own.
+ * capabilities are passed through), run by CloudFormation as `roleArn` (the narrow
+ * parameter-update role: these functions may pass no other). Does not wait: CloudFormation
+ * finishes it on its own. The release CLI names the execution role on each of its updates, so
+ * the role this leaves associated with the stack never runs an image or AMI change.
  */
 export async function setParameters(
   cfn: CloudFormationClient,
   state: StackState,
   changes: Partial<Record<ParameterName, string>>,
+  roleArn: string | undefined,
 ): Promise<'updated' | 'unchanged'> {
   const effective = effectiveChanges(state, changes);
   if (Object.keys(effective).length === 0) return 'unchanged';
@@ -46,6 +52,7 @@ export async function setParameters(
         UsePreviousTemplate: true,
         Parameters: updateParameters(state, effective),
         Capabilities: [...state.capabilities] as never,
+        RoleARN: roleArn,
       }),
     );
     return 'updated';

@@ -102,7 +102,7 @@ async function decideAndAct(event: StandbyCapacityRequest): Promise<StandbyCapac
     if (stale) note = `ignored release ${stale.releaseId}, which prepared the ${stale.toColor} fleet at ${stale.startedAt} and did not swap: stale since ${stale.staleAt}`;
     target = 0;
   }
-  const outcome = await setParameters(cfn, state, { StandbyMinTasks: String(target) });
+  const outcome = await setParameters(cfn, state, { StandbyMinTasks: String(target) }, s.updateRoleArn);
   const reason = outcome === 'updated' ? `StandbyMinTasks ${state.standbyMinTasks} -> ${target}` : `StandbyMinTasks already ${target}`;
   return { action, outcome, reason: note ? `${reason} (${note})` : reason, standbyMinTasks: target };
 }

@@ -144,23 +144,85 @@ describe('ReleaseSupport with default props', () => {
     expect(standby).not.toMatch(/GetTemplate/);
   });
 
-  test('stack updates: this stack only, and cloudFormationRoleArn defaults to the CDK bootstrap execution role', () => {
+  const policiesOf = (role: string) =>
+    Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }>);
+  const actionsOf = (statements: Array<{ Action: string | string[] }>) => statements.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])).sort();
+
+  test('stack updates: this stack only, and the Lambdas may pass only the parameter-update role, only to CloudFormation', () => {
     for (const role of ['AutoRollbackRole', 'StandbyCapacityRole']) {
       template.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
-          Statement: Match.arrayWith([
-            { Action: ['cloudformation:DescribeStacks', 'cloudformation:UpdateStack'], Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
-            {
-              Action: 'iam:PassRole',
-              Effect: 'Allow',
-              Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-ap-northeast-1' },
-              Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
-            },
-          ]),
+          Statement: Match.arrayWith([{ Action: ['cloudformation:DescribeStacks', 'cloudformation:UpdateStack'], Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } }]),
         },
         Roles: [{ Ref: Match.stringLikeRegexp(role) }],
       });
+      const passes = policiesOf(role).filter((st) => actionsOf([st]).some((a) => a.startsWith('iam:')));
+      expect(passes).toEqual([
+        {
+          Action: 'iam:PassRole',
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/ReleaseParameterUpdateRole/), 'Arn'] },
+          Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+        },
+      ]);
+      expect(JSON.stringify(policiesOf(role))).not.toMatch(/cfn-exec-role/);
     }
+  });
+
+  test('the Lambdas name the parameter-update role on their updates; the execution role is published for the CLI', () => {
+    for (const handler of ['moves traffic back', 'warms and cools']) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        ...fn(handler),
+        Environment: { Variables: Match.objectLike({ UPDATE_ROLE_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('ReleaseParameterUpdateRole'), 'Arn'] } }) },
+      });
+    }
+    template.hasOutput('ParameterUpdateRoleArn', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('ReleaseParameterUpdateRole'), 'Arn'] } });
+    template.hasOutput('CloudFormationExecutionRoleArn', {
+      Value: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-ap-northeast-1' },
+    });
+  });
+
+  test('the parameter-update role: assumed by CloudFormation, allowed only what a LiveColor/StandbyMinTasks change makes it do', () => {
+    const roles = Object.entries(template.findResources('AWS::IAM::Role')).filter(([id]) => id.includes('ParameterUpdateRole'));
+    expect(roles).toHaveLength(1);
+    const [id, role] = roles[0];
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'cloudformation.amazonaws.com' } }]);
+    const statements = policiesOf(id);
+    expect(actionsOf(statements)).toEqual(
+      [
+        'application-autoscaling:DeleteScheduledAction',
+        'application-autoscaling:DescribeScalableTargets',
+        'application-autoscaling:DescribeScheduledActions',
+        'application-autoscaling:PutScheduledAction',
+        'application-autoscaling:RegisterScalableTarget',
+        'cloudwatch:DescribeAlarms',
+        'cloudwatch:PutMetricAlarm',
+        'ec2:DescribeImages',
+        'ecs:DescribeServices',
+        'ecs:UpdateService',
+        'elasticloadbalancing:DescribeListenerAttributes',
+        'elasticloadbalancing:DescribeListeners',
+        'elasticloadbalancing:ModifyListener',
+        'iam:PassRole',
+      ].sort(),
+    );
+    // What an image or AMI change needs stays with the execution role.
+    for (const denied of ['ecs:RegisterTaskDefinition', 'ec2:CreateLaunchTemplateVersion', 'autoscaling:UpdateAutoScalingGroup', 'iam:CreateRole', 'lambda:UpdateFunctionCode']) {
+      expect(actionsOf(statements)).not.toContain(denied);
+    }
+    expect(JSON.stringify(statements)).not.toMatch(/"(ecs|ec2|iam|elasticloadbalancing|cloudformation):\*"|"\*:\*"/);
+    const writes = statements.filter((st) => actionsOf([st]).some((a) => !/:Describe/.test(a)));
+    for (const st of writes) {
+      if (actionsOf([st]).includes('application-autoscaling:RegisterScalableTarget')) {
+        expect(st.Condition).toEqual({ StringEquals: { 'application-autoscaling:service-namespace': 'ecs', 'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount' } });
+      } else {
+        expect(JSON.stringify(st.Resource)).not.toBe('"*"');
+      }
+    }
+    const passRole = statements.find((st) => actionsOf([st]).includes('iam:PassRole'))!;
+    expect(JSON.stringify(passRole.Resource)).toMatch(/role\/aws-service-role\/ecs.application-autoscaling.amazonaws.com\/AWSServiceRoleForApplicationAutoScaling_ECSService/);
   });
 
   test('table rights: auto-rollback reads and writes items; standby-capacity only reads', () => {
@@ -238,8 +300,9 @@ describe('ReleaseSupport with every prop set', () => {
     }
   });
 
-  test('the given CloudFormation role is the only one the Lambdas may pass; the given subnets are used', () => {
-    template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'iam:PassRole', Resource: 'arn:aws:iam::123456789012:role/deployer' })]) } });
+  test('the given CloudFormation role is published for the CLI, and no Lambda may pass it; the given subnets are used', () => {
+    template.hasOutput('ApiCloudFormationExecutionRoleArn', { Value: 'arn:aws:iam::123456789012:role/deployer' });
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toMatch(/role\/deployer/);
     template.hasResourceProperties('AWS::Lambda::Function', { ...fn('smoke check'), VpcConfig: Match.objectLike({ SubnetIds: [{ Ref: Match.stringLikeRegexp('VpcPrivateSubnet1') }] }) });
   });
 });
