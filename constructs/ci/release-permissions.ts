@@ -69,8 +69,8 @@ export function releaseStatements(scope: ReleaseScope): ReleaseStatement[] {
       resources: [`arn:${p}:cloudformation:${region}:${account}:stack/${prefix}*/*`],
     }, `Stack ARNs end in a CloudFormation-assigned id. ${byName}`),
     entry({
-      // UpdateStack keeps the stack's service role (the CDK execution role); CloudFormation
-      // checks the caller may pass it.
+      // The CLI names the CDK execution role on every UpdateStack (the stack may be left
+      // associated with ReleaseSupport's narrow parameter-update role by its Lambdas).
       sid: 'PassExecutionRoleToCloudFormation',
       actions: ['iam:PassRole'],
       resources: [bootstrapRoleArn(scope, 'cfn-exec')],

@@ -59,6 +59,8 @@ export interface StackState {
   /** All outputs of the stack, by full output key. */
   readonly outputs: Readonly<Record<string, string>>;
   readonly capabilities: readonly string[];
+  /** The service role CloudFormation keeps for updates that name none (the last one passed). */
+  readonly roleArn?: string;
   readonly liveColor: Color;
   readonly standbyColor: Color;
   readonly standbyMinTasks: number;
@@ -100,6 +102,7 @@ export function parseStack(stack: Stack, prefixHint?: string): StackState {
     parameters,
     outputs,
     capabilities: stack.Capabilities ?? [],
+    roleArn: stack.RoleARN,
     liveColor: live,
     standbyColor: otherColor(live),
     standbyMinTasks: Number.isFinite(standbyMin) ? standbyMin : 0,

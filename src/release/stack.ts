@@ -2,7 +2,7 @@ import { DescribeStacksCommand, GetTemplateCommand, UpdateStackCommand, waitUnti
 import { waitFor } from '../aws/waiters';
 import { call, ReleaseContext } from './context';
 import { ExitCode, ReleaseError } from './outcome';
-import { effectiveChanges, isBusy, isNoUpdatesError, isUpdatable, ParameterName, parseStack, StackState, updateParameters } from './stack-state';
+import { effectiveChanges, isBusy, output, isNoUpdatesError, isUpdatable, ParameterName, parseStack, StackState, updateParameters } from './stack-state';
 import { clampStandby, StandbySize, standbyMaxValue } from './standby-size';
 
 export async function readStack(ctx: ReleaseContext, stackName: string, prefixHint?: string, clients = ctx.clients): Promise<StackState> {
@@ -44,6 +44,28 @@ export function assertUpdatable(state: StackState): void {
 export type UpdateResult = 'updated' | 'unchanged';
 
 /**
+ * The role the CLI's updates run as: the stack's execution role (`CloudFormationExecutionRoleArn`
+ * output, else the role associated with the stack when it is not the Lambdas' narrow
+ * `ParameterUpdateRoleArn`). Always named: CloudFormation reuses the role of the last update for
+ * one that names none, and after an auto-rollback or a warm/cool by the Lambdas that is the
+ * narrow role, which cannot change task definitions or launch templates. Undefined for a stack
+ * that never had a role (CloudFormation then uses the caller's credentials, as before).
+ */
+export function executionRoleArn(state: StackState): string | undefined {
+  const published = output(state, 'CloudFormationExecutionRoleArn');
+  if (published) return published;
+  const narrow = output(state, 'ParameterUpdateRoleArn');
+  if (state.roleArn && state.roleArn !== narrow) return state.roleArn;
+  if (state.roleArn) {
+    throw new ReleaseError(
+      ExitCode.Refused,
+      `stack ${state.name} is associated with its parameter-update role ${state.roleArn} and publishes no CloudFormationExecutionRoleArn: deploy it with cdk deploy (which passes the execution role), or set ReleaseSupport's cloudFormationRoleArn`,
+    );
+  }
+  return undefined;
+}
+
+/**
  * Sets parameters with the previous template (other parameters keep their values, the stack's
  * capabilities are passed through) and waits for the update. Parameters that already hold are
  * not sent; "No updates are to be performed" counts as success.
@@ -56,6 +78,7 @@ export async function updateStack(
   const effective = effectiveChanges(state, changes);
   if (Object.keys(effective).length === 0) return { result: 'unchanged', state };
   const resource = `stack ${state.name}`;
+  const roleArn = executionRoleArn(state);
   try {
     await call(ctx, 'UpdateStack', resource, () =>
       ctx.clients.cloudFormation.send(
@@ -64,6 +87,7 @@ export async function updateStack(
           UsePreviousTemplate: true,
           Parameters: updateParameters(state, effective),
           Capabilities: [...state.capabilities] as never,
+          RoleARN: roleArn,
         }),
       ),
     );

@@ -2,7 +2,8 @@ import { AlarmEvent, clock, decide, handler } from '../../lambda/auto-rollback';
 import { runRollback } from '../../src/commands/rollback';
 import { ExitCode } from '../../src/release/outcome';
 import { parseStack } from '../../src/release/stack-state';
-import { FakeAws } from '../release/support/fake-aws';
+import { runDeploy } from '../../src/commands/deploy';
+import { EXECUTION_ROLE_ARN, FakeAws, parameterUpdateRoleArn } from '../release/support/fake-aws';
 import { DEV_STACK, run, V1, V2 } from '../release/support/harness';
 import { releasedWorld } from './support';
 
@@ -144,5 +145,27 @@ describe('the auto-rollback handler on the fake AWS', () => {
     expect(result.reason).toMatch(/traffic moved from green to blue; LiveColor reconcile skipped: stack is UPDATE_IN_PROGRESS/);
     expect(aws.trafficColor(DEV_STACK)).toBe('blue');
     expect(aws.param(DEV_STACK, 'LiveColor')).toBe('green');
+  });
+
+  test('the Lambda updates as the parameter-update role; a later image release by the CLI still runs as the execution role', async () => {
+    aws.clock.advance(3 * 60_000);
+    const before = aws.calls.length;
+    expect((await handler(event('bgf-dev-api-green-errors'))).outcome).toBe('rolled-back');
+    const lambdaUpdates = aws.calls.slice(before).filter((c) => c.operation === 'UpdateStack');
+    expect(lambdaUpdates.map((c) => c.input.RoleARN)).toEqual([parameterUpdateRoleArn(DEV_STACK)]);
+    // CloudFormation now keeps the narrow role for updates that name none.
+    expect(aws.stacks.get(DEV_STACK)!.roleArn).toBe(parameterUpdateRoleArn(DEV_STACK));
+
+    aws.clock.advance(60 * 60_000);
+    const v3 = aws.addImage('v3').digest;
+    const cli = aws.calls.length;
+    const r = run(aws);
+    expect({ exit: await runDeploy({ env: 'dev', service: 'api', image: 'v3' }, r.deps), err: r.stderr.text }).toMatchObject({ exit: ExitCode.Ok });
+    const cliUpdates = aws.calls.slice(cli).filter((c) => c.operation === 'UpdateStack');
+    expect(cliUpdates.length).toBeGreaterThan(0);
+    expect(cliUpdates.map((c) => c.input.RoleARN)).toEqual(cliUpdates.map(() => EXECUTION_ROLE_ARN));
+    expect(aws.param(DEV_STACK, 'GreenImage')).toMatch(new RegExp(`@${v3}$`));
+    expect(aws.param(DEV_STACK, 'LiveColor')).toBe('green');
+    expect(aws.stacks.get(DEV_STACK)!.roleArn).toBe(EXECUTION_ROLE_ARN);
   });
 });

@@ -55,7 +55,7 @@ const CLI_CALLS: Readonly<Record<string, readonly Request[]>> = {
   GetTemplateCommand: [{ action: 'cloudformation:GetTemplate', resource: STACK_ARN }],
   UpdateStackCommand: [
     { action: 'cloudformation:UpdateStack', resource: STACK_ARN },
-    // CloudFormation checks that the caller may pass the stack's service role.
+    // The CLI names the stack's execution role on every update (src/release/stack.ts executionRoleArn).
     { action: 'iam:PassRole', resource: `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`, context: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
   ],
   // Load balancer: where traffic goes, the fast rollback, target health.

@@ -70,12 +70,22 @@ export function awsError(name: string, message: string, status: number, fault: '
   return Object.assign(new Error(message), { name, $fault: fault, $metadata: { httpStatusCode: status } });
 }
 
+/** The CDK bootstrap execution role every fake stack was deployed with (cdk deploy passes it). */
+export const EXECUTION_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`;
+
+/** ReleaseSupport's narrow role of a stack: the one the Lambdas pass. */
+export function parameterUpdateRoleArn(stack: string): string {
+  return `arn:aws:iam::${ACCOUNT}:role/${stack}-ParameterUpdateRole-ABC`;
+}
+
 export interface FakeStack {
   name: string;
   status: string;
   capabilities: string[];
   parameters: Record<string, string>;
   outputs: Record<string, string>;
+  /** The service role CloudFormation keeps for updates that name none (cdk deploy passed the execution role). */
+  roleArn?: string;
   /** DescribeStacks answers *_IN_PROGRESS this many more times after an update. */
   pendingPolls: number;
   /** The next update fails in CloudFormation and rolls back, with this reason. */
@@ -153,6 +163,8 @@ export class FakeAws {
       StandbyCapacityFunctionName: `${name}-StandbyCapacity-ABC`,
       StandbyCapacityFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}-StandbyCapacity-ABC`,
       ReleaseSchedulerRoleArn: `arn:aws:iam::${ACCOUNT}:role/bluegreen-fleet/release-scheduler/${name}-SchedulerRole-ABC`,
+      ParameterUpdateRoleArn: parameterUpdateRoleArn(name),
+      CloudFormationExecutionRoleArn: EXECUTION_ROLE_ARN,
     };
     for (const c of ['blue', 'green'] as Color[]) {
       const C = c === 'blue' ? 'Blue' : 'Green';
@@ -182,6 +194,7 @@ export class FakeAws {
         OtherSetting: 'keep-me',
       },
       outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [`${p}${k}`, v])),
+      roleArn: EXECUTION_ROLE_ARN,
       pendingPolls: 0,
       minTasks: options.minTasks ?? 1,
       maxTasks: options.maxTasks ?? 12,
@@ -359,6 +372,7 @@ export class FakeAws {
           CreationTime: new Date('2026-01-01T00:00:00Z'),
           LastUpdatedTime: new Date('2026-03-01T00:00:00Z'),
           Capabilities: [...s.capabilities],
+          RoleARN: s.roleArn,
           Parameters: Object.entries(s.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
           Outputs: Object.entries(s.outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
         },
@@ -397,6 +411,17 @@ export class FakeAws {
     if (JSON.stringify(next) === JSON.stringify(s.parameters)) throw awsError('ValidationError', 'No updates are to be performed.', 400);
     const standbyMin = Number(next[`${this.prefixOf(s)}StandbyMinTasks`]);
     if (standbyMin > s.maxTasks) throw awsError('ValidationError', `Parameter '${this.prefixOf(s)}StandbyMinTasks' must be a number not greater than ${s.maxTasks}`, 400);
+    // CloudFormation runs the update as the role named, else the one of the last update, and keeps it.
+    const role = input.RoleARN ?? s.roleArn;
+    s.roleArn = role;
+    const changed = Object.keys(next).filter((k) => next[k] !== s.parameters[k]);
+    const narrowOnly = [`${this.prefixOf(s)}LiveColor`, `${this.prefixOf(s)}StandbyMinTasks`];
+    if (role === parameterUpdateRoleArn(s.name) && changed.some((k) => !narrowOnly.includes(k))) {
+      // The parameter-update role may not register task definitions or create launch template versions.
+      s.statusReason = `Resource handler returned message: "User: ${role} is not authorized to perform: ecs:RegisterTaskDefinition"`;
+      s.status = 'UPDATE_ROLLBACK_COMPLETE';
+      return { StackId: s.name };
+    }
     if (s.failNextUpdate) {
       s.statusReason = s.failNextUpdate;
       s.failNextUpdate = undefined;
