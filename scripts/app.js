@@ -33,4 +33,6 @@ esbuild.buildSync({
   sourcemap: 'inline',
   logLevel: 'warning',
 });
+// JSON the sources import (the price table) sits beside the transpiled code, as tsc's output has it.
+fs.cpSync(path.join(root, 'data'), path.join(outdir, 'data'), { recursive: true });
 require(path.join(outdir, 'bin', 'app.js')).run();
