@@ -9,4 +9,7 @@ module.exports = {
   setupFiles: ['<rootDir>/test/support/environment.js'],
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
   testTimeout: 120000,
+  // Jest's default on 2 cores is one worker; test files wait on child processes and worker
+  // threads (cfn-guard) often enough that two keep both cores busy.
+  maxWorkers: 2,
 };
