@@ -131,7 +131,10 @@ function benchLambda(): void {
     record({ section: 'lambda', figure: 'Lambda bundles', value: 'none', budget: '-', pass: true });
     return;
   }
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bgf-lambda-'));
+  // Inside the project, so a bundle's `require('@aws-sdk/...')` resolves to node_modules as the
+  // Lambda runtime resolves it to the SDK it ships: the load time includes the SDK clients.
+  fs.mkdirSync(path.join(ROOT, 'node_modules', '.cache'), { recursive: true });
+  const outdir = fs.mkdtempSync(path.join(ROOT, 'node_modules', '.cache', 'bgf-bench-lambda-'));
   for (const name of names) {
     const bundleDir = path.join(outdir, name);
     bundleHandler(name, bundleDir);

@@ -7,10 +7,12 @@ import * as path from 'path';
 const TEMPLATE_PLACEHOLDER = '<template>';
 
 /**
- * cfn-guard's findings for one template depend only on the template's text and the rules, so
- * they are kept on disk by a hash of both (in `node_modules/.cache/bluegreen-fleet/guard/`). A
- * synth after the tests, or after a change to one service, checks only the templates that
- * changed. Entries never go stale: a different template or rule set is a different key.
+ * A validator's findings for one template depend only on the template's text and the rules
+ * (cfn-guard's rule files; for CloudFormation's own validation, the aws-cdk-lib version that
+ * ships its rules), so they are kept on disk by a hash of both (in
+ * `node_modules/.cache/bluegreen-fleet/guard/`). A synth after the tests, or after a change to
+ * one service, checks only the templates that changed. Entries never go stale: a different
+ * template or rule set is a different key.
  */
 export class GuardResultCache {
   private readonly rulesKey: string;
@@ -40,8 +42,14 @@ export class GuardResultCache {
     }
   }
 
-  /** Stores the findings of a run over several templates, one entry per template. */
+  /**
+   * Stores the findings of a run over several templates, one entry per template. A finding that
+   * names no template (nothing to file it under) makes the whole run uncacheable: a later hit
+   * would otherwise lose it.
+   */
   public putAll(templatePaths: readonly string[], violations: readonly PolicyViolation[]): void {
+    const known = new Set(templatePaths);
+    if (violations.some((v) => v.violatingResources.length === 0 || v.violatingResources.some((r) => !r.templatePath || !known.has(r.templatePath)))) return;
     for (const templatePath of templatePaths) {
       const own = violations
         .map((v) => ({ ...v, violatingResources: v.violatingResources.filter((r) => r.templatePath === templatePath).map((r) => ({ ...r, templatePath: TEMPLATE_PLACEHOLDER })) }))

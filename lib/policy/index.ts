@@ -1,9 +1,11 @@
-import { App, CloudFormationValidatePlugin, Validations } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { CachedCloudFormationValidatePlugin } from './cached-plugin';
 import { ParallelControlTowerValidator } from './parallel-guard';
 
 export { ScopedControlTowerValidator, controlTowerRuleIndex, relevantControlTowerRules } from './scoped-guard';
 export { ParallelControlTowerValidator } from './parallel-guard';
+export { CachedCloudFormationValidatePlugin } from './cached-plugin';
 
 /**
  * Registers the policy gates that run on every synth of the app: cdk-nag's AwsSolutions pack,
@@ -13,10 +15,11 @@ export { ParallelControlTowerValidator } from './parallel-guard';
  *
  * Order matters for speed only: cfn-guard starts first in worker threads and is collected last,
  * so it runs while the other gates work on the main thread. CloudFormation's validation is
- * registered here explicitly (the same process-wide instance CDK would add by itself) so that
- * it runs before the collector instead of after it.
+ * registered here explicitly (one process-wide instance, as CDK's own default is) so that
+ * it runs before the collector instead of after it; its findings are remembered per template
+ * like cfn-guard's.
  */
 export function addPolicyGates(app: App): void {
   const guard = new ParallelControlTowerValidator();
-  Validations.of(app).addPlugins(guard.starter, new AwsSolutionsChecks(app), CloudFormationValidatePlugin._singletonInstance(), guard.collector);
+  Validations.of(app).addPlugins(guard.starter, new AwsSolutionsChecks(app), CachedCloudFormationValidatePlugin.instance(), guard.collector);
 }
