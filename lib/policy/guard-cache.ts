@@ -48,11 +48,13 @@ export class GuardResultCache {
    * would otherwise lose it.
    */
   public putAll(templatePaths: readonly string[], violations: readonly PolicyViolation[]): void {
-    const known = new Set(templatePaths);
-    if (violations.some((v) => v.violatingResources.length === 0 || v.violatingResources.some((r) => !r.templatePath || !known.has(r.templatePath)))) return;
+    // Validators may report a template by another spelling of its path (relative or absolute).
+    const known = new Set(templatePaths.map((t) => path.resolve(t)));
+    const same = (a: string | undefined, b: string) => a !== undefined && path.resolve(a) === path.resolve(b);
+    if (violations.some((v) => v.violatingResources.length === 0 || v.violatingResources.some((r) => !r.templatePath || !known.has(path.resolve(r.templatePath))))) return;
     for (const templatePath of templatePaths) {
       const own = violations
-        .map((v) => ({ ...v, violatingResources: v.violatingResources.filter((r) => r.templatePath === templatePath).map((r) => ({ ...r, templatePath: TEMPLATE_PLACEHOLDER })) }))
+        .map((v) => ({ ...v, violatingResources: v.violatingResources.filter((r) => same(r.templatePath, templatePath)).map((r) => ({ ...r, templatePath: TEMPLATE_PLACEHOLDER })) }))
         .filter((v) => v.violatingResources.length > 0);
       try {
         fs.mkdirSync(this.dir, { recursive: true });

@@ -64,6 +64,15 @@ describe('ScopedControlTowerValidator', () => {
     fs.writeFileSync(copy, fs.readFileSync(templatePath, 'utf8').replace('"Resources"', '"Resources" '));
     expect(cache.get(copy)).toBeUndefined();
     expect(new GuardResultCache(rules.slice(1), '1', dir).get(templatePath)).toBeUndefined();
+    // A template named by a relative path, reported by its absolute path (as cfn-guard may), is
+    // still filed under it; a finding naming no known template makes the run uncacheable.
+    const relative = path.relative(process.cwd(), templatePath);
+    const other = new GuardResultCache(rules, '2', dir);
+    other.putAll([relative], report.violations);
+    expect(ruleNamesOf({ violations: other.get(relative)! })).toEqual(ruleNamesOf(report));
+    const third = new GuardResultCache(rules, '3', dir);
+    third.putAll([relative], [{ ...report.violations[0], violatingResources: [{ ...report.violations[0].violatingResources[0], templatePath: '/elsewhere.json' }] }]);
+    expect(third.get(relative)).toBeUndefined();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
