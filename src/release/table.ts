@@ -120,67 +120,44 @@ export class ReleaseTable {
 
   /** Takes the lock if it is free or expired (or unconditionally with `force`). */
   async acquireLock(lock: LockItem, now: Date, force = false): Promise<LockAttempt> {
-    try {
-      await this.call('PutItem (lock)', () =>
-        this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...LOCK, ...lock },
-            ...(force
-              ? {}
-              : {
-                  ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-                  ExpressionAttributeValues: { ':now': epochSeconds(now) },
-                }),
-          }),
-        ),
-      );
-      return { acquired: true, lock };
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-      return { acquired: false, holder: await this.readLock() };
-    }
+    const condition = force
+      ? {}
+      : { ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now', ExpressionAttributeValues: { ':now': epochSeconds(now) } };
+    const acquired = await this.conditional('PutItem (lock)', () =>
+      this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...LOCK, ...lock }, ...condition })),
+    );
+    return acquired ? { acquired: true, lock } : { acquired: false, holder: await this.readLock() };
   }
 
   /** Extends the lease; false when the lock is no longer ours (taken over). */
   async renewLock(token: string, expiresAt: number): Promise<boolean> {
-    try {
-      await this.call('UpdateItem (lock)', () =>
-        this.doc.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: LOCK,
-            UpdateExpression: 'SET expiresAt = :e',
-            ConditionExpression: '#token = :t',
-            ExpressionAttributeNames: { '#token': 'token' },
-            ExpressionAttributeValues: { ':e': expiresAt, ':t': token },
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+    return this.conditional('UpdateItem (lock)', () =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: LOCK,
+          UpdateExpression: 'SET expiresAt = :e',
+          ConditionExpression: '#token = :t',
+          ExpressionAttributeNames: { '#token': 'token' },
+          ExpressionAttributeValues: { ':e': expiresAt, ':t': token },
+        }),
+      ),
+    );
   }
 
+  /** Deletes the lock if it is still ours; someone who took it over (or its expiry) keeps it. */
   async releaseLock(token: string): Promise<void> {
-    try {
-      await this.call('DeleteItem (lock)', () =>
-        this.doc.send(
-          new DeleteCommand({
-            TableName: this.tableName,
-            Key: LOCK,
-            ConditionExpression: '#token = :t',
-            ExpressionAttributeNames: { '#token': 'token' },
-            ExpressionAttributeValues: { ':t': token },
-          }),
-        ),
-      );
-    } catch (error) {
-      // Someone took it over (or it expired and was removed): it is not ours to delete.
-      if (!isConditionFailed(error)) throw error;
-    }
+    await this.conditional('DeleteItem (lock)', () =>
+      this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: LOCK,
+          ConditionExpression: '#token = :t',
+          ExpressionAttributeNames: { '#token': 'token' },
+          ExpressionAttributeValues: { ':t': token },
+        }),
+      ),
+    );
   }
 
   async readLock(): Promise<LockItem | undefined> {
@@ -189,22 +166,17 @@ export class ReleaseTable {
 
   /** Writes a history record once; false when that record already exists (a re-run). */
   async putHistory(record: HistoryRecord): Promise<boolean> {
-    try {
-      await this.call('PutItem (history)', () =>
-        this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { pk: 'history', sk: `${record.at}#${record.id}`, ...record },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+    return this.conditional('PutItem (history)', () =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: 'history', sk: `${record.at}#${record.id}`, ...record },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
   }
+
 
   /** The newest records first. */
   async listHistory(limit: number): Promise<HistoryRecord[]> {
@@ -236,24 +208,19 @@ export class ReleaseTable {
    * window now belongs to another release. The Lambda and the CLI race here safely.
    */
   async markRolledBack(releaseId: string, by: string, at: Date): Promise<boolean> {
-    try {
-      await this.call('UpdateItem (window)', () =>
-        this.doc.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: WINDOW,
-            UpdateExpression: 'SET rolledBack = :true, rolledBackAt = :at, rolledBackBy = :by, liveColor = previousColor, previousColor = liveColor',
-            ConditionExpression: 'releaseId = :id AND attribute_not_exists(rolledBack)',
-            ExpressionAttributeValues: { ':true': true, ':at': at.toISOString(), ':by': by, ':id': releaseId },
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+    return this.conditional('UpdateItem (window)', () =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: WINDOW,
+          UpdateExpression: 'SET rolledBack = :true, rolledBackAt = :at, rolledBackBy = :by, liveColor = previousColor, previousColor = liveColor',
+          ConditionExpression: 'releaseId = :id AND attribute_not_exists(rolledBack)',
+          ExpressionAttributeValues: { ':true': true, ':at': at.toISOString(), ':by': by, ':id': releaseId },
+        }),
+      ),
+    );
   }
+
 
   async readPending(): Promise<PendingRelease | undefined> {
     return (await this.get(PENDING, 'pending release')) as PendingRelease | undefined;
@@ -264,21 +231,18 @@ export class ReleaseTable {
   }
 
   async deletePending(releaseId: string): Promise<void> {
-    try {
-      await this.call('DeleteItem (pending release)', () =>
-        this.doc.send(
-          new DeleteCommand({
-            TableName: this.tableName,
-            Key: PENDING,
-            ConditionExpression: 'releaseId = :id',
-            ExpressionAttributeValues: { ':id': releaseId },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
+    await this.conditional('DeleteItem (pending release)', () =>
+      this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: PENDING,
+          ConditionExpression: 'releaseId = :id',
+          ExpressionAttributeValues: { ':id': releaseId },
+        }),
+      ),
+    );
   }
+
 
   async readCarry(): Promise<CapacityCarry | undefined> {
     return (await this.get(CARRY, 'capacity carry')) as CapacityCarry | undefined;
@@ -287,6 +251,17 @@ export class ReleaseTable {
   /** One item per stack: the last move's reading replaces the one before. */
   async putCarry(carry: CapacityCarry): Promise<void> {
     await this.call('PutItem (capacity carry)', () => this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...CARRY, ...carry } })));
+  }
+
+  /** Runs a conditional write; false when its condition did not hold (not an error here). */
+  private async conditional(what: string, send: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await this.call(what, send);
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
   }
 
   private async get(key: { pk: string; sk: string }, what: string): Promise<Record<string, unknown> | undefined> {
