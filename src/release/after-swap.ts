@@ -7,6 +7,7 @@ import { scheduleCoolDown } from './schedule';
 import { Session } from './session';
 import { fleet } from './stack-state';
 import { PendingRelease, WindowItem } from './table';
+import { pendingHistory } from './pending';
 
 /**
  * After the swap: open the rollback window (table item + one-time cool-down schedule), bake while
@@ -89,21 +90,10 @@ export async function bake(session: Session, window: WindowItem): Promise<BakeRe
 /** The release's history record (written once) and the end of the pending release. */
 export async function recordRelease(session: Session, pending: PendingRelease, window: WindowItem, detail: string): Promise<void> {
   await session.step('record the release', async (h) => {
-    const written = await session.table.putHistory({
-      at: window.swappedAt,
-      id: pending.releaseId,
-      service: session.target.service.name,
-      environment: session.target.environment.name,
-      fromColor: pending.fromColor,
-      toColor: pending.toColor,
-      oldImage: pending.oldImage,
-      newImage: pending.newImage,
-      oldAmi: pending.oldAmi,
-      newAmi: pending.newAmi,
-      actor: pending.actor,
-      outcome: 'succeeded',
-      detail,
-    });
+    const where = { service: session.target.service.name, environment: session.target.environment.name };
+    const written = await session.table.putHistory(
+      pendingHistory(pending, where, { at: window.swappedAt, id: pending.releaseId, actor: pending.actor, outcome: 'succeeded', detail }),
+    );
     await session.table.deletePending(pending.releaseId);
     if (!written) h.skip('already recorded');
   });

@@ -8,7 +8,7 @@ import { carryCapacity, moveLiveColor } from './live-capacity';
 import { liveTag, pointLiveTag } from './live-tag';
 import { ExitCode, ReleaseError } from './outcome';
 import { assertNoTrafficDrift, newReleaseId, releaseTable, Session, withSession } from './session';
-import { pendingStaleAt, releaseWindowMinutes } from './pending';
+import { pendingHistory, pendingStaleAt, releaseWindowMinutes } from './pending';
 import { schedulePendingExpiry } from './schedule';
 import { runSmokeCheck } from './smoke';
 import { assertUpdatable, readStack, standbySize, updateStack } from './stack';
@@ -227,21 +227,11 @@ async function recordAbort(session: Session, pending: PendingRelease, error: Err
   const where = `live traffic untouched: the ${live.color} fleet serves ${live.image}; the ${standby.color} fleet has ${standby.image} with StandbyMinTasks=${state.standbyMinTasks}. Fix the cause and re-run the same command to continue.`;
   ctx.reporter.note(where);
   try {
-    await session.table.putHistory({
-      at: ctx.clock.now().toISOString(),
-      id: `${pending.releaseId}.aborted`,
-      service: session.target.service.name,
-      environment: session.target.environment.name,
-      fromColor: pending.fromColor,
-      toColor: pending.toColor,
-      oldImage: pending.oldImage,
-      newImage: pending.newImage,
-      oldAmi: pending.oldAmi,
-      newAmi: pending.newAmi,
-      actor: ctx.actor,
-      outcome: 'aborted',
-      detail: error.message.slice(0, 500),
-    });
+    const at = ctx.clock.now().toISOString();
+    const where = { service: session.target.service.name, environment: session.target.environment.name };
+    await session.table.putHistory(
+      pendingHistory(pending, where, { at, id: `${pending.releaseId}.aborted`, actor: ctx.actor, outcome: 'aborted', detail: error.message.slice(0, 500) }),
+    );
   } catch (recordError) {
     ctx.reporter.warn(`could not record the abort: ${(recordError as Error).message}`);
   }

@@ -1,5 +1,5 @@
 import type { ServiceConfig } from '../../lib/config';
-import type { PendingRelease } from './table';
+import type { HistoryRecord, PendingRelease } from './table';
 
 /**
  * How long a release in flight keeps the standby warm. `cool-if-idle` (the end of a release
@@ -21,4 +21,14 @@ export function pendingStaleAt(service: Pick<ServiceConfig, 'releaseWindows' | '
 /** Stale: past its `staleAt` (records written before it existed never are). */
 export function isPendingStale(pending: Pick<PendingRelease, 'staleAt'>, now: Date): boolean {
   return pending.staleAt !== undefined && Date.parse(pending.staleAt) <= now.getTime();
+}
+
+/** The history record of a release in flight: what it moves, from the pending item; the rest given. */
+export function pendingHistory(
+  pending: PendingRelease,
+  where: { readonly service: string; readonly environment: string },
+  entry: Pick<HistoryRecord, 'at' | 'id' | 'actor' | 'outcome' | 'detail'>,
+): HistoryRecord {
+  const { fromColor, toColor, oldImage, newImage, oldAmi, newAmi } = pending;
+  return { ...where, fromColor, toColor, oldImage, newImage, oldAmi, newAmi, ...entry };
 }
