@@ -5,8 +5,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { main } from '../../bin/app';
 import { stackNames } from '../../lib/app';
+import { deriveBranchEnvironment, ENVIRONMENTS } from '../../lib/config';
 import { SECRET_LOOKING } from '../support/secrets';
-import { newApp, scrubbed } from '../support/synth';
+import { CONTEXT, newApp, scrubbed } from '../support/synth';
 
 /**
  * The whole app, every environment, with the policy gates on: the same build `npm run synth`
@@ -111,5 +112,33 @@ describe('bin/app.ts', () => {
     // Two apps' worth of the same stack ids in one App: the second build fails in a construct.
     main(app, fail);
     expect(() => main(app, fail)).toThrow(/^exit: synth error: There is already a Construct with name .*\(BGF_DEBUG=1 shows the stack trace\)$/);
+  });
+});
+
+describe('the example accounts fit the default quotas', () => {
+  // Default quotas per account and Region: 5 VPCs (the default VPC takes one) and 5 Elastic IPs
+  // (one per NAT gateway): https://docs.aws.amazon.com/general/latest/gr/vpc-service.html, EC2
+  // quota L-0263D0A3. Production apart from the rest:
+  // https://docs.aws.amazon.com/wellarchitected/2022-03-31/framework/sec_securely_operate_multi_accounts.html
+  const branch = deriveBranchEnvironment(ENVIRONMENTS.dev, 'feature/login');
+  const all = [...Object.values(ENVIRONMENTS), branch];
+  const byPlace = new Map<string, typeof all>();
+  for (const env of all) byPlace.set(`${env.account}/${env.region}`, [...(byPlace.get(`${env.account}/${env.region}`) ?? []), env]);
+
+  test('production has an account no other environment uses', () => {
+    const prod = ENVIRONMENTS.production;
+    expect(all.filter((e) => e.account === prod.account).map((e) => e.name)).toEqual(['production']);
+  });
+
+  test.each([...byPlace.keys()])('%s: VPCs (with the default VPC and one branch environment) and NAT Elastic IPs within 5', (place) => {
+    const envs = byPlace.get(place)!;
+    expect({ place, vpcs: envs.length + 1 <= 5, eips: envs.reduce((n, e) => n + e.vpc.natGateways, 0) <= 5 }).toEqual({ place, vpcs: true, eips: true });
+  });
+
+  test('cdk.context.json has the availability zones of every account and Region', () => {
+    for (const place of byPlace.keys()) {
+      const [account, region] = place.split('/');
+      expect(CONTEXT[`availability-zones:account=${account}:region=${region}`]).toEqual(expect.any(Array));
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { EnvironmentConfig } from '../schema';
+import { NONPRODUCTION_ACCOUNT } from './shared';
 import { api, webIn } from '../services';
 
 const ZONE = 'dev.internal';
@@ -6,7 +7,9 @@ const web = webIn(ZONE);
 
 export const dev: EnvironmentConfig = {
   name: 'dev',
-  account: '123456789012',
+  // The non-production account (with shared, dev, staging, load and branch environments): see
+  // NONPRODUCTION_ACCOUNT in ./shared.ts for what its quotas hold.
+  account: NONPRODUCTION_ACCOUNT,
   region: 'ap-northeast-1',
   production: false,
   vpc: { cidr: '10.10.0.0/16', maxAzs: 2, natGateways: 1, isolatedSubnets: false, flowLogRetentionDays: 14 },

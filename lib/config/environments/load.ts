@@ -1,4 +1,5 @@
 import { EnvironmentConfig } from '../schema';
+import { NONPRODUCTION_ACCOUNT } from './shared';
 import { api, webIn } from '../services';
 
 /** A production-sized copy for load tests; spot capacity keeps it cheap, it is not production. */
@@ -7,7 +8,9 @@ const web = webIn(ZONE);
 
 export const load: EnvironmentConfig = {
   name: 'load',
-  account: '123456789012',
+  // The non-production account (with shared, dev, staging, load and branch environments): see
+  // NONPRODUCTION_ACCOUNT in ./shared.ts for what its quotas hold.
+  account: NONPRODUCTION_ACCOUNT,
   region: 'ap-northeast-1',
   production: false,
   vpc: { cidr: '10.40.0.0/16', maxAzs: 3, natGateways: 1, isolatedSubnets: false, flowLogRetentionDays: 7 },
