@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -40,6 +40,17 @@ export function releaseFunction(scope: Construct, id: string, props: ReleaseFunc
     description: props.description,
   });
   logGroup.grantWrite(role);
+  if (props.vpc) {
+    // Lambda checks at CreateFunction that the execution role may create and delete the
+    // function's ENIs ("The provided execution role does not have permissions to call
+    // CreateNetworkInterface on EC2"), and aws-cdk-lib adds the VPC access policy only to roles it
+    // creates itself: https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions
+    role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      reason: "The AWS-maintained minimum a VPC function's role needs to manage its ENIs (what aws-cdk-lib attaches to roles it creates); the ENI actions support no resource-level scope.",
+    });
+  }
   return new lambda.Function(scope, id, {
     code: lambda.Code.fromAsset(handlerCodeDirectory(props.handler)),
     handler: 'index.handler',

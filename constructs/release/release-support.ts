@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnOutput, CfnParameter, DefaultStackSynthesizer, Duration, Fn, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -105,6 +105,38 @@ export interface ReleaseSupportProps {
    * @default - the CDK bootstrap execution role of the stack's synthesizer (none with another synthesizer)
    */
   readonly cloudFormationRoleArn?: string;
+
+  /**
+   * Reserve one concurrent execution for each of the auto-rollback and standby-capacity Lambdas,
+   * so alarms firing together are handled one at a time. Lambda refuses a reservation that leaves
+   * less than 100 unreserved executions, and a new account may have a concurrency quota of only 10
+   * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html): turn this off
+   * there; the release lock in the table still keeps two updates of the stack apart.
+   * @default true
+   */
+  readonly reserveConcurrency?: boolean;
+
+  /**
+   * The auto-scaling groups and launch templates of the fleets, when the template changes the
+   * groups' bounds with `StandbyMinTasks` (BlueGreenService's cold standby has `MaxSize` 0): the
+   * parameter-update role may then update these groups.
+   * @default - none: the parameter-update role may not update any Auto Scaling group
+   */
+  readonly fleetGroups?: readonly ReleaseFleetGroup[];
+}
+
+/** An Auto Scaling group whose bounds follow the release parameters, and what it launches with. */
+export interface ReleaseFleetGroup {
+  /** The group's name (the `Ref` of the group). */
+  readonly autoScalingGroupName: string;
+  /** The launch template the group launches from. */
+  readonly launchTemplateId: string;
+  /** The role the launch template's instance profile carries (UpdateAutoScalingGroup checks PassRole for it). */
+  readonly instanceRoleArn: string;
+  /** The ECS cluster the group's ECS service runs in (names the service deployments). */
+  readonly clusterName: string;
+  /** The ECS service on the group. */
+  readonly serviceName: string;
 }
 
 /**
@@ -192,7 +224,7 @@ export class ReleaseSupport extends Construct {
       timeout: Duration.minutes(10),
       environment: common,
       // One at a time: several alarms firing together must not race each other.
-      reservedConcurrentExecutions: 1,
+      reservedConcurrentExecutions: props.reserveConcurrency === false ? undefined : 1,
       ...logs_,
     });
     this.autoRollbackFunction = autoRollback;
@@ -202,16 +234,17 @@ export class ReleaseSupport extends Construct {
       description: `${service.serviceName}: warms and cools the standby fleet (StandbyMinTasks)`,
       timeout: Duration.seconds(60),
       environment: common,
-      reservedConcurrentExecutions: 1,
+      reservedConcurrentExecutions: props.reserveConcurrency === false ? undefined : 1,
       ...logs_,
     });
     this.standbyCapacityFunction = standbyCapacity;
 
-    const parameterUpdate = this.createParameterUpdateRole(service);
+    const parameterUpdate = this.createParameterUpdateRole(service, props.fleetGroups ?? []);
     this.parameterUpdateRole = parameterUpdate.role;
     for (const fn of [autoRollback, standbyCapacity]) {
       fn.addEnvironment('UPDATE_ROLE_ARN', this.parameterUpdateRole.roleArn);
       this.grantStackUpdate(fn);
+      grantSsmParameterResolution(fn);
     }
     // `warm` reads the standby's scalable-target MaxCapacity (= StandbyMinTasks' MaxValue).
     standbyCapacity.addToRolePolicy(new iam.PolicyStatement({ actions: ['application-autoscaling:DescribeScalableTargets'], resources: ['*'] }));
@@ -296,19 +329,46 @@ export class ReleaseSupport extends Construct {
    * The service role of the Lambdas' updates. What a `LiveColor`/`StandbyMinTasks` change makes
    * CloudFormation do (test/constructs/release/release-support.test.ts evaluates the template for
    * both): modify the two listeners, register the fleets' scalable targets again (bounds, and the
-   * scheduled actions that follow the live color), and update the fleets' alarms (`ActionsEnabled`
-   * follows the live color when the alarms have actions). Nothing that creates, replaces or
+   * scheduled actions that follow the live color), update the fleets' ECS services (a cold
+   * standby's `DesiredCount` 0) and Auto Scaling groups (a cold standby's `MaxSize` 0), and the
+   * fleets' alarms (`ActionsEnabled` follows the live color). Nothing that creates, replaces or
    * deletes a resource: no task definition, launch template, IAM or Lambda change.
+   *
+   * The actions are the resource handlers' `handlers.update.permissions` of the CloudFormation
+   * registry schemas (as published by the CloudFormation registry, e.g. `aws cloudformation
+   * describe-type --type RESOURCE --type-name AWS::ElasticLoadBalancingV2::Listener`; read here from
+   * the Cloud Control docs generated from those schemas, stackql-registry/stackql-provider-awscc
+   * website/docs/services/<service>/<resource>/index.md, "Permissions"/"Update"), 2026-12-01:
+   * - AWS::ElasticLoadBalancingV2::Listener: ModifyListener, DescribeListeners,
+   *   ModifyListenerAttributes, cognito-idp:DescribeUserPoolClient (left out: no Cognito action here).
+   * - AWS::ApplicationAutoScaling::ScalableTarget: RegisterScalableTarget, DescribeScalableTargets,
+   *   DescribeScheduledActions, DeleteScheduledAction, PutScheduledAction, cloudwatch:PutMetricAlarm,
+   *   DeleteAlarms, DescribeAlarms, lambda:*ProvisionedConcurrencyConfig (left out: ECS targets only).
+   * - AWS::ECS::Service: DescribeServiceDeployments, DescribeServices, ListServiceDeployments,
+   *   ListTagsForResource, StopServiceDeployment, TagResource, UntagResource, UpdateService.
+   * - AWS::AutoScaling::AutoScalingGroup: UpdateAutoScalingGroup, CreateOrUpdateTags, DeleteTags,
+   *   Describe*, ec2:Describe*, ec2:Get*, ec2:RunInstances, iam:PassRole, ssm:Get* (left out: load
+   *   balancer, traffic source, notification, lifecycle hook, metrics collection, VPC Lattice and
+   *   managed-fleets actions, for properties these templates never change with a parameter).
+   *   UpdateAutoScalingGroup checks ec2:RunInstances on the launch template and iam:PassRole of its
+   *   instance role: https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-launch-template-permissions.html
+   * - AWS::CloudWatch::Alarm: PutMetricAlarm, DescribeAlarms, TagResource, UntagResource.
    */
-  private createParameterUpdateRole(service: ReleasableService): { role: iam.Role; wildcardStatements: iam.PolicyStatement[] } {
+  private createParameterUpdateRole(service: ReleasableService, groups: readonly ReleaseFleetGroup[]): { role: iam.Role; wildcardStatements: iam.PolicyStatement[] } {
     const stack = Stack.of(this);
     const colors = ['blue', 'green'] as const;
     const role = new iam.Role(this, 'ParameterUpdateRole', {
+      // assumed: no aws:SourceAccount condition. CloudFormation's service-role page
+      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html)
+      // documents no source keys on its AssumeRole; a condition it never satisfies would fail every
+      // parameter update. Only callers that may pass this role (PassRole above) can use it.
       assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com'),
       description: `${service.serviceName}: CloudFormation applies LiveColor/StandbyMinTasks updates of ${stack.stackName} with this role`,
     });
     const listeners = [service.productionListener, ...(service.testListener ? [service.testListener] : [])];
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['elasticloadbalancing:ModifyListener'], resources: listeners.map((l) => l.listenerArn) }));
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['elasticloadbalancing:ModifyListener', 'elasticloadbalancing:ModifyListenerAttributes'], resources: listeners.map((l) => l.listenerArn) }),
+    );
     const serviceArns = colors.map((c) => service.fleet(c).service.serviceArn);
     const scaling = new iam.PolicyStatement({
       actions: ['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:PutScheduledAction', 'application-autoscaling:DeleteScheduledAction'],
@@ -316,8 +376,18 @@ export class ReleaseSupport extends Construct {
       conditions: { StringEquals: { 'application-autoscaling:service-namespace': 'ecs', 'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount' } },
     });
     role.addToPolicy(scaling);
-    // Application Auto Scaling checks that the caller may update the ECS service it scales.
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeServices', 'ecs:UpdateService'], resources: serviceArns }));
+    // The ECS service handler's update; Application Auto Scaling also checks that the caller may
+    // update the ECS service it scales.
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['ecs:DescribeServices', 'ecs:UpdateService', 'ecs:ListTagsForResource', 'ecs:TagResource', 'ecs:UntagResource', 'ecs:ListServiceDeployments'],
+        resources: serviceArns,
+      }),
+    );
+    const deployments = groups.map((g) => stack.formatArn({ service: 'ecs', resource: 'service-deployment', resourceName: `${g.clusterName}/${g.serviceName}/*` }));
+    if (deployments.length > 0) {
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeServiceDeployments', 'ecs:StopServiceDeployment'], resources: deployments }));
+    }
     // The scalable targets' RoleARN: the ECS service-linked role of Application Auto Scaling.
     role.addToPolicy(
       new iam.PolicyStatement({
@@ -332,16 +402,42 @@ export class ReleaseSupport extends Construct {
         ],
       }),
     );
+    if (groups.length > 0) {
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['autoscaling:UpdateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags'],
+          resources: groups.map((g) => stack.formatArn({ service: 'autoscaling', resource: 'autoScalingGroup', resourceName: `*:autoScalingGroupName/${g.autoScalingGroupName}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
+        }),
+      );
+      // Launching from these launch templates only: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/permissions-for-launch-templates.html
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['ec2:RunInstances'],
+          resources: ['*'],
+          conditions: { ArnLike: { 'ec2:LaunchTemplate': groups.map((g) => stack.formatArn({ service: 'ec2', resource: 'launch-template', resourceName: g.launchTemplateId })) } },
+        }),
+      );
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['iam:PassRole'],
+          resources: groups.map((g) => g.instanceRoleArn),
+          conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+        }),
+      );
+    }
     const alarmArns = colors.flatMap((c) => service.fleet(c).alarms.all.map((a) => a.alarmArn));
-    if (alarmArns.length > 0) role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricAlarm'], resources: alarmArns }));
+    if (alarmArns.length > 0) {
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource', 'cloudwatch:UntagResource'], resources: alarmArns }));
+    }
     const reads = new iam.PolicyStatement({
       actions: [
-          'elasticloadbalancing:DescribeListeners',
-          'elasticloadbalancing:DescribeListenerAttributes',
-          'application-autoscaling:DescribeScalableTargets',
-          'application-autoscaling:DescribeScheduledActions',
-          'cloudwatch:DescribeAlarms',
-          'ec2:DescribeImages',
+        'elasticloadbalancing:DescribeListeners',
+        'elasticloadbalancing:DescribeListenerAttributes',
+        'application-autoscaling:DescribeScalableTargets',
+        'application-autoscaling:DescribeScheduledActions',
+        'cloudwatch:DescribeAlarms',
+        'ec2:DescribeImages',
+        ...(groups.length > 0 ? ['autoscaling:Describe*', 'ec2:Describe*', 'ec2:Get*'] : []),
       ],
       resources: ['*'],
     });
@@ -365,6 +461,36 @@ export class ReleaseSupport extends Construct {
     // CloudFormation checks AWS::EC2::Image::Id parameters (the AMIs) with the caller's rights.
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeImages'], resources: ['*'] }));
   }
+}
+
+/**
+ * Lets `fn` read every SSM-typed parameter of its stack (`BootstrapVersion` included, which the
+ * synthesizer adds at synthesis): CloudFormation resolves SSM parameter types again on every
+ * stack update, `UsePreviousValue` included, with the credentials of the caller of UpdateStack
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html).
+ */
+function grantSsmParameterResolution(fn: lambda.IFunction): void {
+  const stack = Stack.of(fn);
+  const arnOf = (name: string) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') });
+  const synthesizer = stack.synthesizer;
+  const qualifier = (synthesizer instanceof DefaultStackSynthesizer ? synthesizer.bootstrapQualifier : undefined) ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
+  // The synthesizer's default parameter name (/cdk-bootstrap/<qualifier>/version) when the stack
+  // has no SSM parameter by the time the policy is written.
+  const fallback = arnOf(`/cdk-bootstrap/${qualifier}/version`);
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['ssm:GetParameters', 'ssm:GetParameter'],
+      resources: Lazy.list({
+        produce: () => {
+          const names = stack.node
+            .findAll()
+            .filter((c): c is CfnParameter => c instanceof CfnParameter && /^AWS::SSM::Parameter::Value</.test(c.type) && typeof c.default === 'string')
+            .map((p) => arnOf(p.default as string));
+          return names.length > 0 ? [...new Set(names)].sort() : [fallback];
+        },
+      }),
+    }),
+  );
 }
 
 /** The CDK bootstrap execution role of the stack's synthesizer, when it has one. */

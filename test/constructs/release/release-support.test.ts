@@ -200,11 +200,18 @@ describe('ReleaseSupport with default props', () => {
         'cloudwatch:DescribeAlarms',
         'cloudwatch:PutMetricAlarm',
         'ec2:DescribeImages',
+        'cloudwatch:TagResource',
+        'cloudwatch:UntagResource',
         'ecs:DescribeServices',
+        'ecs:ListServiceDeployments',
+        'ecs:ListTagsForResource',
+        'ecs:TagResource',
+        'ecs:UntagResource',
         'ecs:UpdateService',
         'elasticloadbalancing:DescribeListenerAttributes',
         'elasticloadbalancing:DescribeListeners',
         'elasticloadbalancing:ModifyListener',
+        'elasticloadbalancing:ModifyListenerAttributes',
         'iam:PassRole',
       ].sort(),
     );
@@ -223,6 +230,30 @@ describe('ReleaseSupport with default props', () => {
     }
     const passRole = statements.find((st) => actionsOf([st]).includes('iam:PassRole'))!;
     expect(JSON.stringify(passRole.Resource)).toMatch(/role\/aws-service-role\/ecs.application-autoscaling.amazonaws.com\/AWSServiceRoleForApplicationAutoScaling_ECSService/);
+  });
+
+  test('the smoke check (a VPC function with a role of its own) may manage its ENIs, and is created after that policy', () => {
+    // Lambda checks the role at CreateFunction: https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions
+    const [roleId, role] = Object.entries(template.findResources('AWS::IAM::Role')).find(([id]) => id.includes('SmokeCheckRole'))!;
+    expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toMatch(/:iam::aws:policy\/service-role\/AWSLambdaVPCAccessExecutionRole/);
+    const smoke = Object.values(template.findResources('AWS::Lambda::Function', { Properties: fn('smoke check') }))[0];
+    expect(smoke.DependsOn).toEqual(expect.arrayContaining([roleId]));
+    for (const other of ['AutoRollbackRole', 'StandbyCapacityRole']) {
+      const [, r] = Object.entries(template.findResources('AWS::IAM::Role')).find(([id]) => id.includes(other))!;
+      expect(r.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  test('the Lambdas that call UpdateStack may resolve every SSM-typed parameter of the stack (BootstrapVersion included)', () => {
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html
+    const parameters = template.toJSON().Parameters as Record<string, { Type: string; Default?: string }>;
+    const ssmTyped = Object.values(parameters).filter((p) => p.Type.startsWith('AWS::SSM::Parameter::Value<'));
+    expect(ssmTyped.map((p) => p.Default)).toEqual(['/cdk-bootstrap/hnb659fds/version']);
+    for (const role of ['AutoRollbackRole', 'StandbyCapacityRole']) {
+      const reads = policiesOf(role).filter((st) => actionsOf([st]).includes('ssm:GetParameters'));
+      expect(reads).toHaveLength(1);
+      expect(JSON.stringify(reads[0].Resource)).toMatch(/:parameter\/cdk-bootstrap\/hnb659fds\/version"/);
+    }
   });
 
   test('table rights: auto-rollback reads and writes items; standby-capacity only reads', () => {
@@ -316,6 +347,12 @@ describe('ReleaseSupport validation and edge cases', () => {
     const app = newApp();
     const { service } = releaseStackParts(app);
     expect(() => new ReleaseSupport(new Stack(app, 'Other'), 'Release', { vpc: service.vpc, service: { ...service.service, testListenerPort: 70000 } })).toThrow(/testListenerPort 70000 must be a port number/);
+  });
+
+  test('reserveConcurrency defaults to one reserved execution per control-plane Lambda; false reserves none (new accounts with a concurrency quota of 10)', () => {
+    const reserved = (t: Template) => Object.values(t.findResources('AWS::Lambda::Function')).map((f) => f.Properties.ReservedConcurrentExecutions).filter((r) => r !== undefined);
+    expect(reserved(Template.fromStack(releaseStack().stack))).toEqual([1, 1]);
+    expect(reserved(Template.fromStack(releaseStack({ reserveConcurrency: false }).stack))).toEqual([]);
   });
 
   test('fleets without alarms get no rule (nothing to roll back on)', () => {
