@@ -91,21 +91,30 @@ export interface FleetProps extends AgentSettings {
    * @default true
    */
   readonly detailedMonitoring?: boolean;
+
+  /**
+   * Give the instances `AmazonSSMManagedInstanceCore`, for Session Manager shells on the hosts.
+   * It carries `ssm:GetParameter*` on every parameter of the account, which every process and
+   * every host-network container could then read. ECS Exec into containers does not need it (the
+   * task role carries its `ssmmessages` rights).
+   * @default false - the instance role holds only what the ECS agent needs
+   */
+  readonly sessionManager?: boolean;
 }
 
 /**
  * One color of a blue/green service: an ECS cluster on its own EC2 Auto Scaling group,
- * joined by a capacity provider with managed scaling, managed termination protection and
- * managed draining (tasks leave an instance before it goes away). Instances boot a pinned
- * AMI from a launch template that requires IMDSv2, encrypts its gp3 root volume, has no SSH
- * key and reaches Session Manager through its role.
+ * joined by a capacity provider with managed scaling,
+ * managed draining (tasks leave an instance before it goes away) and no managed termination
+ * protection (so deletion and a cold fleet's MaxSize 0 always finish). Instances boot a pinned
+ * AMI from a launch template that requires IMDSv2, encrypts its gp3 root volume and has no SSH key.
  */
 export class Fleet extends Construct implements ec2.IConnectable {
   public readonly cluster: ecs.Cluster;
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   public readonly launchTemplate: ec2.LaunchTemplate;
   public readonly capacityProvider: ecs.AsgCapacityProvider;
-  /** The instances' role (ECS agent, Session Manager). */
+  /** The instances' role (ECS agent; Session Manager only with `sessionManager`). */
   public readonly instanceRole: iam.Role;
   /** The instances' security group. */
   public readonly securityGroup: ec2.ISecurityGroup;
@@ -132,10 +141,11 @@ export class Fleet extends Construct implements ec2.IConnectable {
       });
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup] });
 
+    const sessionManager = props.sessionManager ?? false;
     this.instanceRole = new iam.Role(this, 'InstanceRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: 'ECS container instance: ECS agent and Session Manager',
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+      description: sessionManager ? 'ECS container instance: ECS agent and Session Manager' : 'ECS container instance: ECS agent',
+      managedPolicies: sessionManager ? [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')] : undefined,
     });
 
     const userData = ec2.UserData.forLinux();
@@ -184,14 +194,35 @@ export class Fleet extends Construct implements ec2.IConnectable {
       groupMetrics: [autoscaling.GroupMetrics.all()],
     });
 
+    // No managed termination protection: it needs scale-in protection on every instance, and
+    // nothing removes that protection once the capacity provider is gone, so a stack deletion or
+    // the rollback of a failed create waits forever on the group (aws/aws-cdk#18179, workaround
+    // there: turn it off). A group with protected instances also never reaches a MaxSize of 0 (a
+    // cold standby): https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-protection.html
+    // Managed draining moves tasks off an instance before the group terminates it, whatever
+    // terminates it (scale-in, MaxSize 0, deletion):
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-instance-draining.html
     this.capacityProvider = new ecs.AsgCapacityProvider(this, 'CapacityProvider', {
       autoScalingGroup: this.autoScalingGroup,
       enableManagedScaling: true,
-      enableManagedTerminationProtection: true,
+      enableManagedTerminationProtection: false,
       enableManagedDraining: true,
       targetCapacityPercent: props.targetCapacityPercent ?? 100,
     });
     this.cluster.addAsgCapacityProvider(this.capacityProvider);
+    if (spotPercentage > 0) {
+      // With ECS_ENABLE_SPOT_INSTANCE_DRAINING the agent sets its own instance to DRAINING on a Spot
+      // interruption notice (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/spot-instance-draining-linux-container.html);
+      // assumed: it does so with UpdateContainerInstancesState, which AmazonEC2ContainerServiceforEC2Role
+      // grants and aws-cdk-lib's instance policy does not.
+      this.instanceRole.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['ecs:UpdateContainerInstancesState'],
+          resources: ['*'],
+          conditions: { ArnEquals: { 'ecs:cluster': this.cluster.clusterArn } },
+        }),
+      );
+    }
 
     acknowledgeFindings(this, props);
   }
@@ -257,11 +288,13 @@ function validate(props: FleetProps, spot: number, min: number, max: number): vo
 }
 
 function acknowledgeFindings(fleet: Fleet, props: FleetProps): void {
-  Validations.of(fleet.instanceRole).acknowledge(
-    {
+  if (props.sessionManager) {
+    Validations.of(fleet.instanceRole).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
-      reason: 'AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session Manager and ECS Exec on the instance; hosts have no SSH key.',
-    },
+      reason: 'sessionManager was asked for: AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session Manager shells on the hosts; hosts have no SSH key.',
+    });
+  }
+  Validations.of(fleet.instanceRole).acknowledge(
     {
       id: 'AwsSolutions::AwsSolutions-IAM5[Action::ecs:Submit*]',
       reason: 'The ECS agent reports task and attachment state changes (ecs:Submit*), scoped to this fleet\'s cluster.',

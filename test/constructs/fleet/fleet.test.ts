@@ -47,7 +47,8 @@ describe('Fleet with only the required props', () => {
     const groups = template.findResources('AWS::AutoScaling::AutoScalingGroup');
     expect(Object.keys(groups)).toHaveLength(1);
     const [group] = Object.values(groups);
-    expect(group.Properties).toMatchObject({ MinSize: '0', MaxSize: '2', NewInstancesProtectedFromScaleIn: true });
+    expect(group.Properties).toMatchObject({ MinSize: '0', MaxSize: '2' });
+    expect(group.Properties.NewInstancesProtectedFromScaleIn).toBeUndefined();
     expect(group.Properties.DesiredCapacity).toBeUndefined();
     // Only the scheduled-action guard; no rolling or replacing update, so running instances stay.
     expect(group.UpdatePolicy).toEqual({ AutoScalingScheduledAction: { IgnoreUnmodifiedGroupSizeProperties: true } });
@@ -81,11 +82,12 @@ describe('Fleet with only the required props', () => {
     });
   });
 
-  test('the instance role reaches Session Manager and the ECS agent talks to this cluster only', () => {
+  test('the instance role has no managed policy (default sessionManager false: no ssm:GetParameter* on *) and the ECS agent talks to this cluster only', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] },
-      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] }],
+      ManagedPolicyArns: Match.absent(),
     });
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/AmazonSSMManagedInstanceCore|"ssm:GetParameter/);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -104,15 +106,27 @@ describe('Fleet with only the required props', () => {
     });
   });
 
-  test('the capacity provider manages scaling at 100% (default targetCapacityPercent), termination protection and draining', () => {
+  test('the capacity provider manages scaling at 100% (default targetCapacityPercent) and draining, without termination protection', () => {
     template.hasResourceProperties('AWS::ECS::CapacityProvider', {
       AutoScalingGroupProvider: {
         ManagedScaling: { Status: 'ENABLED', TargetCapacity: 100 },
-        ManagedTerminationProtection: 'ENABLED',
+        ManagedTerminationProtection: 'DISABLED',
         ManagedDraining: 'ENABLED',
       },
     });
     template.resourceCountIs('AWS::ECS::ClusterCapacityProviderAssociations', 1);
+  });
+
+  test('no instance is protected from scale-in, so deleting the group (cdk destroy, a failed create rolling back) cannot hang (aws/aws-cdk#18179)', () => {
+    // Nothing removes scale-in protection once the capacity provider is gone:
+    // https://github.com/aws/aws-cdk/issues/18179
+    const [group] = Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup'));
+    expect(group.Properties.NewInstancesProtectedFromScaleIn).not.toBe(true);
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/SetInstanceProtection|EnforcedInstanceProtection/);
+  });
+
+  test('on-demand only: the instance role may not change container instance states', () => {
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/UpdateContainerInstancesState/);
   });
 
   test('the agent cleans images every 30m once 1h old, stops containers after 30s, blocks task IMDS (defaults)', () => {
@@ -151,6 +165,21 @@ describe('Fleet options', () => {
       },
     });
     expect(userData(template)).toContain('ECS_ENABLE_SPOT_INSTANCE_DRAINING=true');
+    // The agent drains its own instance on a Spot notice, for this cluster's instances only.
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: Match.arrayWith(['ecs:UpdateContainerInstancesState']), Condition: { ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [Match.stringLikeRegexp('BlueCluster'), 'Arn'] } } } }),
+        ]),
+      },
+    });
+  });
+
+  test('sessionManager: true gives the instances AmazonSSMManagedInstanceCore', () => {
+    const { template } = build({ sessionManager: true });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] }],
+    });
   });
 
   test('bounds, volume, device, insights, capacity target, monitoring, agent settings', () => {
