@@ -1,4 +1,5 @@
 import { ArnFormat, Aws, CfnOutput, CfnParameter, DefaultStackSynthesizer, Duration, Fn, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -22,6 +23,22 @@ export interface ReleaseFleet {
   readonly targetGroup: elbv2.ITargetGroup;
   readonly service: ecs.IBaseService;
   readonly alarms: { readonly all: readonly cloudwatch.IAlarm[] };
+  /**
+   * The fleet's instances, when the template changes their Auto Scaling group with the release
+   * parameters (BlueGreenService's cold standby has `MaxSize` 0): the parameter-update role may
+   * then update that group.
+   * @default - the parameter-update role may not update any Auto Scaling group
+   */
+  readonly fleet?: ReleaseFleetInstances;
+}
+
+/** A fleet's instances: the group whose bounds follow the release parameters, and what it launches with. */
+export interface ReleaseFleetInstances {
+  readonly cluster: ecs.ICluster;
+  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+  readonly launchTemplate: ec2.ILaunchTemplate;
+  /** The role of the launch template's instance profile (UpdateAutoScalingGroup checks PassRole for it). */
+  readonly instanceRole: iam.IRole;
 }
 
 /** What ReleaseSupport needs of a blue/green service. `BlueGreenService` has this shape. */
@@ -115,28 +132,6 @@ export interface ReleaseSupportProps {
    * @default true
    */
   readonly reserveConcurrency?: boolean;
-
-  /**
-   * The auto-scaling groups and launch templates of the fleets, when the template changes the
-   * groups' bounds with `StandbyMinTasks` (BlueGreenService's cold standby has `MaxSize` 0): the
-   * parameter-update role may then update these groups.
-   * @default - none: the parameter-update role may not update any Auto Scaling group
-   */
-  readonly fleetGroups?: readonly ReleaseFleetGroup[];
-}
-
-/** An Auto Scaling group whose bounds follow the release parameters, and what it launches with. */
-export interface ReleaseFleetGroup {
-  /** The group's name (the `Ref` of the group). */
-  readonly autoScalingGroupName: string;
-  /** The launch template the group launches from. */
-  readonly launchTemplateId: string;
-  /** The role the launch template's instance profile carries (UpdateAutoScalingGroup checks PassRole for it). */
-  readonly instanceRoleArn: string;
-  /** The ECS cluster the group's ECS service runs in (names the service deployments). */
-  readonly clusterName: string;
-  /** The ECS service on the group. */
-  readonly serviceName: string;
 }
 
 /**
@@ -239,7 +234,11 @@ export class ReleaseSupport extends Construct {
     });
     this.standbyCapacityFunction = standbyCapacity;
 
-    const parameterUpdate = this.createParameterUpdateRole(service, props.fleetGroups ?? []);
+    const groups = (['blue', 'green'] as const).flatMap((c) => {
+      const fleet = service.fleet(c);
+      return fleet.fleet ? [{ ...fleet.fleet, service: fleet.service }] : [];
+    });
+    const parameterUpdate = this.createParameterUpdateRole(service, groups);
     this.parameterUpdateRole = parameterUpdate.role;
     for (const fn of [autoRollback, standbyCapacity]) {
       fn.addEnvironment('UPDATE_ROLE_ARN', this.parameterUpdateRole.roleArn);
@@ -354,7 +353,7 @@ export class ReleaseSupport extends Construct {
    *   instance role: https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-launch-template-permissions.html
    * - AWS::CloudWatch::Alarm: PutMetricAlarm, DescribeAlarms, TagResource, UntagResource.
    */
-  private createParameterUpdateRole(service: ReleasableService, groups: readonly ReleaseFleetGroup[]): { role: iam.Role; wildcardStatements: iam.PolicyStatement[] } {
+  private createParameterUpdateRole(service: ReleasableService, groups: ReadonlyArray<ReleaseFleetInstances & { service: ecs.IBaseService }>): { role: iam.Role; wildcardStatements: iam.PolicyStatement[] } {
     const stack = Stack.of(this);
     const colors = ['blue', 'green'] as const;
     const role = new iam.Role(this, 'ParameterUpdateRole', {
@@ -384,7 +383,7 @@ export class ReleaseSupport extends Construct {
         resources: serviceArns,
       }),
     );
-    const deployments = groups.map((g) => stack.formatArn({ service: 'ecs', resource: 'service-deployment', resourceName: `${g.clusterName}/${g.serviceName}/*` }));
+    const deployments = groups.map((g) => stack.formatArn({ service: 'ecs', resource: 'service-deployment', resourceName: `${g.cluster.clusterName}/${g.service.serviceName}/*` }));
     if (deployments.length > 0) {
       role.addToPolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeServiceDeployments', 'ecs:StopServiceDeployment'], resources: deployments }));
     }
@@ -406,7 +405,7 @@ export class ReleaseSupport extends Construct {
       role.addToPolicy(
         new iam.PolicyStatement({
           actions: ['autoscaling:UpdateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags'],
-          resources: groups.map((g) => stack.formatArn({ service: 'autoscaling', resource: 'autoScalingGroup', resourceName: `*:autoScalingGroupName/${g.autoScalingGroupName}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
+          resources: groups.map((g) => stack.formatArn({ service: 'autoscaling', resource: 'autoScalingGroup', resourceName: `*:autoScalingGroupName/${g.autoScalingGroup.autoScalingGroupName}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
         }),
       );
       // Launching from these launch templates only: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/permissions-for-launch-templates.html
@@ -414,13 +413,13 @@ export class ReleaseSupport extends Construct {
         new iam.PolicyStatement({
           actions: ['ec2:RunInstances'],
           resources: ['*'],
-          conditions: { ArnLike: { 'ec2:LaunchTemplate': groups.map((g) => stack.formatArn({ service: 'ec2', resource: 'launch-template', resourceName: g.launchTemplateId })) } },
+          conditions: { ArnLike: { 'ec2:LaunchTemplate': groups.map((g) => stack.formatArn({ service: 'ec2', resource: 'launch-template', resourceName: g.launchTemplate.launchTemplateId! })) } },
         }),
       );
       role.addToPolicy(
         new iam.PolicyStatement({
           actions: ['iam:PassRole'],
-          resources: groups.map((g) => g.instanceRoleArn),
+          resources: groups.map((g) => g.instanceRole.roleArn),
           conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
         }),
       );

@@ -16,6 +16,12 @@ export interface ScheduledFleet {
 export interface ScheduledService {
   readonly serviceName: string;
   readonly fleets: readonly ScheduledFleet[];
+  /**
+   * The most tasks a fleet may run (`BlueGreenService.maxTasks`).
+   * @default - the smallest literal `MaxCapacity` of the fleets' scalable targets; no limit when
+   * they are CloudFormation expressions
+   */
+  readonly maxTasks?: number;
 }
 
 /** One scheduled change of the live fleet's task bounds, as passed to `addSchedule`. */
@@ -98,7 +104,7 @@ export class ScheduledCapacity extends Construct {
     }
     if (props.service.fleets.length === 0) throw new Error(`ScheduledCapacity ${props.service.serviceName}: service has no fleets`);
     const maxima = props.service.fleets.map((f) => l1(f).maxCapacity).filter((m) => !Token.isUnresolved(m));
-    this.serviceMaxTasks = maxima.length > 0 ? Math.min(...maxima) : undefined;
+    this.serviceMaxTasks = props.service.maxTasks ?? (maxima.length > 0 ? Math.min(...maxima) : undefined);
     for (const fleet of props.service.fleets) this.attach(fleet);
     for (const { name, ...options } of props.schedules ?? []) this.addSchedule(name, options);
   }
@@ -127,7 +133,7 @@ export class ScheduledCapacity extends Construct {
     if (minTasks > maxTasks) throw new Error(`${at}: minTasks ${minTasks} is above maxTasks ${maxTasks}`);
     const limit = this.serviceMaxTasks;
     if (limit !== undefined && maxTasks > limit) {
-      // The warm standby mirrors the live fleet up to the service's maximum (StandbyMinTasks' MaxValue),
+      // The warm standby mirrors the live fleet up to the service's maximum (the clamp of StandbyMinTasks),
       // and the fleets' instances are sized for it: raise the service's maxTasks instead.
       throw new Error(`${at}: maxTasks ${maxTasks} is above the service's maxTasks ${limit}; raise the service's maxTasks instead`);
     }

@@ -1,4 +1,4 @@
-import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -12,7 +12,7 @@ import { createFleetAlarms } from './alarms';
 import { resolveFleetOptions, sharedFleetOptions } from './fleet-options';
 import { addLiveColorListener, createLoadBalancer } from './load-balancer';
 import { addOutputs } from './outputs';
-import { cap, Color, COLORS, ServiceParameters } from './parameters';
+import { cap, Color, COLORS, IMAGE_PATTERN, ServiceParameters } from './parameters';
 import { createServiceFleet, ServiceFleet } from './service-fleet';
 import { BlueGreenServiceProps } from './props';
 import { validateServiceProps } from './validate';
@@ -44,6 +44,8 @@ export class BlueGreenService extends Construct implements ec2.IConnectable {
   public readonly outbound: ec2.IConnectable;
   public readonly listenerPort: number;
   public readonly testListenerPort: number;
+  /** The most tasks each fleet may run (its scalable target's maximum while live or warm). */
+  public readonly maxTasks: number;
 
   constructor(scope: Construct, id: string, props: BlueGreenServiceProps) {
     super(scope, id);
@@ -54,6 +56,7 @@ export class BlueGreenService extends Construct implements ec2.IConnectable {
     const cpuTargetPercent = props.cpuTargetPercent ?? 60;
     const prefix = props.parameterPrefix ?? '';
     this.serviceName = props.serviceName;
+    this.maxTasks = maxTasks;
     this.listenerPort = props.listenerPort ?? (https ? 443 : 80);
     this.testListenerPort = props.testListenerPort ?? (https ? 8443 : 8080);
     validateServiceProps(this, { ...props, networkMode, minTasks, maxTasks, cpuTargetPercent, prefix }, this.listenerPort, this.testListenerPort);
@@ -63,7 +66,7 @@ export class BlueGreenService extends Construct implements ec2.IConnectable {
       green: resolveFleetOptions(shared, props.green, 'green', props.containerPort),
     };
 
-    this.parameters = new ServiceParameters(this, 'Parameters', { prefix, serviceName: props.serviceName, maxTasks });
+    this.parameters = new ServiceParameters(this, 'Parameters', { prefix, serviceName: props.serviceName, maxTasks, imagePattern: imagePatternFor(this, props) });
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       encryptionKey: props.logKey,
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -107,6 +110,7 @@ export class BlueGreenService extends Construct implements ec2.IConnectable {
           minTasks,
           maxTasks,
           cpuTargetPercent,
+          enableExecuteCommand: props.enableExecuteCommand ?? true,
         }),
       ]),
     ) as Record<Color, ReturnType<typeof createServiceFleet>>;
@@ -237,4 +241,19 @@ export class BlueGreenService extends Construct implements ec2.IConnectable {
   public alarmNames(color: Color): string {
     return Fn.join(',', this.fleet(color).alarms.all.map((a) => a.alarmName));
   }
+}
+
+/**
+ * The image parameters' AllowedPattern: images of the stack's own (or the given) account and
+ * Region, so a parameter update cannot point a fleet at another account's registry. Falls back to
+ * any account or Region where the template cannot know it (an environment-agnostic stack).
+ */
+function imagePatternFor(scope: Construct, props: BlueGreenServiceProps): string {
+  const stack = Stack.of(scope);
+  const account = props.imageAccount ?? (Token.isUnresolved(stack.account) ? undefined : stack.account);
+  const region = props.imageRegion ?? (Token.isUnresolved(stack.region) ? undefined : stack.region);
+  for (const [name, value, shape] of [['imageAccount', props.imageAccount, /^\d{12}$/], ['imageRegion', props.imageRegion, /^[a-z]{2}(-gov)?-[a-z]+-\d$/]] as const) {
+    if (value !== undefined && !shape.test(value)) throw new Error(`BlueGreenService ${scope.node.path}: ${name} "${value}" must be ${name === 'imageAccount' ? 'a 12-digit account id' : 'a Region such as ap-northeast-1'}`);
+  }
+  return IMAGE_PATTERN.replace('[0-9]{12}', account ?? '[0-9]{12}').replace('\\.ecr\\.[a-z0-9-]+\\.', `\\.ecr\\.${region ?? '[a-z0-9-]+'}\\.`);
 }

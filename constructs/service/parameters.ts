@@ -1,4 +1,4 @@
-import { CfnCondition, CfnParameter, Fn } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, Fn, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 export type Color = 'blue' | 'green';
@@ -10,13 +10,28 @@ export const COLORS: readonly Color[] = ['blue', 'green'];
  */
 export const IMAGE_PATTERN = '^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com/[a-z0-9][a-z0-9._/-]*@sha256:[0-9a-f]{64}$';
 
+/**
+ * The largest `StandbyMinTasks` a template accepts, whatever the service's `maxTasks`. A fixed
+ * bound, not `maxTasks`: CloudFormation checks the previous value of a parameter against the new
+ * template's constraints on every update, `UsePreviousValue` included, so a `MaxValue` of
+ * `maxTasks` would make lowering `maxTasks` while the standby is warm fail the `cdk deploy`
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html).
+ * The template clamps the standby's minimum to `maxTasks` itself (`standbyMinimum`).
+ */
+export const STANDBY_MIN_TASKS_CEILING = 100;
+
 export interface ServiceParametersProps {
   /** Prepended to every logical id, so two services can share a stack. */
   readonly prefix: string;
   /** The service's name, for descriptions. */
   readonly serviceName: string;
-  /** Upper bound of `StandbyMinTasks` (the fleets' maximum task count). */
+  /** The fleets' maximum task count: the standby's minimum is clamped to it. */
   readonly maxTasks: number;
+  /**
+   * `AllowedPattern` of the image parameters.
+   * @default IMAGE_PATTERN - an ECR image of any account and Region, pinned by digest
+   */
+  readonly imagePattern?: string;
 }
 
 /**
@@ -30,6 +45,9 @@ export class ServiceParameters extends Construct {
   private readonly images: Record<Color, CfnParameter>;
   private readonly amis: Record<Color, CfnParameter>;
   private readonly live: Record<Color, CfnCondition>;
+  /** True while `StandbyMinTasks` is 0: the standby's range, desired count and group are 0. */
+  public readonly standbyIsCold: CfnCondition;
+  private readonly maxTasks: number;
 
   constructor(scope: Construct, id: string, props: ServiceParametersProps) {
     super(scope, id);
@@ -45,13 +63,14 @@ export class ServiceParameters extends Construct {
       type: 'Number',
       default: 0,
       minValue: 0,
-      maxValue: props.maxTasks,
-      description: `${name}: minimum tasks of the standby fleet; 0 when cold, the live size while warm (before a release, during the rollback window).`,
+      maxValue: STANDBY_MIN_TASKS_CEILING,
+      description: `${name}: minimum tasks of the standby fleet; 0 when cold (no task, no instance), the live size while warm (before a release, during the rollback window). Above ${props.maxTasks} (maxTasks) counts as ${props.maxTasks}.`,
     });
+    this.maxTasks = props.maxTasks;
     const image = (color: Color) =>
       param(this, p, `${cap(color)}Image`, {
         type: 'String',
-        allowedPattern: IMAGE_PATTERN,
+        allowedPattern: props.imagePattern ?? IMAGE_PATTERN,
         constraintDescription: 'must be an ECR image pinned by digest: <account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:<64 hex>',
         description: `${name}: image of the ${color} fleet, pinned by digest.`,
       });
@@ -69,6 +88,26 @@ export class ServiceParameters extends Construct {
       return c;
     };
     this.live = { blue: condition('blue'), green: condition('green') };
+    // Compared as the string CloudFormation holds for a Number parameter; the release tools write
+    // it as String(n). assumed: a value spelled otherwise ("00") counts as warm.
+    this.standbyIsCold = new CfnCondition(this, 'StandbyIsCold', { expression: Fn.conditionEquals(this.standbyMinTasks.valueAsString, '0') });
+    this.standbyIsCold.overrideLogicalId(`${p}StandbyIsCold`);
+  }
+
+  /**
+   * The standby's minimum: `StandbyMinTasks`, at most `maxTasks` (a lookup by index, since a
+   * template has no arithmetic). The index is a `Ref`, which the function's "supported functions"
+   * allow for the index (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-select.html);
+   * an index past the list fails the update, which MaxValue (the list's length - 1) rules out.
+   */
+  public standbyMinimum(): unknown {
+    const table = Array.from({ length: STANDBY_MIN_TASKS_CEILING + 1 }, (_, i) => String(Math.min(i, this.maxTasks)));
+    return Fn.select(Token.asNumber(this.standbyMinTasks.value), table);
+  }
+
+  /** `whenLive` for the live fleet; for the standby, 0 while cold, else `whenWarm`. */
+  public ifLiveOrWarm(color: Color, whenLive: unknown, whenWarm: unknown, whenCold: unknown = 0): unknown {
+    return this.ifLive(color, whenLive, Fn.conditionIf(this.standbyIsCold.logicalId, whenCold, whenWarm));
   }
 
   public image(color: Color): CfnParameter {

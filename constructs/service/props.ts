@@ -55,7 +55,7 @@ export interface BlueGreenServiceProps {
   readonly minTasks?: number;
 
   /**
-   * Maximum tasks of each fleet.
+   * Maximum tasks of each fleet, at most 100 (`STANDBY_MIN_TASKS_CEILING`).
    * @default 2
    */
   readonly maxTasks?: number;
@@ -184,6 +184,25 @@ export interface BlueGreenServiceProps {
    * @default '' - `LiveColor`, `BlueImage`, ...
    */
   readonly parameterPrefix?: string;
+
+  /**
+   * ECS Exec (`aws ecs execute-command`) into the fleets' containers. It opens a shell in
+   * production: turn it off there, or log the sessions (see docs/blue-green.md).
+   * @default true
+   */
+  readonly enableExecuteCommand?: boolean;
+
+  /**
+   * The account whose ECR registry the image parameters may name.
+   * @default - the stack's account; any account when the stack's account is not known at synth
+   */
+  readonly imageAccount?: string;
+
+  /**
+   * The Region whose ECR registry the image parameters may name.
+   * @default - the stack's Region; any Region when the stack's Region is not known at synth
+   */
+  readonly imageRegion?: string;
 
   /**
    * Thresholds of the per-fleet alarms.

@@ -1,4 +1,5 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -47,6 +48,8 @@ export interface ServiceFleetProps {
   readonly minTasks: number;
   readonly maxTasks: number;
   readonly cpuTargetPercent: number;
+  /** Turn ECS Exec on for the fleet's service (and give the task role its ssmmessages rights). */
+  readonly enableExecuteCommand: boolean;
 }
 
 export type ServiceFleetParts = Omit<ServiceFleet, 'alarms'>;
@@ -70,7 +73,12 @@ export function createServiceFleet(scope: Construct, id: string, props: ServiceF
     imageCleanupInterval: options.imageCleanupInterval,
     imageMinimumCleanupAge: options.imageMinimumCleanupAge,
     containerStopTimeout: options.containerStopTimeout,
-    agentSettings: options.agentSettings,
+    // Host-network tasks get their task role only with this setting; without it they fall back to
+    // the instance's credentials (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html#task-iam-role-considerations).
+    // They share the host's network and so still reach the instance metadata service, which no
+    // agent setting blocks for them (ECS_AWSVPC_BLOCK_IMDS is awsvpc only): the instance role holds
+    // the ECS agent's rights and nothing else (no SSM managed policy), see docs/blue-green.md.
+    agentSettings: props.networkMode === ecs.NetworkMode.HOST ? { ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST: 'true', ...options.agentSettings } : options.agentSettings,
   });
 
   const taskDefinition = createTaskDefinition(fleet, {
@@ -90,8 +98,6 @@ export function createServiceFleet(scope: Construct, id: string, props: ServiceF
     user: options.user,
   });
 
-  // No desiredCount: the scalable target owns the task count, and a stack update that carried
-  // one would reset it.
   const service = new ecs.Ec2Service(fleet, 'Service', {
     cluster: fleet.cluster,
     taskDefinition,
@@ -113,8 +119,18 @@ export function createServiceFleet(scope: Construct, id: string, props: ServiceF
   });
   // The capacity provider must belong to the cluster before a service can use it.
   service.node.addDependency(fleet.cluster);
-  (service.node.defaultChild as ecs.CfnService).enableExecuteCommand = true;
-  service.node.addDependency(addExecCommandPolicy(taskDefinition));
+  const cfnService = service.node.defaultChild as ecs.CfnService;
+  if (props.enableExecuteCommand) {
+    cfnService.enableExecuteCommand = true;
+    service.node.addDependency(addExecCommandPolicy(taskDefinition));
+  }
+  // A cold standby runs nothing from the first create on. An ECS service created without
+  // DesiredCount starts at 1, and CloudFormation sends a DesiredCount it has on every update of
+  // the service, resetting what scaling set (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-desiredcount,
+  // https://github.com/aws/containers-roadmap/issues/493). So only a cold standby carries one,
+  // 0, the only count its 0..0 range allows anyway; a live or warm fleet carries none and keeps
+  // whatever its scalable target set.
+  cfnService.desiredCount = Token.asNumber(parameters.ifLiveOrWarm(color, Aws.NO_VALUE, Aws.NO_VALUE, 0));
 
   const targetGroup = new elbv2.ApplicationTargetGroup(fleet, 'TargetGroup', {
     vpc: props.vpc,
@@ -134,13 +150,20 @@ export function createServiceFleet(scope: Construct, id: string, props: ServiceF
   targetGroup.addTarget(service.loadBalancerTarget({ containerName: CONTAINER_NAME, containerPort: props.containerPort }));
 
   const isLive = parameters.isLive(color);
-  const minTasks = parameters.ifLive(color, props.minTasks, parameters.standbyMinTasks.valueAsNumber);
+  // Cold means zero, guaranteed by the range: lowering a minimum never lowers the running count
+  // (RegisterScalableTarget only moves capacity into the new range:
+  // https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html)
+  // and CPU target tracking rounds up, keeping an idle fleet at one task
+  // (https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html).
+  // So a cold standby's range is 0..0, a warm one's StandbyMinTasks (at most maxTasks)..maxTasks.
+  const minTasks = parameters.ifLiveOrWarm(color, props.minTasks, parameters.standbyMinimum());
+  const maxTasks = parameters.ifLiveOrWarm(color, props.maxTasks, props.maxTasks);
   const scalableTarget = new appscaling.ScalableTarget(fleet, 'ScalableTarget', {
     serviceNamespace: appscaling.ServiceNamespace.ECS,
     resourceId: `service/${fleet.cluster.clusterName}/${service.serviceName}`,
     scalableDimension: 'ecs:service:DesiredCount',
     minCapacity: Token.asNumber(minTasks),
-    maxCapacity: props.maxTasks,
+    maxCapacity: Token.asNumber(maxTasks),
     role: ecsScalingRole(fleet),
   });
   scalableTarget.scaleToTrackMetric('CpuTracking', {
@@ -149,6 +172,12 @@ export function createServiceFleet(scope: Construct, id: string, props: ServiceF
     scaleInCooldown: Duration.minutes(2),
     scaleOutCooldown: Duration.minutes(1),
   });
+
+  // And no instance: a cold fleet's group may hold none (managed scaling would get there too,
+  // but only after its scale-in alarm, and a template guarantee is what the AMI upgrade relies on).
+  // Without scale-in protection (Fleet) the group terminates what it holds when MaxSize drops.
+  const group = fleet.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup;
+  group.maxSize = Token.asString(parameters.ifLiveOrWarm(color, String(options.maxInstances), String(options.maxInstances), '0'));
 
   return { color, fleet, taskDefinition, service, targetGroup, scalableTarget, isLive };
 }

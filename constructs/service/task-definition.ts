@@ -1,4 +1,4 @@
-import { Aws, Duration, Fn, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -64,6 +64,15 @@ export function createTaskDefinition(scope: Construct, props: FleetTaskDefinitio
     stopTimeout: props.stopTimeout,
     readonlyRootFilesystem: props.readonlyRootFilesystem,
     user: props.user,
+  });
+
+  // Only ECS tasks of this account may assume the task role (confused deputy):
+  // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html. Set on the
+  // role's own trust statement, so the role is updated in place, not replaced.
+  const stack = Stack.of(scope);
+  (taskDefinition.taskRole.node.defaultChild as iam.CfnRole).addPropertyOverride('AssumeRolePolicyDocument.Statement.0.Condition', {
+    StringEquals: { 'aws:SourceAccount': stack.account },
+    ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'ecs', resource: '*' }) },
   });
 
   const executionRole = taskDefinition.obtainExecutionRole();

@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
+import { STANDBY_MIN_TASKS_CEILING } from './parameters';
 
 export interface CheckedProps {
   readonly serviceName: string;
@@ -35,6 +36,9 @@ export function validateServiceProps(scope: Construct, props: CheckedProps, list
   if (!modes.includes(props.networkMode)) fail(`networkMode "${props.networkMode}" must be one of ${modes.join(', ')}`);
   if (!Number.isInteger(props.minTasks) || props.minTasks < 1) fail(`minTasks ${props.minTasks} must be a whole number, 1 or more (the live fleet never scales to zero)`);
   if (!Number.isInteger(props.maxTasks) || props.maxTasks < props.minTasks) fail(`maxTasks ${props.maxTasks} must be a whole number, at least minTasks (${props.minTasks})`);
+  if (props.maxTasks > STANDBY_MIN_TASKS_CEILING) {
+    fail(`maxTasks ${props.maxTasks} must be at most ${STANDBY_MIN_TASKS_CEILING}, the largest StandbyMinTasks the template can clamp to maxTasks`);
+  }
   if (!Number.isInteger(props.cpuTargetPercent) || props.cpuTargetPercent < 10 || props.cpuTargetPercent > 90) {
     fail(`cpuTargetPercent ${props.cpuTargetPercent} must be a whole number from 10 to 90`);
   }

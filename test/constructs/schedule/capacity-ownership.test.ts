@@ -5,9 +5,10 @@ import { buildService, changedResources, resourceOf, resourcesFor } from '../ser
 
 /**
  * "Stack updates never reset capacity that schedules or releases set": CloudFormation updates
- * only resources whose properties change, so the template must carry no current count at all
- * (no `DesiredCount`, no `DesiredCapacity`), and the properties it does carry (bounds) must not
- * change unless the live color, `StandbyMinTasks` or the config changes.
+ * only resources whose properties change, so the template carries no current count a stack
+ * update could reset (no `DesiredCapacity`; a `DesiredCount` only on a cold standby, 0, the one
+ * count its 0..0 range allows), and the properties it does carry (bounds) must not change unless
+ * the live color, `StandbyMinTasks` or the config changes.
  */
 
 const IMAGE = (digit: string) => `123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/bluegreen-fleet/api@sha256:${digit.repeat(64)}`;
@@ -48,9 +49,12 @@ describe('what a stack update can reset', () => {
     };
   });
 
-  test.each(['blue', 'green'])('LiveColor=%s: no ECS service has a DesiredCount, no Auto Scaling group a DesiredCapacity, no scheduled action a desired count', (live) => {
+  test.each(['blue', 'green'])('LiveColor=%s: only the cold standby\'s ECS service has a DesiredCount (0), no Auto Scaling group a DesiredCapacity, no scheduled action a desired count', (live) => {
     const keys = keysOf(rendered[live]);
-    expect(keys.has('DesiredCount')).toBe(false);
+    const counts = Object.entries(rendered[live]).filter(([, r]) => r.Properties?.DesiredCount !== undefined).map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ''), r.Properties.DesiredCount]);
+    expect(counts).toEqual([[live === 'blue' ? 'SvcGreenService' : 'SvcBlueService', 0]]);
+    const warm = resourcesFor(template, { ...PARAMS, LiveColor: live, StandbyMinTasks: '10' });
+    expect(keysOf(warm).has('DesiredCount')).toBe(false);
     expect(keys.has('DesiredCapacity')).toBe(false);
     for (const color of ['Blue', 'Green'] as const) {
       for (const action of target(live, color).ScheduledActions) expect(Object.keys(action.ScalableTargetAction).sort()).toEqual(['MaxCapacity', 'MinCapacity']);
@@ -62,13 +66,22 @@ describe('what a stack update can reset', () => {
     ['green', 'Green', 'Blue'],
   ] as const)('LiveColor=%s: the live target\'s minimum is the config minTasks, the standby\'s is StandbyMinTasks', (live, liveId, standbyId) => {
     expect(target(live, liveId)).toMatchObject({ MinCapacity: 6, MaxCapacity: 12 });
-    expect(target(live, standbyId)).toMatchObject({ MinCapacity: '0', MaxCapacity: 12 });
+    // Cold (StandbyMinTasks 0): the range is 0..0, so nothing can keep a task running.
+    expect(target(live, standbyId)).toMatchObject({ MinCapacity: 0, MaxCapacity: 0 });
+    const warm = resourcesFor(template, { ...PARAMS, LiveColor: live, StandbyMinTasks: '10' });
+    expect((Object.entries(warm).find(([id]) => id.startsWith(`Svc${standbyId}ScalableTarget`))![1] as { Properties: unknown }).Properties).toMatchObject({ MinCapacity: '10', MaxCapacity: 12 });
   });
 
-  test.each(['blue', 'green'])('LiveColor=%s: a release warming or cooling the standby changes only the standby target', (live) => {
+  test.each(['blue', 'green'])('LiveColor=%s: a release warming or cooling the standby changes only the standby\'s target, service and group', (live) => {
     const warm = resourcesFor(template, { ...PARAMS, LiveColor: live, StandbyMinTasks: '10' });
-    const standby = live === 'blue' ? 'SvcGreenScalableTarget' : 'SvcBlueScalableTarget';
-    expect(changedResources(rendered[live], warm)).toEqual([resourceOf(template, 'AWS::ApplicationAutoScaling::ScalableTarget', standby).id]);
+    const standby = live === 'blue' ? 'Green' : 'Blue';
+    expect(changedResources(rendered[live], warm)).toEqual(
+      [
+        resourceOf(template, 'AWS::ApplicationAutoScaling::ScalableTarget', `Svc${standby}ScalableTarget`).id,
+        resourceOf(template, 'AWS::ECS::Service', `Svc${standby}Service`).id,
+        resourceOf(template, 'AWS::AutoScaling::AutoScalingGroup', `Svc${standby}AutoScalingGroup`).id,
+      ].sort(),
+    );
   });
 
   test('a deploy that changes the task size leaves both scalable targets and both groups untouched', () => {
@@ -85,7 +98,7 @@ describe('what a stack update can reset', () => {
   test('the one exception: a swap updates both targets (live bounds and schedules move, the new standby\'s minimum becomes StandbyMinTasks)', () => {
     const swapped = changedResources(rendered.blue, rendered.green).filter((id) => id.includes('ScalableTarget'));
     expect(swapped).toHaveLength(2);
-    expect(target('green', 'Blue')).toMatchObject({ MinCapacity: '0', ScheduledActions: [] });
+    expect(target('green', 'Blue')).toMatchObject({ MinCapacity: 0, ScheduledActions: [] });
     expect(target('green', 'Green').ScheduledActions).toHaveLength(2);
   });
 });

@@ -65,7 +65,10 @@ describe('ScheduledCapacity on a BlueGreenService', () => {
 
   test('a swap moves the schedules by changing only what a swap already changes', () => {
     const ids = (type: string, prefix: string) => resourceOf(template, type, prefix).id;
-    expect(changedResources(resourcesFor(template, { ...PARAMS, LiveColor: 'blue' }), resourcesFor(template, { ...PARAMS, LiveColor: 'green' }))).toEqual(
+    // A release swaps to a warm standby only (it warms it first); swapping to a cold one would also
+    // change the services and groups, since cold means zero.
+    const warm = { ...PARAMS, StandbyMinTasks: '6' };
+    expect(changedResources(resourcesFor(template, { ...warm, LiveColor: 'blue' }), resourcesFor(template, { ...warm, LiveColor: 'green' }))).toEqual(
       [
         ids('AWS::ElasticLoadBalancingV2::Listener', 'SvcProductionListener'),
         ids('AWS::ElasticLoadBalancingV2::Listener', 'SvcTestListener'),

@@ -32,19 +32,20 @@ describe('BlueGreenService with only the required props', () => {
     }
   });
 
-  test('the parameters are LiveColor (default blue), per-fleet images pinned by digest and AMIs, StandbyMinTasks (default 0, at most maxTasks 2)', () => {
+  test('the parameters are LiveColor (default blue), per-fleet images pinned by digest and AMIs, StandbyMinTasks (default 0, at most the fixed ceiling 100, not maxTasks)', () => {
     template.hasParameter('LiveColor', { Type: 'String', AllowedValues: ['blue', 'green'], Default: 'blue' });
-    template.hasParameter('StandbyMinTasks', { Type: 'Number', Default: 0, MinValue: 0, MaxValue: 2 });
+    // A MaxValue of maxTasks would fail the next cdk deploy that lowers maxTasks while the standby is warm.
+    template.hasParameter('StandbyMinTasks', { Type: 'Number', Default: 0, MinValue: 0, MaxValue: 100 });
     for (const color of ['Blue', 'Green']) {
       template.hasParameter(`${color}Image`, { Type: 'String', AllowedPattern: Match.stringLikeRegexp('@sha256') });
       template.hasParameter(`${color}Ami`, { Type: 'AWS::EC2::Image::Id' });
     }
   });
 
-  test('no ECS service has a desired count; each has the circuit breaker with rollback, ECS Exec, AZ spread and its own capacity provider', () => {
+  test('only a cold standby has a desired count (0); each service has the circuit breaker with rollback, ECS Exec (default enableExecuteCommand), AZ spread and its own capacity provider', () => {
     for (const color of ['Blue', 'Green']) {
       const { resource } = resourceOf(template, 'AWS::ECS::Service', `Svc${color}Service`);
-      expect(resource.Properties.DesiredCount).toBeUndefined();
+      expect(resource.Properties.DesiredCount).toEqual({ 'Fn::If': [`${color}IsLive`, { Ref: 'AWS::NoValue' }, { 'Fn::If': ['StandbyIsCold', 0, { Ref: 'AWS::NoValue' }] }] });
       expect(resource.Properties).toMatchObject({
         DeploymentConfiguration: { DeploymentCircuitBreaker: { Enable: true, Rollback: true }, MinimumHealthyPercent: 100, MaximumPercent: 200 },
         EnableExecuteCommand: true,
@@ -101,7 +102,11 @@ describe('BlueGreenService with only the required props', () => {
         BlockDeviceMappings: [{ Ebs: { Encrypted: true, VolumeSize: 30, VolumeType: 'gp3' } }],
       });
       const asg = resourceOf(template, 'AWS::AutoScaling::AutoScalingGroup', `Svc${color}AutoScalingGroup`).resource;
-      expect(asg.Properties).toMatchObject({ MinSize: '0', MaxSize: '2', MixedInstancesPolicy: { InstancesDistribution: { OnDemandPercentageAboveBaseCapacity: 100 } } });
+      expect(asg.Properties).toMatchObject({
+        MinSize: '0',
+        MaxSize: { 'Fn::If': [`${color}IsLive`, '2', { 'Fn::If': ['StandbyIsCold', '0', '2'] }] },
+        MixedInstancesPolicy: { InstancesDistribution: { OnDemandPercentageAboveBaseCapacity: 100 } },
+      });
       expect(asg.Properties.DesiredCapacity).toBeUndefined();
     }
     // Pinned: no SSM-resolved "latest" image anywhere.
@@ -109,12 +114,12 @@ describe('BlueGreenService with only the required props', () => {
     expect(types.filter((t) => t.startsWith('AWS::SSM::Parameter::Value') && t !== 'AWS::SSM::Parameter::Value<String>')).toEqual([]);
   });
 
-  test('scaling: live min 1, standby min StandbyMinTasks, max 2, CPU tracking at 60%', () => {
+  test('scaling: live 1..2, standby StandbyMinTasks (at most 2)..2 and 0..0 while cold, CPU tracking at 60%', () => {
     for (const color of ['Blue', 'Green']) {
       const { resource } = resourceOf(template, 'AWS::ApplicationAutoScaling::ScalableTarget', `Svc${color}ScalableTarget`);
       expect(resource.Properties).toMatchObject({
-        MinCapacity: { 'Fn::If': [`${color}IsLive`, 1, { Ref: 'StandbyMinTasks' }] },
-        MaxCapacity: 2,
+        MinCapacity: { 'Fn::If': [`${color}IsLive`, 1, { 'Fn::If': ['StandbyIsCold', 0, { 'Fn::Select': [{ Ref: 'StandbyMinTasks' }, expect.any(Array)] }] }] },
+        MaxCapacity: { 'Fn::If': [`${color}IsLive`, 2, { 'Fn::If': ['StandbyIsCold', 0, 2] }] },
         ScalableDimension: 'ecs:service:DesiredCount',
         RoleARN: expect.stringMatching(/aws-service-role\/ecs\.application-autoscaling\.amazonaws\.com\/AWSServiceRoleForApplicationAutoScaling_ECSService$/),
       });

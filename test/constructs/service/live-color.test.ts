@@ -53,7 +53,48 @@ describe('flipping LiveColor', () => {
   test('only the live-color conditions use LiveColor', () => {
     const json = JSON.stringify((template.toJSON() as { Resources: object }).Resources);
     expect(json).not.toContain('"Ref":"LiveColor"');
-    expect(Object.keys((template.toJSON() as { Conditions: object }).Conditions).sort()).toEqual(['BlueIsLive', 'GreenIsLive']);
+    // StandbyIsCold reads StandbyMinTasks, not LiveColor.
+    expect(Object.keys((template.toJSON() as { Conditions: object }).Conditions).sort()).toEqual(['BlueIsLive', 'GreenIsLive', 'StandbyIsCold']);
+  });
+});
+
+describe('cold means zero (StandbyMinTasks 0), from the first create on', () => {
+  // RegisterScalableTarget only moves capacity into the new range and target tracking rounds up,
+  // so only a 0..0 range guarantees zero tasks; an ECS service without DesiredCount starts at 1
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-desiredcount).
+  let template: Template;
+  const of = (resources: Record<string, any>, prefix: string) => Object.entries(resources).find(([id]) => id.startsWith(prefix))![1].Properties;
+  beforeAll(() => {
+    ({ template } = buildService({ minTasks: 3, maxTasks: 6, fleet: { instanceTypes: [new ec2.InstanceType('t3.medium')], maxInstances: 4 } }));
+  });
+
+  test('the defaults (the first create) give the standby range 0..0, DesiredCount 0 and an Auto Scaling group of at most 0', () => {
+    const defaults = { ...PARAMS, StandbyMinTasks: String(template.toJSON().Parameters.StandbyMinTasks.Default), LiveColor: template.toJSON().Parameters.LiveColor.Default };
+    const created = resourcesFor(template, defaults);
+    expect(of(created, 'SvcGreenScalableTarget')).toMatchObject({ MinCapacity: 0, MaxCapacity: 0 });
+    expect(of(created, 'SvcGreenService').DesiredCount).toBe(0);
+    expect(of(created, 'SvcGreenAutoScalingGroup')).toMatchObject({ MinSize: '0', MaxSize: '0' });
+    // The live fleet carries no DesiredCount (an update would reset what scaling set) and its own bounds.
+    expect(of(created, 'SvcBlueScalableTarget')).toMatchObject({ MinCapacity: 3, MaxCapacity: 6 });
+    expect(of(created, 'SvcBlueService').DesiredCount).toBeUndefined();
+    expect(of(created, 'SvcBlueAutoScalingGroup')).toMatchObject({ MaxSize: '4' });
+  });
+
+  test('a warm standby keeps its tasks: no DesiredCount, range StandbyMinTasks..maxTasks, the group up to maxInstances', () => {
+    const warm = resourcesFor(template, { ...PARAMS, LiveColor: 'green', StandbyMinTasks: '3' });
+    expect(of(warm, 'SvcBlueScalableTarget')).toMatchObject({ MinCapacity: '3', MaxCapacity: 6 });
+    expect(of(warm, 'SvcBlueService').DesiredCount).toBeUndefined();
+    expect(of(warm, 'SvcBlueAutoScalingGroup')).toMatchObject({ MaxSize: '4' });
+  });
+
+  test('a StandbyMinTasks above maxTasks (left from a larger maxTasks) counts as maxTasks, never a minimum above the maximum', () => {
+    const left = resourcesFor(template, { ...PARAMS, LiveColor: 'blue', StandbyMinTasks: '12' });
+    expect(of(left, 'SvcGreenScalableTarget')).toMatchObject({ MinCapacity: '6', MaxCapacity: 6 });
+  });
+
+  test('cooling (StandbyMinTasks to 0) changes only the standby\'s target, service and group', () => {
+    const ids = ['SvcGreenScalableTarget', 'SvcGreenService', 'SvcGreenAutoScalingGroup'].map((p) => Object.keys(template.toJSON().Resources).find((id) => id.startsWith(p))!);
+    expect(changedResources(resourcesFor(template, { ...PARAMS, LiveColor: 'blue', StandbyMinTasks: '3' }), resourcesFor(template, { ...PARAMS, LiveColor: 'blue', StandbyMinTasks: '0' }))).toEqual(ids.sort());
   });
 });
 

@@ -103,8 +103,16 @@ describe('BlueGreenService with every option set', () => {
   });
 
   test('scaling, health checks and the container follow the props', () => {
-    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: { 'Fn::If': ['ApiBlueIsLive', 2, { Ref: 'ApiStandbyMinTasks' }] }, MaxCapacity: 5 });
-    template.hasParameter('ApiStandbyMinTasks', { MaxValue: 5 });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: { 'Fn::If': ['ApiBlueIsLive', 2, { 'Fn::If': ['ApiStandbyIsCold', 0, { 'Fn::Select': [{ Ref: 'ApiStandbyMinTasks' }, Match.anyValue()] }] }] },
+      MaxCapacity: { 'Fn::If': ['ApiBlueIsLive', 5, { 'Fn::If': ['ApiStandbyIsCold', 0, 5] }] },
+    });
+    // The standby's minimum is clamped to maxTasks 5 by the template, not by MaxValue.
+    const [target] = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalableTarget'));
+    const table = target.Properties.MinCapacity['Fn::If'][2]['Fn::If'][2]['Fn::Select'][1] as string[];
+    expect(table.slice(0, 7)).toEqual(['0', '1', '2', '3', '4', '5', '5']);
+    template.hasParameter('ApiStandbyMinTasks', { MaxValue: 100 });
+    expect(table).toHaveLength(101);
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', { TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 45 }) });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       HealthCheckPath: '/healthz',

@@ -39,6 +39,8 @@ export function buildService(props: Partial<BlueGreenServiceProps> = {}, hooks: 
 
 type Json = unknown;
 
+const NO_VALUE = Symbol('AWS::NoValue');
+
 /**
  * The template's resources as CloudFormation would see them for the given parameter values:
  * every `Fn::If` replaced by the branch its condition selects (conditions of the form
@@ -53,15 +55,29 @@ export function resourcesFor(template: Template, parameters: Record<string, stri
     conditions[name] = JSON.stringify(value(a)) === JSON.stringify(value(b));
   }
   const walk = (node: Json): Json => {
-    if (Array.isArray(node)) return node.map(walk);
+    if (Array.isArray(node)) return node.map(walk).filter((v) => v !== NO_VALUE);
     if (!isObject(node)) return node;
+    // AWS::NoValue removes the property it is the value of:
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/pseudo-parameter-reference.html#cfn-pseudo-param-novalue
+    if (node.Ref === 'AWS::NoValue') return NO_VALUE;
     if (typeof node.Ref === 'string' && node.Ref in parameters) return parameters[node.Ref];
     if ('Fn::If' in node) {
       const [condition, whenTrue, whenFalse] = node['Fn::If'] as [string, Json, Json];
       if (!(condition in conditions)) throw new Error(`unknown condition ${condition}`);
       return walk(conditions[condition] ? whenTrue : whenFalse);
     }
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v)]));
+    if ('Fn::Select' in node) {
+      const [index, list] = (node['Fn::Select'] as [Json, Json]).map(walk) as [Json, Json];
+      // Only a literal list with a known index is evaluated (Fn::GetAZs, Fn::Split stay as they are).
+      if (Array.isArray(list) && typeof index !== 'object') {
+        // An index past the list fails the stack operation (the function's documented behaviour).
+        const i = Number(index);
+        if (!Number.isInteger(i) || i < 0 || i >= list.length) throw new Error(`Fn::Select index ${String(index)} is out of range`);
+        return list[i];
+      }
+      return { 'Fn::Select': [index, list] };
+    }
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v)]).filter(([, v]) => v !== NO_VALUE));
   };
   return walk(json.Resources) as Record<string, Json>;
 }
