@@ -1,5 +1,5 @@
 import { App, Environment, Stack, Tags } from 'aws-cdk-lib';
-import { ENVIRONMENTS, EnvironmentConfig, Selection, SharedConfig } from './config';
+import { ENVIRONMENTS, EnvironmentConfig, Selection, SHARED, SharedConfig } from './config';
 import { addPolicyGates } from './policy';
 import { NetworkStack } from './stacks/network-stack';
 import { ServiceStack } from './stacks/service-stack';
@@ -56,7 +56,7 @@ export function addShared(app: App, config: SharedConfig, environments: readonly
 }
 
 /** Adds one environment: its network stack, then one stack per service. */
-export function addEnvironment(app: App, config: EnvironmentConfig): EnvironmentStacks {
+export function addEnvironment(app: App, config: EnvironmentConfig, imageRegistry: { account: string; region: string } = SHARED): EnvironmentStacks {
   const network = new NetworkStack(app, stackNames.network(config.name), {
     env: awsEnv(config),
     stackName: stackNames.network(config.name),
@@ -73,6 +73,7 @@ export function addEnvironment(app: App, config: EnvironmentConfig): Environment
       service,
       network: network.network,
       hostedZone: network.hostedZone,
+      imageRegistry: { account: imageRegistry.account, region: imageRegistry.region },
     });
     protect(stack, config.production, config.name);
     return stack;
@@ -92,6 +93,6 @@ export function addEnvironment(app: App, config: EnvironmentConfig): Environment
 export function buildApp(app: App, selection: Selection): BuiltApp {
   addPolicyGates(app);
   const shared = selection.shared ? addShared(app, selection.shared) : undefined;
-  const environments = selection.environments.map((env) => addEnvironment(app, env));
+  const environments = selection.environments.map((env) => addEnvironment(app, env, selection.shared ?? SHARED));
   return { shared, environments };
 }

@@ -20,7 +20,12 @@ export function acknowledgeReleaseFindings(
     readonly logGroups: readonly logs.LogGroup[];
     readonly logKey?: kms.IKey;
     readonly capacityStatement: { readonly role: iam.IRole; readonly statement: iam.PolicyStatement };
-    readonly parameterUpdate: { readonly role: iam.IRole; readonly wildcardStatements: readonly iam.PolicyStatement[] };
+    readonly parameterUpdate: {
+      readonly role: iam.IRole;
+      readonly wildcardStatements: readonly iam.PolicyStatement[];
+      readonly scoped: ReadonlyArray<{ readonly statement: iam.PolicyStatement; readonly reason: string }>;
+      readonly actionWildcards: readonly string[];
+    };
   },
 ): void {
   if (Stack.of(parts.vpc) !== Stack.of(scope)) {
@@ -56,8 +61,15 @@ export function acknowledgeReleaseFindings(
   acknowledgeWildcardResources(
     parts.parameterUpdate.role,
     reads,
-    'Describe calls CloudFormation makes while it updates listeners, scalable targets and alarms (DescribeListeners, DescribeListenerAttributes, DescribeScalableTargets, DescribeScheduledActions, DescribeAlarms) and validates the AMI parameters (DescribeImages): read-only, and none supports resource-level permissions.',
+    'Describe calls the resource handlers make while they update listeners, scalable targets, Auto Scaling groups and alarms (their published update permissions), and the AMI parameter check (DescribeImages): read-only, and none supports resource-level permissions.',
   );
+  for (const { statement, reason } of parts.parameterUpdate.scoped) acknowledgeWildcardResources(parts.parameterUpdate.role, statement, reason);
+  for (const action of parts.parameterUpdate.actionWildcards) {
+    Validations.of(parts.parameterUpdate.role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Action::${action}]`,
+      reason: `${action}: read-only calls the Auto Scaling group resource handler lists in its update permissions (the CloudFormation registry schema of AWS::AutoScaling::AutoScalingGroup); none has resource-level scope.`,
+    });
+  }
   const key = parts.logKey;
   if (key && Stack.of(key) !== Stack.of(scope)) {
     // The rule reads one template and cannot follow a key imported from another stack.

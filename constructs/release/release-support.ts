@@ -41,6 +41,14 @@ export interface ReleaseFleetInstances {
   readonly instanceRole: iam.IRole;
 }
 
+/** The parameter-update role and the statements whose wildcards its findings acknowledge. */
+interface ParameterUpdateRoleParts {
+  readonly role: iam.Role;
+  readonly wildcardStatements: iam.PolicyStatement[];
+  readonly scoped: ReadonlyArray<{ readonly statement: iam.PolicyStatement; readonly reason: string }>;
+  readonly actionWildcards: readonly string[];
+}
+
 /** What ReleaseSupport needs of a blue/green service. `BlueGreenService` has this shape. */
 export interface ReleasableService {
   readonly serviceName: string;
@@ -353,7 +361,7 @@ export class ReleaseSupport extends Construct {
    *   instance role: https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-launch-template-permissions.html
    * - AWS::CloudWatch::Alarm: PutMetricAlarm, DescribeAlarms, TagResource, UntagResource.
    */
-  private createParameterUpdateRole(service: ReleasableService, groups: ReadonlyArray<ReleaseFleetInstances & { service: ecs.IBaseService }>): { role: iam.Role; wildcardStatements: iam.PolicyStatement[] } {
+  private createParameterUpdateRole(service: ReleasableService, groups: ReadonlyArray<ReleaseFleetInstances & { service: ecs.IBaseService }>): ParameterUpdateRoleParts {
     const stack = Stack.of(this);
     const colors = ['blue', 'green'] as const;
     const role = new iam.Role(this, 'ParameterUpdateRole', {
@@ -384,8 +392,16 @@ export class ReleaseSupport extends Construct {
       }),
     );
     const deployments = groups.map((g) => stack.formatArn({ service: 'ecs', resource: 'service-deployment', resourceName: `${g.cluster.clusterName}/${g.service.serviceName}/*` }));
+    const scoped: Array<{ statement: iam.PolicyStatement; reason: string }> = [];
+    const add = (statement: iam.PolicyStatement, reason: string) => {
+      role.addToPolicy(statement);
+      scoped.push({ statement, reason });
+    };
     if (deployments.length > 0) {
-      role.addToPolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeServiceDeployments', 'ecs:StopServiceDeployment'], resources: deployments }));
+      add(
+        new iam.PolicyStatement({ actions: ['ecs:DescribeServiceDeployments', 'ecs:StopServiceDeployment'], resources: deployments }),
+        'Service-deployment ARNs end in an id ECS generates per deployment; the statement names this stack\'s two clusters and services.',
+      );
     }
     // The scalable targets' RoleARN: the ECS service-linked role of Application Auto Scaling.
     role.addToPolicy(
@@ -402,19 +418,21 @@ export class ReleaseSupport extends Construct {
       }),
     );
     if (groups.length > 0) {
-      role.addToPolicy(
+      add(
         new iam.PolicyStatement({
           actions: ['autoscaling:UpdateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags'],
           resources: groups.map((g) => stack.formatArn({ service: 'autoscaling', resource: 'autoScalingGroup', resourceName: `*:autoScalingGroupName/${g.autoScalingGroup.autoScalingGroupName}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
         }),
+        'Auto Scaling group ARNs carry an id EC2 Auto Scaling generates; the statement names this stack\'s two groups by name.',
       );
       // Launching from these launch templates only: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/permissions-for-launch-templates.html
-      role.addToPolicy(
+      add(
         new iam.PolicyStatement({
           actions: ['ec2:RunInstances'],
           resources: ['*'],
           conditions: { ArnLike: { 'ec2:LaunchTemplate': groups.map((g) => stack.formatArn({ service: 'ec2', resource: 'launch-template', resourceName: g.launchTemplate.launchTemplateId! })) } },
         }),
+        'RunInstances touches instances, volumes, interfaces, subnets and groups whose ids are not known; it is held by ec2:LaunchTemplate to the two launch templates of this stack, which UpdateAutoScalingGroup checks the caller may launch from.',
       );
       role.addToPolicy(
         new iam.PolicyStatement({
@@ -441,7 +459,7 @@ export class ReleaseSupport extends Construct {
       resources: ['*'],
     });
     role.addToPolicy(reads);
-    return { role, wildcardStatements: [scaling, reads] };
+    return { role, wildcardStatements: [scaling, reads], scoped, actionWildcards: groups.length > 0 ? ['autoscaling:Describe*', 'ec2:Describe*', 'ec2:Get*'] : [] };
   }
 
   /**

@@ -4,6 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { BlueGreenService, FleetOptions, Network, ReleaseSupport, ReleaseWindowPrewarm, ScheduledCapacity } from '../../constructs';
 import { EnvironmentConfig, FleetSpec, ServiceConfig } from '../config';
@@ -16,6 +17,11 @@ export interface ServiceStackProps extends StackProps {
   readonly network: Network;
   /** The environment's private zone for service names. */
   readonly hostedZone: route53.IHostedZone;
+  /**
+   * The account and Region of the ECR registry the image parameters may name.
+   * @default - the stack's own account and Region
+   */
+  readonly imageRegistry?: { readonly account: string; readonly region: string };
 }
 
 const NETWORK_MODES: Record<ServiceConfig['networkMode'], ecs.NetworkMode> = {
@@ -40,6 +46,9 @@ export class ServiceStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
+    // Strong references (exports) from the network stack and from other service stacks, whatever
+    // the app-wide default: docs/decisions.md ("Cross-stack references").
+    this.node.setContext(cxapi.DEFAULT_CROSS_STACK_REFERENCES, 'strong');
     const { environment: env, service: config } = props;
     this.config = config;
     const secrets = new SecretImports(this);
@@ -62,6 +71,11 @@ export class ServiceStack extends Stack {
       logRemovalPolicy: env.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       // The stack name already names environment and service: bgf-<env>-<service>-blue-...
       alarms: { alarmNamePrefix: this.stackName },
+      // A shell into production containers is not a routine tool: off there.
+      enableExecuteCommand: !env.production,
+      // Images are built and pushed into the shared account's ECR (lib/config/environments/shared.ts).
+      imageAccount: props.imageRegistry?.account,
+      imageRegion: props.imageRegistry?.region,
     });
     acknowledgeEnvironmentChoices(this.service, env, config);
     this.release = new ReleaseSupport(this, 'Release', {

@@ -7,7 +7,7 @@ import { newApp } from '../support/synth';
 /**
  * The production templates carry what issue "scheduled capacity and the standby lifecycle" asks
  * for: time-zone-aware scheduled actions on the live fleet's scalable targets, conditioned on the
- * live color; the standby's pre-warm and cool-down schedules; no desired count anywhere.
+ * live color; the standby's pre-warm and cool-down schedules; no desired count but a cold standby's 0.
  * (The policy gates over the same stacks run in service-stack.test.ts.)
  */
 
@@ -34,7 +34,8 @@ describe('production service stacks', () => {
     ]);
     expect(target('api', live, standbyId).ScheduledActions).toEqual([]);
     expect(target('api', live, liveId).MinCapacity).toBe(6);
-    expect(target('api', live, standbyId).MinCapacity).toBe('0');
+    // Cold standby: 0..0.
+    expect(target('api', live, standbyId)).toMatchObject({ MinCapacity: 0, MaxCapacity: 0 });
   });
 
   test('web has no schedules', () => {
@@ -54,11 +55,15 @@ describe('production service stacks', () => {
     });
   });
 
-  test.each(['api', 'web'])('%s: no template value a stack update could use to reset a running count, for either live color', (name) => {
+  test.each(['api', 'web'])('%s: no template value a stack update could use to reset a running count, for either live color (a cold standby\'s DesiredCount 0 is the only count its 0..0 range allows)', (name) => {
     for (const live of ['blue', 'green']) {
-      const text = JSON.stringify(resourcesFor(templates[name], { ...PARAMS, LiveColor: live }));
-      expect(text).not.toContain('"DesiredCount"');
-      expect(text).not.toContain('"DesiredCapacity"');
+      const warm = JSON.stringify(resourcesFor(templates[name], { ...PARAMS, LiveColor: live, StandbyMinTasks: '4' }));
+      expect(warm).not.toContain('"DesiredCount"');
+      expect(warm).not.toContain('"DesiredCapacity"');
+      const cold = resourcesFor(templates[name], { ...PARAMS, LiveColor: live }) as Record<string, any>;
+      const counts = Object.entries(cold).filter(([, r]) => r.Properties?.DesiredCount !== undefined).map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ''), r.Properties.DesiredCount]);
+      expect(counts).toEqual([[live === 'blue' ? 'ServiceGreenService' : 'ServiceBlueService', 0]]);
+      expect(JSON.stringify(cold)).not.toContain('"DesiredCapacity"');
     }
   });
 });

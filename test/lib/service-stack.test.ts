@@ -52,12 +52,12 @@ describe('the production environment', () => {
     for (const p of ['BlueImage', 'GreenImage', 'BlueAmi', 'GreenAmi', 'StandbyMinTasks']) t.hasParameter(p, {});
   });
 
-  test.each(['web', 'api'])('%s: IMDSv2 and encrypted roots, no desired capacity, circuit breakers on', (name) => {
+  test.each(['web', 'api'])('%s: IMDSv2 and encrypted roots, no desired capacity, a desired count only for a cold standby, circuit breakers on', (name) => {
     const t = templates[name];
     t.resourcePropertiesCountIs('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ MetadataOptions: Match.objectLike({ HttpTokens: 'required' }), BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ Encrypted: true }) })] }) }, 2);
     for (const asg of Object.values(t.findResources('AWS::AutoScaling::AutoScalingGroup'))) expect(asg.Properties.DesiredCapacity).toBeUndefined();
     for (const svc of Object.values(t.findResources('AWS::ECS::Service'))) {
-      expect(svc.Properties.DesiredCount).toBeUndefined();
+      expect(JSON.stringify(svc.Properties.DesiredCount)).toMatch(/^\{"Fn::If":\["(Blue|Green)IsLive",\{"Ref":"AWS::NoValue"\},\{"Fn::If":\["StandbyIsCold",0,\{"Ref":"AWS::NoValue"\}\]\}\]\}$/);
       expect(svc.Properties.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
     }
   });

@@ -1,0 +1,87 @@
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { BuiltApp } from '../../lib/app';
+import { SHARED } from '../../lib/config';
+import { buildTestApp } from '../support/synth';
+
+/**
+ * What CloudFormation applies when these stacks are updated by the release Lambdas, checked on the
+ * app's real templates (issue 11 defects 2, 3, 8; issue 16 item 6).
+ */
+
+type Json = Record<string, any>;
+
+describe('service stacks of staging and production', () => {
+  let built: BuiltApp;
+  let stacks: Stack[];
+  const json = (stack: Stack): Json => Template.fromStack(stack).toJSON();
+  beforeAll(() => {
+    built = buildTestApp({ env: 'staging,production' }).built;
+    stacks = built.environments.flatMap((e) => [e.network, ...e.services]);
+  });
+
+  test('references between stacks are exports (strong), never Fn::GetStackOutput, and every import has its export', () => {
+    // docs/decisions.md: an export in use cannot be changed or removed by its producer
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html),
+    // and Fn::ImportValue needs no read right of the stack's execution role.
+    const exports = new Set(stacks.flatMap((s) => Object.values((json(s).Outputs ?? {}) as Json).map((o) => o.Export?.Name).filter(Boolean)));
+    for (const stack of built.environments.flatMap((e) => e.services)) {
+      const text = JSON.stringify(json(stack));
+      expect({ stack: stack.stackName, weak: text.includes('Fn::GetStackOutput') }).toEqual({ stack: stack.stackName, weak: false });
+      const imports = [...text.matchAll(/"Fn::ImportValue":"([^"]+)"/g)].map((m) => m[1]);
+      expect(imports.length).toBeGreaterThan(0);
+      for (const name of imports) expect({ stack: stack.stackName, name, exported: exports.has(name) }).toEqual({ stack: stack.stackName, name, exported: true });
+    }
+  });
+
+  test('both Lambdas that call UpdateStack may read every SSM-typed parameter of their stack', () => {
+    for (const stack of built.environments.flatMap((e) => e.services)) {
+      const t = json(stack);
+      const ssm = Object.values(t.Parameters as Json).filter((p) => String(p.Type).startsWith('AWS::SSM::Parameter::Value<')).map((p) => p.Default as string);
+      expect(ssm.length).toBeGreaterThan(0);
+      for (const role of ['ReleaseAutoRollbackRole', 'ReleaseStandbyCapacityRole']) {
+        const statements = Object.values(t.Resources as Json)
+          .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(role))
+          .flatMap((r) => r.Properties.PolicyDocument.Statement as Json[]);
+        for (const name of ssm) {
+          const readers = statements.filter((st) => [st.Action].flat().includes('ssm:GetParameters') && JSON.stringify(st.Resource).includes(`:parameter${name}"`));
+          expect({ stack: stack.stackName, role, name, readable: readers.length === 1 }).toEqual({ stack: stack.stackName, role, name, readable: true });
+        }
+      }
+    }
+  });
+
+  test('the parameter-update role may update both fleets\' groups and services, and launch only from their templates', () => {
+    for (const stack of built.environments.flatMap((e) => e.services)) {
+      const t = json(stack);
+      const ids = (type: string) => Object.entries(t.Resources as Json).filter(([, r]) => r.Type === type).map(([id]) => id).sort();
+      const policy = Object.entries(t.Resources as Json).find(([id, r]) => r.Type === 'AWS::IAM::Policy' && id.startsWith('ReleaseParameterUpdateRoleDefaultPolicy'))![1];
+      const statements = policy.Properties.PolicyDocument.Statement as Json[];
+      const granting = (action: string) => statements.filter((st) => [st.Action].flat().includes(action));
+      const update = granting('autoscaling:UpdateAutoScalingGroup');
+      expect(update).toHaveLength(1);
+      expect(JSON.stringify(update[0].Resource).match(/"Ref":"([^"]+)"/g)!.map((m) => m.slice(7, -1)).sort()).toEqual(ids('AWS::AutoScaling::AutoScalingGroup'));
+      const run = granting('ec2:RunInstances');
+      expect(JSON.stringify(run[0].Condition.ArnLike['ec2:LaunchTemplate']).match(/"Ref":"([^"]+)"/g)!.map((m) => m.slice(7, -1)).sort()).toEqual(ids('AWS::EC2::LaunchTemplate'));
+      expect(JSON.stringify(granting('ecs:UpdateService')[0].Resource).match(/"Ref":"([^"]+)"/g)!.map((m) => m.slice(7, -1)).sort()).toEqual(ids('AWS::ECS::Service'));
+    }
+  });
+
+  test('ECS Exec is off in production and on elsewhere', () => {
+    for (const env of built.environments) {
+      for (const stack of env.services) {
+        const services = Object.values(json(stack).Resources as Json).filter((r) => r.Type === 'AWS::ECS::Service');
+        for (const s of services) expect({ stack: stack.stackName, exec: s.Properties.EnableExecuteCommand === true }).toEqual({ stack: stack.stackName, exec: !env.config.production });
+      }
+    }
+  });
+
+  test('image parameters accept images of the shared account\'s registry only', () => {
+    const digest = 'a'.repeat(64);
+    for (const stack of built.environments.flatMap((e) => e.services)) {
+      const pattern = new RegExp(json(stack).Parameters.BlueImage.AllowedPattern);
+      expect(pattern.test(`${SHARED.account}.dkr.ecr.${SHARED.region}.amazonaws.com/bluegreen-fleet/api@sha256:${digest}`)).toBe(true);
+      expect(pattern.test(`999999999999.dkr.ecr.${SHARED.region}.amazonaws.com/bluegreen-fleet/api@sha256:${digest}`)).toBe(false);
+    }
+  });
+});
