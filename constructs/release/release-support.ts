@@ -57,6 +57,13 @@ export interface ReleasableService {
   /** The test listener; a `LiveColor` update changes it too (`BlueGreenService` has it). */
   readonly testListener?: elbv2.IApplicationListener;
   readonly testListenerPort: number;
+  /**
+   * The most tasks a fleet may run (`BlueGreenService.maxTasks`), handed to the standby-capacity
+   * Lambda as `MAX_TASKS`: a cold standby's scalable target is 0..0, so its `MaxCapacity` is not
+   * the size a warm-up may reach.
+   * @default - no `MAX_TASKS`
+   */
+  readonly maxTasks?: number;
   fleet(color: 'blue' | 'green'): ReleaseFleet;
 }
 
@@ -241,6 +248,7 @@ export class ReleaseSupport extends Construct {
       ...logs_,
     });
     this.standbyCapacityFunction = standbyCapacity;
+    if (service.maxTasks !== undefined) standbyCapacity.addEnvironment('MAX_TASKS', String(service.maxTasks));
 
     const groups = (['blue', 'green'] as const).flatMap((c) => {
       const fleet = service.fleet(c);

@@ -67,6 +67,15 @@ describe('service stacks of staging and production', () => {
     }
   });
 
+  test('the standby-capacity Lambda knows maxTasks (a cold standby\'s scalable target is 0..0, so its MaxCapacity is not the warm limit)', () => {
+    for (const env of built.environments) {
+      for (const stack of env.services) {
+        const fn = Object.values(json(stack).Resources as Json).find((r) => r.Type === 'AWS::Lambda::Function' && /warms and cools/.test(r.Properties.Description));
+        expect(fn.Properties.Environment.Variables.MAX_TASKS).toBe(String(stack.config.maxTasks));
+      }
+    }
+  });
+
   test('ECS Exec is off in production and on elsewhere', () => {
     for (const env of built.environments) {
       for (const stack of env.services) {
