@@ -11,7 +11,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { releaseFunction } from './functions';
 import { RELEASE_SCHEDULER_ROLE_PATH } from './names';
 import { acknowledgeReleaseFindings } from './nag';
@@ -256,6 +256,9 @@ export class ReleaseSupport extends Construct {
     });
     const parameterUpdate = this.createParameterUpdateRole(service, groups);
     this.parameterUpdateRole = parameterUpdate.role;
+    // assumed: CloudFormation resolves SSM-typed parameters with the caller's credentials (the
+    // Lambdas, below); the role it runs the update as may read them too, in case it is that one.
+    grantSsmParameterResolution(this.parameterUpdateRole);
     for (const fn of [autoRollback, standbyCapacity]) {
       fn.addEnvironment('UPDATE_ROLE_ARN', this.parameterUpdateRole.roleArn);
       this.grantStackUpdate(fn);
@@ -494,7 +497,7 @@ export class ReleaseSupport extends Construct {
  * stack update, `UsePreviousValue` included, with the credentials of the caller of UpdateStack
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html).
  */
-function grantSsmParameterResolution(fn: lambda.IFunction): void {
+function grantSsmParameterResolution(fn: iam.IGrantable & IConstruct): void {
   const stack = Stack.of(fn);
   const arnOf = (name: string) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') });
   const synthesizer = stack.synthesizer;
@@ -502,7 +505,7 @@ function grantSsmParameterResolution(fn: lambda.IFunction): void {
   // The synthesizer's default parameter name (/cdk-bootstrap/<qualifier>/version) when the stack
   // has no SSM parameter by the time the policy is written.
   const fallback = arnOf(`/cdk-bootstrap/${qualifier}/version`);
-  fn.addToRolePolicy(
+  fn.grantPrincipal.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions: ['ssm:GetParameters', 'ssm:GetParameter'],
       resources: Lazy.list({

@@ -213,6 +213,8 @@ describe('ReleaseSupport with default props', () => {
         'elasticloadbalancing:ModifyListener',
         'elasticloadbalancing:ModifyListenerAttributes',
         'iam:PassRole',
+        'ssm:GetParameter',
+        'ssm:GetParameters',
       ].sort(),
     );
     // What an image or AMI change needs stays with the execution role.
@@ -249,7 +251,7 @@ describe('ReleaseSupport with default props', () => {
     const parameters = template.toJSON().Parameters as Record<string, { Type: string; Default?: string }>;
     const ssmTyped = Object.values(parameters).filter((p) => p.Type.startsWith('AWS::SSM::Parameter::Value<'));
     expect(ssmTyped.map((p) => p.Default)).toEqual(['/cdk-bootstrap/hnb659fds/version']);
-    for (const role of ['AutoRollbackRole', 'StandbyCapacityRole']) {
+    for (const role of ['AutoRollbackRole', 'StandbyCapacityRole', 'ParameterUpdateRole']) {
       const reads = policiesOf(role).filter((st) => actionsOf([st]).includes('ssm:GetParameters'));
       expect(reads).toHaveLength(1);
       expect(JSON.stringify(reads[0].Resource)).toMatch(/:parameter\/cdk-bootstrap\/hnb659fds\/version"/);
