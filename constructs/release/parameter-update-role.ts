@@ -1,0 +1,173 @@
+import { ArnFormat, CfnParameter, DefaultStackSynthesizer, Lazy, Stack } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, IConstruct } from 'constructs';
+import type { ReleasableService, ReleaseFleetInstances } from './release-support';
+
+/** The parameter-update role and the statements whose wildcards its findings acknowledge. */
+export interface ParameterUpdateRoleParts {
+  readonly role: iam.Role;
+  readonly wildcardStatements: iam.PolicyStatement[];
+  readonly scoped: ReadonlyArray<{ readonly statement: iam.PolicyStatement; readonly reason: string }>;
+  readonly actionWildcards: readonly string[];
+}
+
+/**
+ * The service role of the Lambdas' updates. What a `LiveColor`/`StandbyMinTasks` change makes
+ * CloudFormation do (test/constructs/release/release-support.test.ts evaluates the template for
+ * both): modify the two listeners, register the fleets' scalable targets again (bounds, and the
+ * scheduled actions that follow the live color), update the fleets' ECS services (a cold
+ * standby's `DesiredCount` 0) and Auto Scaling groups (a cold standby's `MaxSize` 0), and the
+ * fleets' alarms (`ActionsEnabled` follows the live color). Nothing that creates, replaces or
+ * deletes a resource: no task definition, launch template, IAM or Lambda change.
+ *
+ * The actions are the resource handlers' `handlers.update.permissions` of the CloudFormation
+ * registry schemas (as published by the CloudFormation registry, e.g. `aws cloudformation
+ * describe-type --type RESOURCE --type-name AWS::ElasticLoadBalancingV2::Listener`; read here from
+ * the Cloud Control docs generated from those schemas, stackql-registry/stackql-provider-awscc
+ * website/docs/services/<service>/<resource>/index.md, "Permissions"/"Update"), 2026-12-01:
+ * - AWS::ElasticLoadBalancingV2::Listener: ModifyListener, DescribeListeners,
+ *   ModifyListenerAttributes, cognito-idp:DescribeUserPoolClient (left out: no Cognito action here).
+ * - AWS::ApplicationAutoScaling::ScalableTarget: RegisterScalableTarget, DescribeScalableTargets,
+ *   DescribeScheduledActions, DeleteScheduledAction, PutScheduledAction, cloudwatch:PutMetricAlarm,
+ *   DeleteAlarms, DescribeAlarms, lambda:*ProvisionedConcurrencyConfig (left out: ECS targets only).
+ * - AWS::ECS::Service: DescribeServiceDeployments, DescribeServices, ListServiceDeployments,
+ *   ListTagsForResource, StopServiceDeployment, TagResource, UntagResource, UpdateService.
+ * - AWS::AutoScaling::AutoScalingGroup: UpdateAutoScalingGroup, CreateOrUpdateTags, DeleteTags,
+ *   Describe*, ec2:Describe*, ec2:Get*, ec2:RunInstances, iam:PassRole, ssm:Get* (left out: load
+ *   balancer, traffic source, notification, lifecycle hook, metrics collection, VPC Lattice and
+ *   managed-fleets actions, for properties these templates never change with a parameter).
+ *   UpdateAutoScalingGroup checks ec2:RunInstances on the launch template and iam:PassRole of its
+ *   instance role: https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-launch-template-permissions.html
+ * - AWS::CloudWatch::Alarm: PutMetricAlarm, DescribeAlarms, TagResource, UntagResource.
+ */
+export function createParameterUpdateRole(scope: Construct, service: ReleasableService, groups: ReadonlyArray<ReleaseFleetInstances & { service: ecs.IBaseService }>): ParameterUpdateRoleParts {
+  const stack = Stack.of(scope);
+  const colors = ['blue', 'green'] as const;
+  const role = new iam.Role(scope, 'ParameterUpdateRole', {
+    // assumed: no aws:SourceAccount condition. CloudFormation's service-role page
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html)
+    // documents no source keys on its AssumeRole; a condition it never satisfies would fail every
+    // parameter update. Only callers that may pass this role (PassRole above) can use it.
+    assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com'),
+    description: `${service.serviceName}: CloudFormation applies LiveColor/StandbyMinTasks updates of ${stack.stackName} with this role`,
+  });
+  const listeners = [service.productionListener, ...(service.testListener ? [service.testListener] : [])];
+  role.addToPolicy(
+    new iam.PolicyStatement({ actions: ['elasticloadbalancing:ModifyListener', 'elasticloadbalancing:ModifyListenerAttributes'], resources: listeners.map((l) => l.listenerArn) }),
+  );
+  const serviceArns = colors.map((c) => service.fleet(c).service.serviceArn);
+  const scaling = new iam.PolicyStatement({
+    actions: ['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:PutScheduledAction', 'application-autoscaling:DeleteScheduledAction'],
+    resources: [stack.formatArn({ service: 'application-autoscaling', resource: 'scalable-target', resourceName: '*' })],
+    conditions: { StringEquals: { 'application-autoscaling:service-namespace': 'ecs', 'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount' } },
+  });
+  role.addToPolicy(scaling);
+  // The ECS service handler's update; Application Auto Scaling also checks that the caller may
+  // update the ECS service it scales.
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['ecs:DescribeServices', 'ecs:UpdateService', 'ecs:ListTagsForResource', 'ecs:TagResource', 'ecs:UntagResource', 'ecs:ListServiceDeployments'],
+      resources: serviceArns,
+    }),
+  );
+  const deployments = groups.map((g) => stack.formatArn({ service: 'ecs', resource: 'service-deployment', resourceName: `${g.cluster.clusterName}/${g.service.serviceName}/*` }));
+  const scoped: Array<{ statement: iam.PolicyStatement; reason: string }> = [];
+  const add = (statement: iam.PolicyStatement, reason: string) => {
+    role.addToPolicy(statement);
+    scoped.push({ statement, reason });
+  };
+  if (deployments.length > 0) {
+    add(
+      new iam.PolicyStatement({ actions: ['ecs:DescribeServiceDeployments', 'ecs:StopServiceDeployment'], resources: deployments }),
+      'Service-deployment ARNs end in an id ECS generates per deployment; the statement names this stack\'s two clusters and services.',
+    );
+  }
+  // The scalable targets' RoleARN: the ECS service-linked role of Application Auto Scaling.
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: [
+        stack.formatArn({
+          region: '',
+          service: 'iam',
+          resource: 'role/aws-service-role/ecs.application-autoscaling.amazonaws.com',
+          resourceName: 'AWSServiceRoleForApplicationAutoScaling_ECSService',
+        }),
+      ],
+    }),
+  );
+  if (groups.length > 0) {
+    add(
+      new iam.PolicyStatement({
+        actions: ['autoscaling:UpdateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags'],
+        resources: groups.map((g) => stack.formatArn({ service: 'autoscaling', resource: 'autoScalingGroup', resourceName: `*:autoScalingGroupName/${g.autoScalingGroup.autoScalingGroupName}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
+      }),
+      'Auto Scaling group ARNs carry an id EC2 Auto Scaling generates; the statement names this stack\'s two groups by name.',
+    );
+    // Launching from these launch templates only: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/permissions-for-launch-templates.html
+    add(
+      new iam.PolicyStatement({
+        actions: ['ec2:RunInstances'],
+        resources: ['*'],
+        conditions: { ArnLike: { 'ec2:LaunchTemplate': groups.map((g) => stack.formatArn({ service: 'ec2', resource: 'launch-template', resourceName: g.launchTemplate.launchTemplateId! })) } },
+      }),
+      'RunInstances touches instances, volumes, interfaces, subnets and groups whose ids are not known; it is held by ec2:LaunchTemplate to the two launch templates of this stack, which UpdateAutoScalingGroup checks the caller may launch from.',
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: groups.map((g) => g.instanceRole.roleArn),
+        conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      }),
+    );
+  }
+  const alarmArns = colors.flatMap((c) => service.fleet(c).alarms.all.map((a) => a.alarmArn));
+  if (alarmArns.length > 0) {
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource', 'cloudwatch:UntagResource'], resources: alarmArns }));
+  }
+  const reads = new iam.PolicyStatement({
+    actions: [
+      'elasticloadbalancing:DescribeListeners',
+      'elasticloadbalancing:DescribeListenerAttributes',
+      'application-autoscaling:DescribeScalableTargets',
+      'application-autoscaling:DescribeScheduledActions',
+      'cloudwatch:DescribeAlarms',
+      'ec2:DescribeImages',
+      ...(groups.length > 0 ? ['autoscaling:Describe*', 'ec2:Describe*', 'ec2:Get*'] : []),
+    ],
+    resources: ['*'],
+  });
+  role.addToPolicy(reads);
+  return { role, wildcardStatements: [scaling, reads], scoped, actionWildcards: groups.length > 0 ? ['autoscaling:Describe*', 'ec2:Describe*', 'ec2:Get*'] : [] };
+}
+
+/**
+ * Lets `fn` read every SSM-typed parameter of its stack (`BootstrapVersion` included, which the
+ * synthesizer adds at synthesis): CloudFormation resolves SSM parameter types again on every
+ * stack update, `UsePreviousValue` included, with the credentials of the caller of UpdateStack
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html).
+ */
+export function grantSsmParameterResolution(fn: iam.IGrantable & IConstruct): void {
+  const stack = Stack.of(fn);
+  const arnOf = (name: string) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') });
+  const synthesizer = stack.synthesizer;
+  const qualifier = (synthesizer instanceof DefaultStackSynthesizer ? synthesizer.bootstrapQualifier : undefined) ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
+  // The synthesizer's default parameter name (/cdk-bootstrap/<qualifier>/version) when the stack
+  // has no SSM parameter by the time the policy is written.
+  const fallback = arnOf(`/cdk-bootstrap/${qualifier}/version`);
+  fn.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['ssm:GetParameters', 'ssm:GetParameter'],
+      resources: Lazy.list({
+        produce: () => {
+          const names = stack.node
+            .findAll()
+            .filter((c): c is CfnParameter => c instanceof CfnParameter && /^AWS::SSM::Parameter::Value</.test(c.type) && typeof c.default === 'string')
+            .map((p) => arnOf(p.default as string));
+          return names.length > 0 ? [...new Set(names)].sort() : [fallback];
+        },
+      }),
+    }),
+  );
+}
