@@ -14,7 +14,7 @@ export type { BlueGreenServiceProps } from './service/props';
 export type { FleetAlarmOptions, FleetAlarms } from './service/alarms';
 export type { FleetOptions } from './service/fleet-options';
 export { ForwardToEither } from './service/load-balancer';
-export { COLORS, IMAGE_PATTERN, ServiceParameters } from './service/parameters';
+export { COLORS, IMAGE_PATTERN, ServiceParameters, STANDBY_MIN_TASKS_CEILING } from './service/parameters';
 export type { Color } from './service/parameters';
 export type { ServiceFleet } from './service/service-fleet';
 export * from './release/release-support';
