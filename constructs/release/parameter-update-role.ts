@@ -126,6 +126,18 @@ export function createParameterUpdateRole(scope: Construct, service: ReleasableS
   if (alarmArns.length > 0) {
     role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource', 'cloudwatch:UntagResource'], resources: alarmArns }));
   }
+  if (groups.length > 0) {
+    // The ScalableTarget handler's cloudwatch:PutMetricAlarm/DeleteAlarms: assumed to concern the
+    // alarms Application Auto Scaling keeps for the target's tracking policy, which it names
+    // TargetTracking-<resource id>-... (https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html).
+    add(
+      new iam.PolicyStatement({
+        actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'],
+        resources: groups.map((g) => stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `TargetTracking-service/${g.cluster.clusterName}/${g.service.serviceName}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
+      }),
+      'Target-tracking alarm names end in an id Application Auto Scaling generates; the statement names the alarms of this stack\'s two ECS services only.',
+    );
+  }
   const reads = new iam.PolicyStatement({
     actions: [
       'elasticloadbalancing:DescribeListeners',
