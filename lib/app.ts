@@ -1,9 +1,10 @@
 import { App, Environment, Stack, Tags } from 'aws-cdk-lib';
-import { ENVIRONMENTS, EnvironmentConfig, Selection, SharedConfig } from './config';
+import { ENVIRONMENTS, EnvironmentConfig, Selection, SHARED, SharedConfig } from './config';
 import { addPolicyGates } from './policy';
+import { CiStack } from './stacks/ci-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { ServiceStack } from './stacks/service-stack';
-import { SharedStack } from './stacks/shared-stack';
+import { REPOSITORY_PREFIX, SharedStack } from './stacks/shared-stack';
 
 /** The stacks of one environment, for callers that need to reach into them (tests, pipelines). */
 export interface EnvironmentStacks {
@@ -24,6 +25,8 @@ export const stackNames = {
   shared: () => `${STACK_PREFIX}-shared`,
   network: (env: string) => `${STACK_PREFIX}-${env}-network`,
   service: (env: string, service: string) => `${STACK_PREFIX}-${env}-${service}`,
+  /** Not `<prefix>-<env>-*`: the deploy workflow deploys those, and never its own roles. */
+  ci: (env: string) => `${STACK_PREFIX}-ci-${env}`,
 };
 
 function awsEnv(config: { account: string; region: string }): Environment {
@@ -86,6 +89,31 @@ export function addEnvironment(app: App, config: EnvironmentConfig): Environment
 }
 
 /**
+ * Adds an environment's GitHub Actions roles, in its account. The account's OIDC provider is
+ * created once per account: by the shared stack in its account, else by the CI stack of the
+ * account's first environment (in the standard order), unless `githubOidcProviderArns` names an
+ * existing one.
+ */
+export function addCi(app: App, config: EnvironmentConfig, shared: SharedConfig, sharedStack?: Stack, all: readonly EnvironmentConfig[] = Object.values(ENVIRONMENTS)): CiStack {
+  const first = [...all, config].find((e) => e.account === config.account)!;
+  const stack = new CiStack(app, stackNames.ci(config.name), {
+    env: awsEnv(config),
+    stackName: stackNames.ci(config.name),
+    description: `bluegreen-fleet ${config.name}: GitHub Actions roles (deploy, release, live state)`,
+    environment: config,
+    shared,
+    createsProvider: config.account !== shared.account && first.name === config.name,
+    imageRepositoryArns: [...new Set(config.services.map((s) => s.name))].sort().map((s) => `arn:aws:ecr:${shared.region}:${shared.account}:repository/${REPOSITORY_PREFIX}${s}`),
+    imageFrom: all.filter((e) => e.name !== config.name && e.account === config.account && e.region === config.region).map((e) => e.name),
+    stackPrefix: STACK_PREFIX,
+  });
+  // The provider this stack imports is created by another stack of the same account.
+  if (sharedStack && sharedStack.account === config.account) stack.addDependency(sharedStack);
+  protect(stack, config.production, config.name);
+  return stack;
+}
+
+/**
  * The one wiring function: bin/app.ts, the tests and any pipeline call this, so the app that is
  * tested is the app that is deployed.
  */
@@ -93,5 +121,7 @@ export function buildApp(app: App, selection: Selection): BuiltApp {
   addPolicyGates(app);
   const shared = selection.shared ? addShared(app, selection.shared) : undefined;
   const environments = selection.environments.map((env) => addEnvironment(app, env));
+  // Branch environments are deployed by hand and get no CI roles.
+  for (const env of selection.environments) if (!env.branch) addCi(app, env, selection.shared ?? SHARED, shared);
   return { shared, environments };
 }

@@ -12,7 +12,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { releaseFunction } from './functions';
-import { RELEASE_SCHEDULER_ROLE_PATH } from './names';
+import { RELEASE_PARAMETER_UPDATE_ROLE_PATH, RELEASE_SCHEDULER_ROLE_PATH } from './names';
 import { acknowledgeReleaseFindings } from './nag';
 
 export { RELEASE_SCHEDULER_ROLE_PATH } from './names';
@@ -304,6 +304,7 @@ export class ReleaseSupport extends Construct {
     const stack = Stack.of(this);
     const colors = ['blue', 'green'] as const;
     const role = new iam.Role(this, 'ParameterUpdateRole', {
+      path: RELEASE_PARAMETER_UPDATE_ROLE_PATH,
       assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com'),
       description: `${service.serviceName}: CloudFormation applies LiveColor/StandbyMinTasks updates of ${stack.stackName} with this role`,
     });
