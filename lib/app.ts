@@ -1,4 +1,5 @@
-import { App, Environment, Stack, Tags } from 'aws-cdk-lib';
+import { App, CliCredentialsStackSynthesizer, Environment, Stack, Tags } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { ENVIRONMENTS, EnvironmentConfig, Selection, SHARED, SharedConfig } from './config';
 import { addPolicyGates } from './policy';
 import { CiStack } from './stacks/ci-stack';
@@ -19,6 +20,13 @@ export interface BuiltApp {
 }
 
 export const STACK_PREFIX = 'bgf';
+
+/**
+ * The permissions boundary every role of the environment stacks carries, and that the CDK
+ * execution role is bootstrapped with (bootstrap/README.md): the execution role may create roles
+ * only with it, so nothing a deploy creates can exceed it.
+ */
+export const PERMISSIONS_BOUNDARY_NAME = 'bgf-permissions-boundary';
 
 /** Stack names are a contract with the release CLI and the diff: keep them derived from here. */
 export const stackNames = {
@@ -52,6 +60,9 @@ export function addShared(app: App, config: SharedConfig, environments: readonly
     serviceNames: environments.flatMap((e) => e.services.map((s) => s.name)),
     environments: environments.map((e) => ({ name: e.name, account: e.account, region: e.region })),
     stackPrefix: STACK_PREFIX,
+    // Deployed by an administrator with their own credentials: the CDK execution role, bounded
+    // by bootstrap/permissions-boundary.json, may not touch CI roles or the identity provider.
+    synthesizer: new CliCredentialsStackSynthesizer(),
   });
   // Shared resources serve production too.
   protect(stack, true, 'shared');
@@ -67,6 +78,7 @@ export function addEnvironment(app: App, config: EnvironmentConfig): Environment
     config,
   });
   protect(network, config.production, config.name);
+  iam.PermissionsBoundary.of(network).apply(iam.ManagedPolicy.fromManagedPolicyName(network, 'PermissionsBoundary', PERMISSIONS_BOUNDARY_NAME));
   const services = config.services.map((service) => {
     const stack = new ServiceStack(app, stackNames.service(config.name, service.name), {
       env: awsEnv(config),
@@ -78,6 +90,7 @@ export function addEnvironment(app: App, config: EnvironmentConfig): Environment
       hostedZone: network.hostedZone,
     });
     protect(stack, config.production, config.name);
+    iam.PermissionsBoundary.of(stack).apply(iam.ManagedPolicy.fromManagedPolicyName(stack, 'PermissionsBoundary', PERMISSIONS_BOUNDARY_NAME));
     return stack;
   });
   // `allowFrom` is the whole list of callers: a service's load balancer admits their tasks only.
@@ -104,11 +117,12 @@ export function addCi(app: App, config: EnvironmentConfig, shared: SharedConfig,
     shared,
     createsProvider: config.account !== shared.account && first.name === config.name,
     imageRepositoryArns: [...new Set(config.services.map((s) => s.name))].sort().map((s) => `arn:aws:ecr:${shared.region}:${shared.account}:repository/${REPOSITORY_PREFIX}${s}`),
+    synthesizer: new CliCredentialsStackSynthesizer(),
     imageFrom: all.filter((e) => e.name !== config.name && e.account === config.account && e.region === config.region).map((e) => e.name),
     stackPrefix: STACK_PREFIX,
   });
   // The provider this stack imports is created by another stack of the same account.
-  if (sharedStack && sharedStack.account === config.account) stack.addDependency(sharedStack);
+  if (sharedStack && sharedStack.account === config.account) stack.addStackDependency(sharedStack);
   protect(stack, config.production, config.name);
   return stack;
 }
