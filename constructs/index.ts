@@ -2,6 +2,7 @@ export * from './network/network';
 export { cronProblem, isKnownTimeZone, toCronExpression } from './common/schedule-expression';
 export * from './image/image-repository';
 export { RegistryReplication } from './image/registry-replication';
+export * from './image/replica-template';
 export * from './secrets/build-secrets';
 export { BUILD_SECRET_PLACEHOLDER_FIELD, DEFAULT_BUILD_SECRET_PREFIX } from './secrets/placeholder';
 export * from './ci/ci-roles';

@@ -5,7 +5,7 @@ import { addPolicyGates } from './policy';
 import { CiStack } from './stacks/ci-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { ServiceStack } from './stacks/service-stack';
-import { REPOSITORY_PREFIX, SharedStack } from './stacks/shared-stack';
+import { REPOSITORY_PREFIX, SharedReplicaStack, SharedStack } from './stacks/shared-stack';
 
 /** The stacks of one environment, for callers that need to reach into them (tests, pipelines). */
 export interface EnvironmentStacks {
@@ -31,6 +31,7 @@ export const PERMISSIONS_BOUNDARY_NAME = 'bgf-permissions-boundary';
 /** Stack names are a contract with the release CLI and the diff: keep them derived from here. */
 export const stackNames = {
   shared: () => `${STACK_PREFIX}-shared`,
+  sharedReplica: () => `${STACK_PREFIX}-shared-replica`,
   network: (env: string) => `${STACK_PREFIX}-${env}-network`,
   service: (env: string, service: string) => `${STACK_PREFIX}-${env}-${service}`,
   /** Not `<prefix>-<env>-*`: the deploy workflow deploys those, and never its own roles. */
@@ -66,6 +67,16 @@ export function addShared(app: App, config: SharedConfig, environments: readonly
   });
   // Shared resources serve production too.
   protect(stack, true, 'shared');
+  if (config.replicationRegion) {
+    const replica = new SharedReplicaStack(app, stackNames.sharedReplica(), {
+      env: { account: config.account, region: config.replicationRegion },
+      stackName: stackNames.sharedReplica(),
+      description: 'bluegreen-fleet shared: how ECR creates the replicated repositories in the replication Region',
+      synthesizer: new CliCredentialsStackSynthesizer(),
+    });
+    protect(replica, true, 'shared');
+    stack.addStackDependency(replica, 'replicas are created with the template, so it must exist before replication starts');
+  }
   return stack;
 }
 

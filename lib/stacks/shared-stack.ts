@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { BuildSecrets, CiRoles, ImageRepository, importGitHubOidcProvider } from '../../constructs';
+import { BuildSecrets, CiRoles, ImageRepository, importGitHubOidcProvider, ReplicaRepositorySettings } from '../../constructs';
 import { denyGrantsExceptForAwsResources } from '../../constructs/common/kms';
 import { SharedConfig } from '../config';
 import { pascalCase } from '../../constructs/common/names';
@@ -97,5 +97,19 @@ export class SharedStack extends Stack {
       });
       new CfnOutput(this, 'BuildSecretsKeyArn', { value: this.buildSecrets.key.keyArn, description: 'KMS key of the build secrets' });
     }
+  }
+}
+
+/**
+ * The replication Region's side of the registry: what ECR creates the replicated repositories
+ * with (KMS, immutable tags but the `*-live` pointers). Deployed before the shared stack, whose
+ * replication configuration would otherwise create the first replicas with ECR's defaults.
+ */
+export class SharedReplicaStack extends Stack {
+  public readonly settings: ReplicaRepositorySettings;
+
+  constructor(scope: Construct, id: string, props: StackProps) {
+    super(scope, id, props);
+    this.settings = new ReplicaRepositorySettings(this, 'ReplicaRepositories', { repositoryPrefix: REPOSITORY_PREFIX.replace(/\/$/, '') });
   }
 }

@@ -58,7 +58,7 @@ describe('the whole app', () => {
 
   test('production and shared stacks have termination protection; others do not', () => {
     for (const stack of stacks) {
-      const protectedStack = stack.stackName.startsWith('bgf-production-') || stack.stackName === stackNames.shared() || stack.stackName === stackNames.ci('production');
+      const protectedStack = stack.stackName.startsWith('bgf-production-') || stack.stackName === stackNames.shared() || stack.stackName === stackNames.ci('production') || stack.stackName === stackNames.sharedReplica();
       expect({ name: stack.stackName, protected: stack.terminationProtection }).toEqual({ name: stack.stackName, protected: protectedStack });
     }
   });

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as fs from 'fs';
@@ -127,6 +128,35 @@ describe('the shared stack, as the app builds it (-c env=shared, policy gates on
   test('no secret-looking value appears in the template', () => {
     const text = JSON.stringify(template.toJSON());
     for (const pattern of SECRET_LOOKING) expect(text).not.toMatch(pattern);
+  });
+});
+
+describe('the replication Region (ECR repository creation template)', () => {
+  test('replicas are created with KMS and immutable tags but the *-live pointers, by a role only ECR of this account can assume; the shared stack deploys after it', () => {
+    const app = newApp();
+    const shared = addShared(app, SHARED, Object.values(ENVIRONMENTS));
+    const replica = app.node.findChild(stackNames.sharedReplica()) as Stack;
+    expect(replica.region).toBe(SHARED.replicationRegion);
+    expect(shared.dependencies).toContain(replica);
+    const template = Template.fromStack(replica);
+    template.hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', {
+      Prefix: 'bluegreen-fleet',
+      AppliedFor: ['REPLICATION'],
+      EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: { 'Fn::GetAtt': [Match.stringLikeRegexp('Key'), 'Arn'] } },
+      ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      ImageTagMutabilityExclusionFilters: [{ ImageTagMutabilityExclusionFilterType: 'WILDCARD', ImageTagMutabilityExclusionFilterValue: '*-live' }],
+      CustomRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Role'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ecr.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': SHARED.account } } })] },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  test('no replication region: no replica stack', () => {
+    const app = newApp();
+    addShared(app, { ...SHARED, replicationRegion: undefined }, Object.values(ENVIRONMENTS));
+    expect(app.node.tryFindChild(stackNames.sharedReplica())).toBeUndefined();
   });
 });
 
