@@ -68,6 +68,11 @@ export class ReplicaRepositorySettings extends Construct {
       this.encryptionKey = key;
     }
 
+    // ECR's page on this role shows a trust policy without conditions
+    // (https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates-create-iam.html).
+    // assumed: ECR sets aws:SourceAccount when it assumes the role, as services that follow the
+    // confused-deputy guidance do (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html);
+    // if it does not, replicas fail to be created. Confirm with one real replication.
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ecr.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
       description: `ECR creates replicated ${prefix}/* repositories in ${stack.region} with this role`,
