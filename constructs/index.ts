@@ -2,10 +2,22 @@ export * from './network/network';
 export { cronProblem, isKnownTimeZone, toCronExpression } from './common/schedule-expression';
 export * from './image/image-repository';
 export { RegistryReplication } from './image/registry-replication';
+export * from './image/replica-template';
 export * from './secrets/build-secrets';
 export { BUILD_SECRET_PLACEHOLDER_FIELD, DEFAULT_BUILD_SECRET_PREFIX } from './secrets/placeholder';
 export * from './ci/ci-roles';
-export { createGitHubOidcProvider, gitHubPrincipal, gitHubSubject, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from './ci/github-oidc';
+export * from './ci/environment-roles';
+export {
+  createGitHubOidcProvider,
+  gitHubOidcProviderArn,
+  gitHubPrincipal,
+  gitHubWorkflowSubject,
+  importGitHubOidcProvider,
+  GITHUB_OIDC_AUDIENCE,
+  GITHUB_OIDC_HOST,
+  GITHUB_SUBJECT_CLAIM_KEYS,
+} from './ci/github-oidc';
+export type { GitHubJobContext } from './ci/github-oidc';
 export { bootstrapRoleArn, ENVIRONMENT_TAG_KEY, releaseStatements } from './ci/release-permissions';
 export type { ReleaseScope } from './ci/release-permissions';
 export * from './fleet/fleet';

@@ -1,5 +1,5 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { RELEASE_SCHEDULER_ROLE_PATH } from '../release/names';
+import { RELEASE_PARAMETER_UPDATE_ROLE_PATH, RELEASE_SCHEDULER_ROLE_PATH } from '../release/names';
 
 /** The tag every stack of the app puts on its resources (lib/app.ts); release writes are scoped by it. */
 export const ENVIRONMENT_TAG_KEY = 'bluegreen-fleet:environment';
@@ -38,9 +38,9 @@ export function bootstrapRoleArn(scope: Pick<ReleaseScope, 'account' | 'region' 
 export const RELEASE_SCHEDULE_SUFFIXES: readonly string[] = ['-cool-down', '-pending-expiry'];
 
 /**
- * What a release of one environment calls besides ECR (granted by the repositories): read and
- * update that environment's stacks with the previous template (the parameter change that swaps
- * colors), flip that environment's listeners (the fast rollback path), keep the release lock
+ * What a release of one environment calls besides ECR (granted by the repositories): read that
+ * environment's stacks and update them only as their narrow parameter-update role (the
+ * parameter change that swaps colors; never as the CDK execution role), flip that environment's listeners (the fast rollback path), keep the release lock
  * and history, invoke the smoke check, schedule the end of the rollback window, and read the
  * state it reconciles against. test/constructs/ci/release-calls.test.ts holds every SDK call of
  * the release CLI against the statements.
@@ -54,9 +54,11 @@ export function releaseStatements(scope: ReleaseScope): ReleaseStatement[] {
   const p = scope.partition;
   const prefix = `${scope.stackPrefix}-${environment}-`;
   const byName = `CloudFormation names these after the stack (${prefix}...) with a generated suffix; the prefix selects exactly ${environment}'s stacks.`;
+  const stacks = `arn:${p}:cloudformation:${region}:${account}:stack/${prefix}*/*`;
+  const parameterUpdateRoles = `arn:${p}:iam::${account}:role${RELEASE_PARAMETER_UPDATE_ROLE_PATH}${prefix}*`;
   return [
     entry({
-      sid: 'ReadAndUpdateEnvironmentStacks',
+      sid: 'ReadEnvironmentStacks',
       actions: [
         'cloudformation:DescribeStacks',
         'cloudformation:DescribeStackEvents',
@@ -64,17 +66,38 @@ export function releaseStatements(scope: ReleaseScope): ReleaseStatement[] {
         'cloudformation:ListStackResources',
         'cloudformation:GetTemplate',
         'cloudformation:GetTemplateSummary',
-        'cloudformation:UpdateStack',
       ],
-      resources: [`arn:${p}:cloudformation:${region}:${account}:stack/${prefix}*/*`],
+      resources: [stacks],
     }, `Stack ARNs end in a CloudFormation-assigned id. ${byName}`),
     entry({
-      // The CLI names the CDK execution role on every UpdateStack (the stack may be left
-      // associated with ReleaseSupport's narrow parameter-update role by its Lambdas).
-      sid: 'PassExecutionRoleToCloudFormation',
+      // Without RoleARN, UpdateStack runs as the role last associated with the stack (the CDK
+      // execution role after any cdk deploy), and the caller needs no iam:PassRole for it
+      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStack.html,
+      // RoleARN). cloudformation:RoleArn is the RoleARN of the request
+      // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html#awscloudformation-policy-keys);
+      // a request without it has no value for the key, and a condition on a key missing from the
+      // request context does not match, so the call is denied
+      // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html). So every update this role
+      // makes runs with a parameter-update role, whatever template it sends.
+      sid: 'UpdateEnvironmentStacksAsParameterUpdateRole',
+      actions: ['cloudformation:UpdateStack'],
+      resources: [stacks],
+      conditions: { ArnLike: { 'cloudformation:RoleArn': parameterUpdateRoles } },
+    }, `Stack ARNs end in a CloudFormation-assigned id. ${byName} Held to RoleARN = a parameter-update role of those stacks.`),
+    entry({
+      sid: 'PassParameterUpdateRoleToCloudFormation',
       actions: ['iam:PassRole'],
-      resources: [bootstrapRoleArn(scope, 'cfn-exec')],
+      resources: [parameterUpdateRoles],
       conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+    }, `ReleaseSupport's parameter-update roles live under the path ${RELEASE_PARAMETER_UPDATE_ROLE_PATH} with a CloudFormation-generated name that starts with the stack's (${prefix}...); only to CloudFormation.`),
+    entry({
+      // CloudFormation resolves SSM-typed parameters (the CDK BootstrapVersion) again on every
+      // update, UsePreviousValue included, with the caller's credentials
+      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-ssm-parameter-types.html;
+      // issue 11 item 2): without this read every update of this role fails with a ValidationError.
+      sid: 'ResolveCdkBootstrapVersion',
+      actions: ['ssm:GetParameter', 'ssm:GetParameters'],
+      resources: [`arn:${p}:ssm:${region}:${account}:parameter/cdk-bootstrap/${scope.cdkQualifier}/version`],
     }),
     entry({
       sid: 'FlipEnvironmentListeners',

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,6 +8,13 @@ import { RegistryReplication } from './registry-replication';
 
 /** Moving pointer tags the release tool re-points (e.g. `production-live`); every other tag is immutable. */
 export const DEFAULT_MUTABLE_TAG_PATTERNS: readonly string[] = ['*-live'];
+
+/**
+ * What a release calls on a repository. PutImage moves any tag: ECR has no condition key for the
+ * image tag (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html),
+ * so a release role may move every environment's `*-live` pointer (docs/threat-model.md).
+ */
+export const RELEASE_ACTIONS: readonly string[] = ['ecr:BatchGetImage', 'ecr:PutImage', 'ecr:DescribeImages', 'ecr:DescribeImageScanFindings'];
 
 /** Pointer tags are few (one per environment); this bound only exists because ECR needs a count. */
 const POINTER_TAGS_KEPT = 100;
@@ -130,7 +137,43 @@ export class ImageRepository extends Construct {
    * server-side (`BatchGetImage` + `PutImage`, no pull or push of layers).
    */
   public grantRelease(grantee: iam.IGrantable): iam.Grant {
-    return this.repository.grant(grantee, 'ecr:BatchGetImage', 'ecr:PutImage', 'ecr:DescribeImages', 'ecr:DescribeImageScanFindings');
+    return this.repository.grant(grantee, ...RELEASE_ACTIONS);
+  }
+
+  /**
+   * Lets principals of another account (tasks and instances of an environment there) pull
+   * images. The repository policy only delegates to that account: its principals need the pull
+   * actions in their own identity policies too
+   * (https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html).
+   * assumed: a pull from another account needs no permission on the repository's KMS key, since
+   * ECR decrypts through the grant it holds on the key; confirm with one real cross-account pull.
+   */
+  public grantCrossAccountPull(account: string): iam.Grant {
+    validateAccount(account, 'grantCrossAccountPull');
+    return this.repository.grantPull(new iam.AccountPrincipal(account));
+  }
+
+  /**
+   * What `grantRelease` allows, for the role `roleName` of `account` (another account, or a stack
+   * that depends on this one): the repository policy names the account and holds the grant to
+   * that one role with `aws:PrincipalArn`, so the role need not exist yet (IAM turns a role ARN
+   * in `Principal` into the role's unique id when the policy is saved, so that role would have to
+   * exist then; a condition value is a plain string:
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles).
+   * The role needs the same actions in its own policy (EnvironmentCiRoles `imageRepositoryArns`).
+   */
+  public grantReleaseToRole(account: string, roleName: string): void {
+    validateAccount(account, 'grantReleaseToRole');
+    if (!/^[\w+=,.@-]{1,64}$/.test(roleName)) throw new Error(`ImageRepository.grantReleaseToRole: "${roleName}" must be an IAM role name`);
+    const roleArn = `arn:${Stack.of(this).partition}:iam::${account}:role/${roleName}`;
+    this.repository.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: `Release${account}${roleName.replace(/[^A-Za-z0-9]/g, '')}`.slice(0, 100),
+        principals: [new iam.AccountPrincipal(account)],
+        actions: [...RELEASE_ACTIONS],
+        conditions: { ArnEquals: { 'aws:PrincipalArn': roleArn } },
+      }),
+    );
   }
 
   /** The image reference a task definition runs: `<uri>@sha256:<digest>`. */
@@ -195,6 +238,10 @@ function createImageKey(scope: Construct): kms.Key {
   });
   denyGrantsExceptForAwsResources(key);
   return key;
+}
+
+function validateAccount(account: string, method: string): void {
+  if (!Token.isUnresolved(account) && !/^\d{12}$/.test(account)) throw new Error(`ImageRepository.${method}: account "${account}" must be a 12-digit AWS account id`);
 }
 
 function validate(name: string | undefined, keep: number, untaggedExpiry: Duration, mutable: readonly string[]): void {

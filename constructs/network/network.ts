@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { denyGrantsExceptForAwsResources } from '../common/kms';
 import { pascalCase } from '../common/names';
@@ -88,7 +89,49 @@ export interface NetworkProps {
    * SSM messages, EC2 messages, ECS, ECS agent, ECS telemetry, Secrets Manager, KMS, STS
    */
   readonly interfaceEndpoints?: readonly ec2.InterfaceVpcEndpointAwsService[];
+
+  /**
+   * Log groups the log key serves, by name prefix (`kms:EncryptionContext:aws:logs:arn`): give
+   * the prefix every stack of the environment starts with, e.g. `bgf-dev-`, so the services'
+   * stacks may use the key and no other log group of the account can.
+   * @default - `<stack name>-`: the log groups CloudFormation names after this stack
+   */
+  readonly logGroupNamePrefix?: string;
+
+  /**
+   * Accounts whose principals may use the endpoints (`aws:PrincipalAccount` in the endpoint
+   * policies of the services that take one, and of the DynamoDB gateway).
+   * @default - this stack's account only
+   */
+  readonly endpointPolicyAccounts?: string[];
+
+  /**
+   * A bucket for the environment's load balancer access logs (`Network.accessLogBucket`, pass it
+   * to BlueGreenService `accessLogBucket`).
+   * @default true
+   */
+  readonly loadBalancerAccessLogs?: boolean;
+
+  /**
+   * How long access logs are kept in that bucket.
+   * @default Duration.days(90)
+   */
+  readonly accessLogRetention?: Duration;
 }
+
+/**
+ * Interface endpoints whose service takes an endpoint policy, by short name. A service that does
+ * not falls back to full access whatever the policy says
+ * (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html, "Not all AWS
+ * services support endpoint policies"; `aws ec2 describe-vpc-endpoint-services` reports
+ * `VpcEndpointPolicySupported` per service). ECR, CloudWatch Logs and metrics, Secrets Manager,
+ * KMS, STS and SSM document endpoint policies in their PrivateLink pages, e.g.
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-vpc-endpoint-policy.
+ * assumed: ecs, ecs-agent, ecs-telemetry, ssmmessages and ec2messages are left without a policy
+ * because their pages document none; the preflight can confirm each with
+ * DescribeVpcEndpointServices.
+ */
+export const ENDPOINTS_WITH_POLICIES: readonly string[] = ['ecr.api', 'ecr.dkr', 'logs', 'monitoring', 'secretsmanager', 'kms', 'sts', 'ssm'];
 
 /**
  * A VPC for one environment: public, private (and optionally isolated) subnets across the
@@ -104,6 +147,8 @@ export class Network extends Construct {
   public readonly logKey: kms.IKey;
   /** The security group of all interface endpoints: HTTPS from inside the VPC only. */
   public readonly endpointSecurityGroup: ec2.SecurityGroup;
+  /** The bucket for the load balancers' access logs, unless `loadBalancerAccessLogs` is false. */
+  public readonly accessLogBucket?: s3.Bucket;
   /** The interface endpoints, by service name (e.g. `com.amazonaws.<region>.ecr.api` short name `ecr.api`). */
   public readonly interfaceEndpoints: Readonly<Record<string, ec2.InterfaceVpcEndpoint>>;
 
@@ -137,16 +182,41 @@ export class Network extends Construct {
       },
     });
 
-    this.logKey = props.logKey ?? createLogKey(this, props.logKeyRemovalPolicy ?? RemovalPolicy.RETAIN);
+    const stack = Stack.of(this);
+    const logGroupNamePrefix = props.logGroupNamePrefix ?? `${stack.stackName}-`;
+    const endpointAccounts = props.endpointPolicyAccounts ?? [stack.account];
+    validateScopes(logGroupNamePrefix, endpointAccounts);
+    this.logKey = props.logKey ?? createLogKey(this, props.logKeyRemovalPolicy ?? RemovalPolicy.RETAIN, logGroupNamePrefix);
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       encryptionKey: this.logKey,
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: props.flowLogRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
+    // The role CDK would make trusts the service for any account's flow logs; these conditions
+    // are the confused-deputy guard of https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html.
+    const flowLogRole = new iam.Role(this, 'FlowLogRole', {
+      assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:vpc-flow-log/*` },
+        },
+      }),
+      description: 'VPC flow logs write to the flow log group',
+    });
     this.vpc.addFlowLog('FlowLog', {
-      destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup, flowLogRole),
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
+    const onlyFromAccounts = () =>
+      new iam.PolicyStatement({
+        principals: [new iam.AnyPrincipal()],
+        actions: ['*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:PrincipalAccount': [...endpointAccounts] } },
+      });
+    // The S3 gateway stays open: image layers come from ECR's own buckets, and the instances'
+    // package repositories are read anonymously (no principal account to match).
+    (this.vpc.node.findChild('DynamoDB') as ec2.GatewayVpcEndpoint).addToPolicy(onlyFromAccounts());
 
     // One security group for every endpoint. The peer is the literal range, not the VPC's
     // CidrBlock attribute, so policy checks can see that nothing outside the VPC gets in.
@@ -170,14 +240,43 @@ export class Network extends Construct {
         securityGroups: [this.endpointSecurityGroup],
         open: false,
       });
+      if (ENDPOINTS_WITH_POLICIES.includes(name)) endpoints[name].addToPolicy(onlyFromAccounts());
     }
     this.interfaceEndpoints = endpoints;
+
+    if (props.loadBalancerAccessLogs ?? true) this.accessLogBucket = createAccessLogBucket(this, props.accessLogRetention ?? Duration.days(90));
 
     acknowledgeRestrictDefaultSgProvider(Stack.of(this));
   }
 }
 
-function createLogKey(scope: Construct, removalPolicy: RemovalPolicy): kms.Key {
+/**
+ * Load balancers deliver access logs only to buckets encrypted with S3-managed keys, and they
+ * support buckets with ACLs disabled
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html).
+ * The delivery permission is added by `ApplicationLoadBalancer.logAccessLogs`.
+ */
+function createAccessLogBucket(scope: Construct, retention: Duration): s3.Bucket {
+  const days = retention.toDays();
+  const bucket = new s3.Bucket(scope, 'AccessLogs', {
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    enforceSSL: true,
+    versioned: true,
+    lifecycleRules: [{ expiration: Duration.days(days), noncurrentVersionExpiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  const ack = (id: string, reason: string) => Validations.of(bucket).acknowledge({ id, reason });
+  ack('AwsSolutions::AwsSolutions-S1', 'This bucket holds access logs; logging its own access would write logs about logs.');
+  ack('cdk-validator-cfnguard::s3_bucket_logging_enabled_check', 'This bucket holds access logs; logging its own access would write logs about logs.');
+  ack('cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check', 'Load balancers deliver access logs only to SSE-S3 buckets (ELB access logging docs); SSE-KMS would stop delivery.');
+  ack('cdk-validator-cfnguard::s3_event_notifications_enabled_check', 'Nothing consumes new access-log objects; they are read on demand.');
+  ack('cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check', `Access logs expire after ${days} days by lifecycle; object lock would keep them past that.`);
+  return bucket;
+}
+
+function createLogKey(scope: Construct, removalPolicy: RemovalPolicy, logGroupNamePrefix: string): kms.Key {
   const stack = Stack.of(scope);
   const key = new kms.Key(scope, 'LogKey', {
     description: `Encrypts CloudWatch Logs of ${stack.stackName}`,
@@ -186,15 +285,18 @@ function createLogKey(scope: Construct, removalPolicy: RemovalPolicy): kms.Key {
     removalPolicy,
     pendingWindow: removalPolicy === RemovalPolicy.RETAIN ? undefined : Duration.days(7),
   });
-  // CloudWatch Logs encrypts with the key on the log group's behalf; scope it to this account's
-  // log groups in this region.
+  // CloudWatch Logs encrypts with the key on the log group's behalf, naming the log group in the
+  // encryption context (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html):
+  // only the log groups whose names start with the prefix. A log group without LogGroupName gets
+  // "<stack name>-<logical id>-<suffix>" (assumed from CloudFormation's generated names:
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-name.html).
   key.addToResourcePolicy(
     new iam.PolicyStatement({
       principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
       actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
       resources: ['*'],
       conditions: {
-        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${logGroupNamePrefix}*` },
       },
     }),
   );
@@ -223,6 +325,16 @@ function acknowledgeRestrictDefaultSgProvider(stack: Stack): void {
 
 function endpointId(shortName: string): string {
   return `${pascalCase(shortName)}Endpoint`;
+}
+
+function validateScopes(logGroupNamePrefix: string, accounts: readonly string[]): void {
+  if (!Token.isUnresolved(logGroupNamePrefix) && !/^[A-Za-z0-9_/.#-]{1,480}$/.test(logGroupNamePrefix)) {
+    throw new Error(`Network: logGroupNamePrefix "${logGroupNamePrefix}" must be the start of a log group name (letters, digits, _ / . # -; no wildcard)`);
+  }
+  if (accounts.length === 0) throw new Error('Network: endpointPolicyAccounts must name at least one account');
+  for (const account of accounts) {
+    if (!Token.isUnresolved(account) && !/^\d{12}$/.test(account)) throw new Error(`Network: endpointPolicyAccounts entry "${account}" must be a 12-digit AWS account id`);
+  }
 }
 
 function validate(cidr: string, maxAzs: number, natGateways: number): void {

@@ -2,6 +2,7 @@ import { ArnFormat, CfnParameter, DefaultStackSynthesizer, Lazy, Stack } from 'a
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
+import { RELEASE_PARAMETER_UPDATE_ROLE_PATH } from './names';
 import type { ReleasableService, ReleaseFleetInstances } from './release-support';
 
 /** The parameter-update role and the statements whose wildcards its findings acknowledge. */
@@ -45,6 +46,8 @@ export function createParameterUpdateRole(scope: Construct, service: ReleasableS
   const stack = Stack.of(scope);
   const colors = ['blue', 'green'] as const;
   const role = new iam.Role(scope, 'ParameterUpdateRole', {
+    // The CI release role may pass only roles under this path (constructs/ci/release-permissions.ts).
+    path: RELEASE_PARAMETER_UPDATE_ROLE_PATH,
     // assumed: no aws:SourceAccount condition. CloudFormation's service-role page
     // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html)
     // documents no source keys on its AssumeRole; a condition it never satisfies would fail every

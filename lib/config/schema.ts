@@ -160,6 +160,15 @@ export const sharedConfigSchema = z
     untaggedImageExpiryDays: z.number().int().min(1),
     /** Names of the build secrets (values are filled out of band, never in config). */
     buildSecrets: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be lowercase letters, digits and dashes')),
+    /**
+     * GitHub Actions OIDC providers that already exist (an account holds one per issuer URL):
+     * the app imports these instead of creating one in their accounts. Unset: the app creates
+     * the provider once per account (the shared stack in its account, else the CI stack of the
+     * account's first environment).
+     */
+    githubOidcProviderArns: z
+      .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, 'must be the ARN of a GitHub Actions OIDC provider, arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com'))
+      .optional(),
   })
   .strict();
 

@@ -27,6 +27,8 @@ export class NetworkStack extends Stack {
       flowLogRemovalPolicy: props.config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       // A destroyed branch environment leaves no key behind (KMS still waits 7 days to delete it).
       logKeyRemovalPolicy: props.config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      // Every stack of the environment is named <prefix>-<env>-<part> (lib/app.ts stackNames).
+      logGroupNamePrefix: this.stackName.lastIndexOf('-') > 0 ? this.stackName.slice(0, this.stackName.lastIndexOf('-') + 1) : undefined,
     });
     this.hostedZone = new route53.PrivateHostedZone(this, 'ServiceZone', {
       zoneName: props.config.dnsZoneName,

@@ -67,6 +67,7 @@ export class ServiceStack extends Stack {
       deletionProtection: env.production,
       hostedZone: props.hostedZone,
       logKey: props.network.logKey,
+      accessLogBucket: props.network.accessLogBucket,
       logRetention: retentionDays(env.logRetentionDays),
       logRemovalPolicy: env.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       // The stack name already names environment and service: bgf-<env>-<service>-blue-...
@@ -113,8 +114,7 @@ export class ServiceStack extends Stack {
 function acknowledgeEnvironmentChoices(service: BlueGreenService, env: EnvironmentConfig, config: ServiceConfig): void {
   const lb = service.loadBalancer;
   const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
-  ack(lb, 'AwsSolutions::AwsSolutions-ELB2', 'The app has no access-log bucket yet (BlueGreenService accessLogBucket); requests are measured per fleet by target group metrics and alarms.');
-  ack(lb, 'cdk-validator-cfnguard::elbv2_logging_enabled_check', 'The app has no access-log bucket yet (BlueGreenService accessLogBucket); requests are measured per fleet by target group metrics and alarms.');
+  ack(lb, 'cdk-validator-cfnguard::elbv2_logging_enabled_check', `Access logs are on (access_logs.s3.enabled): the bucket is ${env.name}'s access-log bucket in the network stack, referenced across stacks, which the rule cannot follow.`);
   for (const listener of [service.productionListener, service.testListener]) {
     ack(listener, 'cdk-validator-cfnguard::alb_http_to_https_redirection_check', `Internal load balancer reached only from ${env.name}'s VPC by the callers in allowFrom; the config has no certificate, so listeners speak HTTP.`);
   }

@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { BuildSecrets, CiRoles, ImageRepository } from '../../constructs';
+import { BuildSecrets, CiRoles, ImageRepository, importGitHubOidcProvider, ReplicaRepositorySettings } from '../../constructs';
 import { denyGrantsExceptForAwsResources } from '../../constructs/common/kms';
 import { SharedConfig } from '../config';
 import { pascalCase } from '../../constructs/common/names';
@@ -13,7 +13,11 @@ export interface SharedStackProps extends StackProps {
   readonly config: SharedConfig;
   /** Every service name found across the environments' configs: one repository each. */
   readonly serviceNames: readonly string[];
-  /** Environments that get a CI deploy/release role. */
+  /**
+   * Environments that pull from the repositories: accounts other than this one may pull, and each
+   * environment's CI release role (`bgf-ci-release-<env>` in its account) may resolve, scan and
+   * re-tag.
+   */
   readonly environments: ReadonlyArray<{ readonly name: string; readonly account: string; readonly region: string }>;
   /** Prefix of the app's stack names (release permissions are scoped by it). */
   readonly stackPrefix: string;
@@ -21,7 +25,8 @@ export interface SharedStackProps extends StackProps {
 
 /**
  * The account-level layer every environment pulls from: one ECR repository per service, the
- * build secrets and their key, and the GitHub Actions roles.
+ * build secrets and their key, the account's GitHub OIDC provider and the build role. Each
+ * environment's deploy, release and live-state roles are in its own account (CiStack).
  */
 export class SharedStack extends Stack {
   public readonly imageKey: kms.Key;
@@ -56,19 +61,22 @@ export class SharedStack extends Stack {
     }
     this.repositories = repositories;
 
+    const existingProvider = (config.githubOidcProviderArns ?? []).find((arn) => arn.split(':')[4] === config.account);
     this.ci = new CiRoles(this, 'Ci', {
       repository: config.githubRepository,
-      environments: props.environments.map((e) => ({ name: e.name, account: e.account, region: e.region })),
-      stackPrefix: props.stackPrefix,
+      provider: existingProvider ? importGitHubOidcProvider(this, 'GitHubProvider', existingProvider) : undefined,
     });
 
     if (config.buildSecrets.length > 0) {
       this.buildSecrets = new BuildSecrets(this, 'BuildSecrets', { secretNames: config.buildSecrets });
       this.buildSecrets.grantRead(this.ci.buildRole);
     }
+    const otherAccounts = [...new Set(props.environments.map((e) => e.account))].filter((a) => a !== config.account).sort();
     for (const repository of Object.values(repositories)) {
       repository.grantPush(this.ci.buildRole);
-      for (const role of Object.values(this.ci.deployRoles)) repository.grantRelease(role);
+      for (const account of otherAccounts) repository.grantCrossAccountPull(account);
+      // By ARN: the release roles live in the environments' CI stacks, which depend on this one.
+      for (const env of props.environments) repository.grantReleaseToRole(env.account, `bgf-ci-release-${env.name}`);
     }
 
     this.addOutputs(services);
@@ -81,11 +89,7 @@ export class SharedStack extends Stack {
         description: `ECR repository of ${service}`,
       });
     }
-    new CfnOutput(this, 'BuildRoleArn', { value: this.ci.buildRole.roleArn, description: 'GitHub Actions: build and push (pull requests, main)' });
-    new CfnOutput(this, 'DiffRoleArn', { value: this.ci.diffRole.roleArn, description: 'GitHub Actions: read-only cdk diff (pull requests)' });
-    for (const [env, role] of Object.entries(this.ci.deployRoles)) {
-      new CfnOutput(this, `Deploy${pascalCase(env)}RoleArn`, { value: role.roleArn, description: `GitHub Actions: deploy and release ${env} (GitHub environment ${env})` });
-    }
+    new CfnOutput(this, 'BuildRoleArn', { value: this.ci.buildRole.roleArn, description: 'GitHub Actions: build and push (build.yml on main)' });
     if (this.buildSecrets) {
       new CfnOutput(this, 'BuildSecretNames', {
         value: Object.keys(this.buildSecrets.secrets).map((n) => this.buildSecrets!.secretName(n)).join(','),
@@ -93,5 +97,19 @@ export class SharedStack extends Stack {
       });
       new CfnOutput(this, 'BuildSecretsKeyArn', { value: this.buildSecrets.key.keyArn, description: 'KMS key of the build secrets' });
     }
+  }
+}
+
+/**
+ * The replication Region's side of the registry: what ECR creates the replicated repositories
+ * with (KMS, immutable tags but the `*-live` pointers). Deployed before the shared stack, whose
+ * replication configuration would otherwise create the first replicas with ECR's defaults.
+ */
+export class SharedReplicaStack extends Stack {
+  public readonly settings: ReplicaRepositorySettings;
+
+  constructor(scope: Construct, id: string, props: StackProps) {
+    super(scope, id, props);
+    this.settings = new ReplicaRepositorySettings(this, 'ReplicaRepositories', { repositoryPrefix: REPOSITORY_PREFIX.replace(/\/$/, '') });
   }
 }

@@ -34,6 +34,7 @@ export const COMMANDS: CommandSpec[] = [
         .option('--json-out <file>', 'also write the JSON report to a file')
         .option('--prices <file>', 'price table to use instead of data/prices-ap-northeast-1.json')
         .option('--no-live-color', 'do not read the live color from deployed stacks even with credentials')
+        .option('--live-state <file>', 'live colors from a file of describe-stacks output (the trusted CI job writes it; no credentials needed)')
         .action(async (opts) => {
           const { runDiffCommand } = await import('../commands/diff');
           process.exitCode = await runDiffCommand(opts);

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { loadAssembly, LoadedAssembly } from '../diff/assembly';
 import { DEPLOYED_SOURCES, deployedBase, DeployedSources } from '../diff/deployed';
 import { diffAssemblies } from '../diff/engine';
-import { CloudFormationLiveColors, hasAwsCredentials, LiveColorLookup, UNKNOWN_LIVE_COLORS } from '../diff/live-color';
+import { CloudFormationLiveColors, FileLiveColors, hasAwsCredentials, LiveColorLookup, UNKNOWN_LIVE_COLORS } from '../diff/live-color';
 import { defaultPriceTables, readPriceTable } from '../diff/prices';
 import { renderMarkdown } from '../diff/render-markdown';
 import { renderText } from '../diff/render-text';
@@ -25,6 +25,8 @@ export interface DiffCommandOptions {
   readonly prices?: string;
   /** `--no-live-color` sets this to false. */
   readonly liveColor?: boolean;
+  /** `--live-state <file>`: live colors from describe-stacks output instead of AWS (no credentials needed). */
+  readonly liveState?: string;
 }
 
 /** What the command reaches outside itself; tests replace parts of it. */
@@ -62,6 +64,8 @@ export async function runDiffCommand(options: DiffCommandOptions, deps: DiffDepe
   if (!['text', 'markdown', 'json'].includes(format)) throw new Error(`--format must be text, markdown or json, not "${format}"`);
   if (options.deployed && (options.baseRef || options.baseAssembly)) throw new Error('--deployed compares with the deployed stacks; it cannot be combined with --base-ref or --base-assembly');
   if (options.baseRef && options.baseAssembly) throw new Error('give either --base-ref or --base-assembly, not both');
+  if (options.liveState && options.liveColor === false) throw new Error('--live-state gives the live colors; it cannot be combined with --no-live-color');
+  const fileColors = options.liveState ? new FileLiveColors(options.liveState) : undefined;
   const credentials = hasAwsCredentials(deps.env);
   if (options.deployed && !credentials) throw new Error('--deployed needs AWS credentials (AWS_PROFILE, access keys or a web identity token); without them, diff two assemblies or a git ref');
   const needsSynth = !options.headAssembly || (!options.baseAssembly && !options.deployed);
@@ -90,8 +94,8 @@ export async function runDiffCommand(options: DiffCommandOptions, deps: DiffDepe
     const report = await diffAssemblies(base, head, {
       baseLabel,
       headLabel: options.headAssembly ?? 'working tree',
-      liveColors: lookUp ? deps.liveColors() : UNKNOWN_LIVE_COLORS,
-      liveColorsDeployed: lookUp,
+      liveColors: fileColors ?? (lookUp ? deps.liveColors() : UNKNOWN_LIVE_COLORS),
+      liveColorsDeployed: !!fileColors || lookUp,
       priceTables: options.prices ? [readPriceTable(options.prices)] : defaultPriceTables(),
       precomputed,
     });

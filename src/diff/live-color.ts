@@ -1,4 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { readFileSync } from 'fs';
+import { z } from 'zod';
 import { liveColorParameterOf, findServices } from './attribution';
 import { AssemblyStack } from './assembly';
 import { liveColorParameters, templatePath } from './template';
@@ -62,6 +64,59 @@ export class CloudFormationLiveColors implements LiveColorLookup {
         const message = (error as Error).message ?? String(error);
         if (/does not exist/.test(message)) warnings.push(`${stack.stackName}: not deployed yet; live fleet unknown`);
         else warnings.push(`${stack.stackName}: could not read the deployed stack (${message}); live fleet unknown`);
+      }
+    }
+    return { colors, warnings };
+  }
+}
+
+/**
+ * The `Stacks` of `aws cloudformation describe-stacks` output (one file, several calls' `Stacks`
+ * concatenated), as a trusted CI job writes it for the pull-request diff (docs/pr-diff.md).
+ */
+const liveStateSchema = z.object({
+  Stacks: z.array(
+    z.object({
+      StackName: z.string().min(1),
+      Parameters: z.array(z.object({ ParameterKey: z.string(), ParameterValue: z.string().optional() }).passthrough()).optional(),
+    }).passthrough(),
+  ),
+}).passthrough();
+
+/**
+ * Live colors from a file (`--live-state`): the pull request's diff runs its code with no AWS
+ * credentials, and a separate job of the base branch's code reads the deployed stacks.
+ */
+export class FileLiveColors implements LiveColorLookup {
+  private readonly stacks: Map<string, Map<string | undefined, string | undefined>>;
+
+  constructor(file: string, read: (file: string) => string = (f) => readFileSync(f, 'utf8')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(read(file));
+    } catch (error) {
+      throw new Error(`--live-state ${file}: not JSON (${(error as Error).message})`, { cause: error });
+    }
+    const result = liveStateSchema.safeParse(parsed);
+    if (!result.success) throw new Error(`--live-state ${file}: must be describe-stacks output ({"Stacks": [{"StackName", "Parameters"}]}): ${result.error.issues[0].path.join('.')} ${result.error.issues[0].message}`);
+    this.stacks = new Map(result.data.Stacks.map((s) => [s.StackName, new Map((s.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]))]));
+  }
+
+  async lookup(stacks: readonly AssemblyStack[]): Promise<{ colors: Map<string, Color>; warnings: string[] }> {
+    const colors = new Map<string, Color>();
+    const warnings: string[] = [];
+    for (const stack of stacks) {
+      const wanted = serviceParameters(stack);
+      if (wanted.length === 0) continue;
+      const deployed = this.stacks.get(stack.stackName);
+      if (!deployed) {
+        warnings.push(`${stack.stackName}: not in the live state (not deployed yet, or not read); live fleet unknown`);
+        continue;
+      }
+      for (const { service, parameter } of wanted) {
+        const value = deployed.get(parameter);
+        if (value === 'blue' || value === 'green') colors.set(service, value);
+        else warnings.push(`${stack.stackName}: deployed ${parameter} is ${value === undefined ? 'missing' : `"${value}"`}; live fleet unknown`);
       }
     }
     return { colors, warnings };

@@ -47,7 +47,7 @@ describe('the whole app', () => {
 
   test('every tagged resource of every stack carries its environment', () => {
     for (const stack of stacks) {
-      const env = stack.stackName === stackNames.shared() ? 'shared' : stack.stackName.split('-')[1];
+      const env = stack.stackName === stackNames.shared() ? 'shared' : stack.stackName.startsWith('bgf-ci-') ? stack.stackName.slice('bgf-ci-'.length) : stack.stackName.split('-')[1];
       const resources = Object.entries(Template.fromStack(stack).toJSON().Resources as Record<string, any>);
       const tagged = resources.filter(([, r]) => Array.isArray(r.Properties?.Tags));
       expect(tagged.length).toBeGreaterThan(0);
@@ -59,7 +59,7 @@ describe('the whole app', () => {
 
   test('production and shared stacks have termination protection; others do not', () => {
     for (const stack of stacks) {
-      const protectedStack = stack.stackName.startsWith('bgf-production-') || stack.stackName === stackNames.shared();
+      const protectedStack = stack.stackName.startsWith('bgf-production-') || stack.stackName === stackNames.shared() || stack.stackName === stackNames.ci('production') || stack.stackName === stackNames.sharedReplica();
       expect({ name: stack.stackName, protected: stack.terminationProtection }).toEqual({ name: stack.stackName, protected: protectedStack });
     }
   });
@@ -85,7 +85,7 @@ describe('bin/app.ts', () => {
     });
     const names = app.node.children.filter((c): c is Stack => c instanceof Stack).map((s) => s.stackName);
     expect(names).toEqual(expect.arrayContaining([stackNames.network('staging')]));
-    expect(names.every((n) => n.startsWith('bgf-staging-'))).toBe(true);
+    expect(names.every((n) => n.startsWith('bgf-staging-') || n === stackNames.ci('staging'))).toBe(true);
   });
 
   test('-c env=branch -c branch=<name> synthesizes a branch environment', () => {

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as fs from 'fs';
@@ -92,41 +93,70 @@ describe('the shared stack, as the app builds it (-c env=shared, policy gates on
     }
   });
 
-  test('CI roles trust the configured repository only: build, diff, and one deploy role per environment', () => {
-    const subjects = Object.values(template.findResources('AWS::IAM::Role')).map((r) => ({
+  test('the one CI role here is the build role, trusted by build.yml on main of the configured repository', () => {
+    const roles = Object.values(template.findResources('AWS::IAM::Role')).map((r) => ({
       name: r.Properties.RoleName,
       sub: r.Properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub'],
     }));
     const repo = SHARED.githubRepository;
-    expect(subjects).toEqual(
-      expect.arrayContaining([
-        { name: 'bgf-ci-build', sub: [`repo:${repo}:ref:refs/heads/main`] },
-        { name: 'bgf-ci-diff', sub: [`repo:${repo}:pull_request`] },
-        ...Object.keys(ENVIRONMENTS).map((env) => ({ name: `bgf-ci-deploy-${env}`, sub: [`repo:${repo}:environment:${env}`] })),
-      ]),
-    );
-    expect(subjects).toHaveLength(2 + Object.keys(ENVIRONMENTS).length);
+    expect(roles).toEqual([{ name: 'bgf-ci-build', sub: [`repo:${repo}:ref:refs/heads/main:job_workflow_ref:${repo}/.github/workflows/build.yml@refs/heads/main`] }]);
+    template.resourceCountIs('AWS::IAM::OIDCProvider', 1);
   });
 
-  test('the build role pushes to every repository; deploy roles may retag but not push layers', () => {
+  test('the build role pushes to every repository; each environment\'s release role (by ARN, in its account) may retag but not push layers', () => {
     const policyOf = (role: string) => JSON.stringify(Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp(`^${role}`) }] } }))[0]);
     expect(policyOf('CiBuildRole')).toMatch(/ecr:UploadLayerPart/);
-    expect(policyOf('CiDeployProductionRole')).toMatch(/ecr:PutImage/);
-    expect(policyOf('CiDeployProductionRole')).not.toMatch(/ecr:UploadLayerPart|secretsmanager:/);
-    expect(policyOf('CiDiffRole')).not.toMatch(/ecr:|secretsmanager:|UpdateStack/);
+    for (const repo of Object.values(template.findResources('AWS::ECR::Repository'))) {
+      const statements = repo.Properties.RepositoryPolicyText.Statement as any[];
+      for (const env of Object.values(ENVIRONMENTS)) {
+        const release = statements.find((s) => s.Condition?.ArnEquals?.['aws:PrincipalArn']?.['Fn::Join']?.[1]?.join?.('').includes(`:role/bgf-ci-release-${env.name}`)
+          || JSON.stringify(s.Condition ?? {}).includes(`:iam::${env.account}:role/bgf-ci-release-${env.name}"`));
+        expect(release).toBeDefined();
+        expect(release.Action).toEqual(['ecr:BatchGetImage', 'ecr:DescribeImageScanFindings', 'ecr:DescribeImages', 'ecr:PutImage']);
+        expect(JSON.stringify(release.Principal)).toContain(`:iam::${env.account}:root`);
+      }
+      expect(JSON.stringify(statements)).not.toMatch(/UploadLayerPart/);
+    }
   });
 
-  test('outputs: repository URIs, role ARNs, secret names and key', () => {
+  test('outputs: repository URIs, the build role, secret names and key', () => {
     const outputs = Object.keys(template.toJSON().Outputs).sort();
-    expect(outputs).toEqual(
-      ['ApiRepositoryUri', 'WebRepositoryUri', 'BuildRoleArn', 'DiffRoleArn', 'BuildSecretNames', 'BuildSecretsKeyArn', ...Object.keys(ENVIRONMENTS).map((e) => `Deploy${e.charAt(0).toUpperCase()}${e.slice(1)}RoleArn`)].sort(),
-    );
+    expect(outputs).toEqual(['ApiRepositoryUri', 'WebRepositoryUri', 'BuildRoleArn', 'BuildSecretNames', 'BuildSecretsKeyArn'].sort());
     template.hasOutput('BuildSecretNames', { Value: SHARED.buildSecrets.map((n) => `bluegreen-fleet/build/${n}`).join(',') });
   });
 
   test('no secret-looking value appears in the template', () => {
     const text = JSON.stringify(template.toJSON());
     for (const pattern of SECRET_LOOKING) expect(text).not.toMatch(pattern);
+  });
+});
+
+describe('the replication Region (ECR repository creation template)', () => {
+  test('replicas are created with KMS and immutable tags but the *-live pointers, by a role only ECR of this account can assume; the shared stack deploys after it', () => {
+    const app = newApp();
+    const shared = addShared(app, SHARED, Object.values(ENVIRONMENTS));
+    const replica = app.node.findChild(stackNames.sharedReplica()) as Stack;
+    expect(replica.region).toBe(SHARED.replicationRegion);
+    expect(shared.dependencies).toContain(replica);
+    const template = Template.fromStack(replica);
+    template.hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', {
+      Prefix: 'bluegreen-fleet',
+      AppliedFor: ['REPLICATION'],
+      EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: { 'Fn::GetAtt': [Match.stringLikeRegexp('Key'), 'Arn'] } },
+      ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      ImageTagMutabilityExclusionFilters: [{ ImageTagMutabilityExclusionFilterType: 'WILDCARD', ImageTagMutabilityExclusionFilterValue: '*-live' }],
+      CustomRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Role'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ecr.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': SHARED.account } } })] },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  test('no replication region: no replica stack', () => {
+    const app = newApp();
+    addShared(app, { ...SHARED, replicationRegion: undefined }, Object.values(ENVIRONMENTS));
+    expect(app.node.tryFindChild(stackNames.sharedReplica())).toBeUndefined();
   });
 });
 
@@ -138,6 +168,23 @@ describe('the shared stack from other configs', () => {
     template.resourceCountIs('AWS::KMS::Key', 1);
     template.resourceCountIs('AWS::ECR::ReplicationConfiguration', 0);
     expect(Object.keys(template.toJSON().Outputs)).not.toContain('BuildSecretNames');
+  });
+
+  test('environments in another account may pull; an existing OIDC provider of the shared account is imported (githubOidcProviderArns)', () => {
+    const production = { ...ENVIRONMENTS.production, account: '210987654321' };
+    const stack = addShared(newApp(), {
+      ...SHARED,
+      githubOidcProviderArns: [`arn:aws:iam::${SHARED.account}:oidc-provider/token.actions.githubusercontent.com`],
+    }, [ENVIRONMENTS.dev, production]);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::IAM::OIDCProvider', 0);
+    for (const repo of Object.values(template.findResources('AWS::ECR::Repository'))) {
+      const statements = repo.Properties.RepositoryPolicyText.Statement as any[];
+      const pull = statements.filter((s) => [s.Action].flat().includes('ecr:GetDownloadUrlForLayer'));
+      expect(pull).toHaveLength(1);
+      expect(JSON.stringify(pull[0].Principal)).toContain(':iam::210987654321:root');
+      expect(JSON.stringify(pull)).not.toContain(`:iam::${SHARED.account}:root`);
+    }
   });
 
   test('a service in several environments gets one repository', () => {

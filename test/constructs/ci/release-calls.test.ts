@@ -2,14 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { CiRoles, ImageRepository } from '../../../constructs';
+import { EnvironmentCiRoles, ImageRepository } from '../../../constructs';
 import { ReleaseSchedule, releaseScheduleName } from '../../../src/release/schedule';
 import type { StackState } from '../../../src/release/stack-state';
 import { newApp } from '../../support/synth';
 
 /**
  * Every AWS call the release CLI makes (src/release, src/aws, src/commands), as the IAM request
- * it becomes, evaluated against the synthesized policy of a CI deploy role. A call added to the
+ * it becomes, evaluated against the synthesized policy of a CI release role. A call added to the
  * CLI without a row here fails the first test; a row the role does not allow fails the second.
  */
 
@@ -32,6 +32,8 @@ const NAMES = {
 const ECS_SERVICE = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${NAMES.cluster}/${NAMES.service}`;
 const REPOSITORY = 'bluegreen-fleet/api';
 const SCHEDULER_ROLE = `arn:aws:iam::${ACCOUNT}:role/bluegreen-fleet/release-scheduler/${NAMES.schedulerRole}`;
+const PARAMETER_UPDATE_ROLE = `arn:aws:iam::${ACCOUNT}:role/bluegreen-fleet/parameter-update/${STACK}-ApiReleaseParameterUpdateRole3A4B5C6D-ABCDEF123456`;
+const CDK_EXEC_ROLE = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`;
 /** The CLI's one-time schedules, named as src/release/schedule.ts names them (with and without a parameter prefix). */
 const SCHEDULES = (['cool-down', 'pending-expiry'] as ReleaseSchedule[]).flatMap((kind) =>
   ['', 'Api'].map((prefix) => `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/default/${releaseScheduleName({ name: STACK, prefix } as StackState, kind)}`),
@@ -54,9 +56,13 @@ const CLI_CALLS: Readonly<Record<string, readonly Request[]>> = {
   // StandbyMinTasks' MaxValue, which the standby size is clamped to.
   GetTemplateCommand: [{ action: 'cloudformation:GetTemplate', resource: STACK_ARN }],
   UpdateStackCommand: [
-    { action: 'cloudformation:UpdateStack', resource: STACK_ARN },
-    // The CLI names the stack's execution role on every update (src/release/stack.ts executionRoleArn).
-    { action: 'iam:PassRole', resource: `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`, context: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+    // As the stack's narrow parameter-update role (ReleaseSupport's ParameterUpdateRoleArn output).
+    // src/release/stack.ts executionRoleArn still names the CDK execution role for image/AMI
+    // updates: that request is in DENIED below and must move to the narrow role.
+    { action: 'cloudformation:UpdateStack', resource: STACK_ARN, context: { 'cloudformation:RoleArn': PARAMETER_UPDATE_ROLE } },
+    { action: 'iam:PassRole', resource: PARAMETER_UPDATE_ROLE, context: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+    // CloudFormation resolves the SSM-typed BootstrapVersion parameter again with the caller's credentials.
+    { action: 'ssm:GetParameters', resource: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/cdk-bootstrap/hnb659fds/version` },
   ],
   // Load balancer: where traffic goes, the fast rollback, target health.
   DescribeListenersCommand: [{ action: 'elasticloadbalancing:DescribeListeners', resource: '*' }],
@@ -106,6 +112,15 @@ const CLI_CALLS: Readonly<Record<string, readonly Request[]>> = {
 
 /** Requests of the staging role that must stay denied: other environments' writes, other roles. */
 const DENIED: readonly Request[] = [
+  // Without RoleARN CloudFormation reuses the stack's last role (the CDK execution role after a cdk deploy).
+  { action: 'cloudformation:UpdateStack', resource: STACK_ARN },
+  { action: 'cloudformation:UpdateStack', resource: STACK_ARN, context: { 'cloudformation:RoleArn': CDK_EXEC_ROLE } },
+  { action: 'iam:PassRole', resource: CDK_EXEC_ROLE, context: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+  { action: 'cloudformation:UpdateStack', resource: STACK_ARN, context: { 'cloudformation:RoleArn': `arn:aws:iam::${ACCOUNT}:role/bluegreen-fleet/parameter-update/bgf-production-api-X` } },
+  { action: 'sts:AssumeRole', resource: `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-deploy-role-${ACCOUNT}-${REGION}` },
+  { action: 'sts:AssumeRole', resource: `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-lookup-role-${ACCOUNT}-${REGION}` },
+  { action: 'cloudformation:CreateChangeSet', resource: STACK_ARN },
+  { action: 'cloudformation:DeleteStack', resource: STACK_ARN },
   { action: 'cloudformation:UpdateStack', resource: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/bgf-production-api/1` },
   { action: 'dynamodb:PutItem', resource: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/bgf-production-api-ApiReleaseTable1A2B3C4D-X` },
   { action: 'scheduler:CreateSchedule', resource: `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/default/bgf-production-api-cool-down` },
@@ -133,14 +148,14 @@ function commandsInSources(): string[] {
   return [...found].sort();
 }
 
-describe('the release CLI calls against the CI deploy role', () => {
+describe('the release CLI calls against the CI release role', () => {
   let statements: Statement[];
 
   beforeAll(() => {
-    const stack = new Stack(newApp(), 'Shared', { env: { account: ACCOUNT, region: REGION } });
-    const ci = new CiRoles(stack, 'Ci', { repository: 'example-org/bluegreen-fleet', environments: [{ name: 'dev' }, { name: ENV }, { name: 'production' }] });
-    new ImageRepository(stack, 'Api', { repositoryName: REPOSITORY }).grantRelease(ci.deployRoles[ENV]);
-    statements = roleStatements(Template.fromStack(stack), `bgf-ci-deploy-${ENV}`);
+    const stack = new Stack(newApp(), 'Ci', { env: { account: ACCOUNT, region: REGION } });
+    const repository = new ImageRepository(stack, 'Api', { repositoryName: REPOSITORY });
+    new EnvironmentCiRoles(stack, 'Ci', { repository: 'example-org/bluegreen-fleet', environment: ENV, imageFrom: ['dev'], imageRepositoryArns: [repository.repositoryArn] });
+    statements = roleStatements(Template.fromStack(stack), `bgf-ci-release-${ENV}`);
   });
 
   test('every SDK command and waiter of the release CLI has a row in the table', () => {
@@ -163,6 +178,10 @@ describe('the release CLI calls against the CI deploy role', () => {
     expect(allows([s], { action: 'x:Get', resource: 'arn:a/b-1/c', context: { k: 'w' } })).toBe(false);
     expect(allows([s], { action: 'x:Get', resource: 'arn:a/b-1/c' })).toBe(false);
     expect(allows([s, { ...s, Effect: 'Deny', Condition: undefined }], { action: 'x:Get', resource: 'arn:a/b-1/c', context: { k: 'v' } })).toBe(false);
+    const arn: Statement = { Effect: 'Allow', Action: 'x:Put', Resource: '*', Condition: { ArnLike: { r: 'arn:x:role/p/*' } } };
+    expect(allows([arn], { action: 'x:Put', resource: 'a', context: { r: 'arn:x:role/p/q' } })).toBe(true);
+    expect(allows([arn], { action: 'x:Put', resource: 'a', context: { r: 'arn:x:role/q' } })).toBe(false);
+    expect(allows([arn], { action: 'x:Put', resource: 'a' })).toBe(false);
   });
 });
 
@@ -187,8 +206,8 @@ function conditionsHold(condition: Statement['Condition'], context: Readonly<Rec
       if (actual === undefined) return false;
       const values = [expected].flat();
       if (operator === 'StringEquals' && !values.includes(actual)) return false;
-      else if (operator === 'StringLike' && !values.some((v) => glob(v, actual))) return false;
-      else if (operator !== 'StringEquals' && operator !== 'StringLike') throw new Error(`evaluator: unsupported condition operator ${operator}`);
+      else if ((operator === 'StringLike' || operator === 'ArnLike') && !values.some((v) => glob(v, actual))) return false;
+      else if (!['StringEquals', 'StringLike', 'ArnLike'].includes(operator)) throw new Error(`evaluator: unsupported condition operator ${operator}`);
     }
   }
   return true;
