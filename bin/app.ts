@@ -12,6 +12,7 @@ export function main(app: App, fail: (message: string) => never): App {
     const selection = selectEnvironments({
       env: app.node.tryGetContext('env'),
       branch: app.node.tryGetContext('branch'),
+      otherBranches: app.node.tryGetContext('branches'),
     });
     buildApp(app, selection);
   } catch (error) {

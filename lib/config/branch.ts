@@ -1,11 +1,12 @@
 import { formatCidr, parseCidr } from './cidr';
-import { ConfigError } from './validate';
+import { ConfigError } from './error';
 import { EnvironmentConfig } from './schema';
 
 /** Branch environments take a /20 out of this pool, which no standard environment may use. */
 export const BRANCH_CIDR_POOL = '10.128.0.0/12';
 const BRANCH_PREFIX = 20;
 const MAX_SLUG = 20;
+const HASH_LENGTH = 5;
 
 function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
@@ -17,27 +18,51 @@ function fnv1a(text: string): number {
 }
 
 /**
+ * Why git would refuse `name` as a branch name, or undefined. The rules of
+ * `git check-ref-format --branch` (https://git-scm.com/docs/git-check-ref-format), checked on
+ * `refs/heads/<name>`: no component starts with "." or ends with ".lock"; no ".."; no control
+ * character, space, ~ ^ : ? * [ or \; no leading, trailing or doubled "/"; no trailing "."; no
+ * "@{"; and, for --branch, not starting with "-" and not "HEAD" ("@" alone is refused only as a
+ * whole ref name, so refs/heads/@ is a valid branch).
+ */
+export function branchNameProblem(name: string): string | undefined {
+  if (name.startsWith('-')) return 'must not start with "-"';
+  if (name === 'HEAD') return 'must not be HEAD';
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x20\x7f~^:?*[\\]/.test(name)) return 'must not contain spaces, control characters or any of ~ ^ : ? * [ \\';
+  if (name.includes('..')) return 'must not contain ".."';
+  if (name.includes('@{')) return 'must not contain "@{"';
+  if (name.startsWith('/') || name.endsWith('/') || name.includes('//')) return 'must not start or end with "/" or contain "//"';
+  if (name.endsWith('.')) return 'must not end with "."';
+  for (const part of name.split('/')) {
+    if (part.startsWith('.')) return `must not have a part starting with "." ("${part}")`;
+    if (part.endsWith('.lock')) return `must not have a part ending in ".lock" ("${part}")`;
+  }
+  return undefined;
+}
+
+/**
  * Turns a git branch name into a short DNS- and CloudFormation-safe slug: lowercase letters,
- * digits and dashes, at most 20 characters. A truncated name keeps a hash suffix so two long
- * branches with the same start do not collide.
+ * digits and dashes, at most 20 characters. Whenever that loses anything (case, a symbol, the
+ * tail), a hash of the full name is appended, so `feature/login` and `feature-login`, or
+ * `Fix` and `fix`, never share stacks.
  */
 export function branchSlug(branch: string): string {
   if (!branch || !branch.trim()) {
     throw new ConfigError('branch', 'branch', branch, 'is required with -c env=branch; pass -c branch=<git branch name>');
   }
-  if (branch.length > 200 || /[\s~^:?*[\\]|\.\.|@\{/.test(branch)) {
-    throw new ConfigError('branch', 'branch', branch, 'is not a valid git branch name (no spaces, ~ ^ : ? * [ \\ or "..")');
-  }
-  const cleaned = branch
+  const name = branch.replace(/^refs\/heads\//, '');
+  const problem = name.length > 200 ? 'must be at most 200 characters' : branchNameProblem(name);
+  if (problem) throw new ConfigError('branch', 'branch', branch, `is not a valid git branch name: ${problem} (git check-ref-format --branch)`);
+  const cleaned = name
     .toLowerCase()
-    .replace(/^refs\/heads\//, '')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
   if (!cleaned || !/^[a-z]/.test(cleaned)) {
     throw new ConfigError('branch', 'branch', branch, 'must contain a letter first after removing symbols (e.g. feature/login)');
   }
-  if (cleaned.length <= MAX_SLUG) return cleaned;
-  const suffix = fnv1a(cleaned).toString(36).slice(0, 5);
+  if (cleaned === name && cleaned.length <= MAX_SLUG) return cleaned;
+  const suffix = fnv1a(name).toString(36).padStart(HASH_LENGTH, '0').slice(0, HASH_LENGTH);
   return `${cleaned.slice(0, MAX_SLUG - suffix.length - 1).replace(/-+$/, '')}-${suffix}`;
 }
 
@@ -47,6 +72,25 @@ export function branchCidr(slug: string): string {
   const slots = (pool.last - pool.first + 1) / 2 ** (32 - BRANCH_PREFIX);
   const slot = fnv1a(slug) % slots;
   return formatCidr(pool.first + slot * 2 ** (32 - BRANCH_PREFIX), BRANCH_PREFIX);
+}
+
+/**
+ * Refuses a branch whose /20 is already another branch's: the pool holds 256 ranges, so two
+ * live branches meet by chance (one in 256 per pair). `others` are the other live branches.
+ */
+export function checkBranchCidr(branch: string, others: readonly string[]): void {
+  const slug = branchSlug(branch);
+  const cidr = branchCidr(slug);
+  for (const other of others) {
+    const otherSlug = branchSlug(other);
+    if (otherSlug === slug) {
+      if (other.replace(/^refs\/heads\//, '') === branch.replace(/^refs\/heads\//, '')) continue;
+      throw new ConfigError(`br-${slug}`, 'branch', branch, `maps to the same stacks as branch "${other}" (br-${slug}); rename one of them`);
+    }
+    if (branchCidr(otherSlug) === cidr) {
+      throw new ConfigError(`br-${slug}`, 'vpc.cidr', cidr, `is also the range of branch "${other}" (br-${otherSlug}): two branch VPCs would overlap; rename this branch`);
+    }
+  }
 }
 
 function inZone(environment: Readonly<Record<string, string>>, from: string, to: string): Record<string, string> {

@@ -1,4 +1,6 @@
-import { deriveBranchEnvironment } from './branch';
+import * as fs from 'fs';
+import * as path from 'path';
+import { checkBranchCidr, deriveBranchEnvironment } from './branch';
 import { dev } from './environments/dev';
 import { load } from './environments/load';
 import { production } from './environments/production';
@@ -11,7 +13,7 @@ import { cidrsOverlap } from './cidr';
 
 export * from './schema';
 export { ConfigError } from './validate';
-export { branchSlug, branchCidr, deriveBranchEnvironment, BRANCH_CIDR_POOL } from './branch';
+export { branchSlug, branchCidr, branchNameProblem, checkBranchCidr, deriveBranchEnvironment, BRANCH_CIDR_POOL } from './branch';
 
 /** The environments this repository deploys, by name. */
 export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = { dev, staging, production, load };
@@ -31,6 +33,49 @@ export interface SelectionInput {
   /** Override the environment table (tests, generated configs in benchmarks). */
   readonly environments?: Readonly<Record<string, unknown>>;
   readonly sharedConfig?: unknown;
+  /** `-c branches=`: the other live branch environments (comma list), whose VPC ranges a new branch must not take. */
+  readonly otherBranches?: string | readonly string[];
+  /**
+   * The availability zones CDK will use for an account and Region, as `cdk.context.json` records
+   * them under `availability-zones:account=<account>:region=<region>`.
+   * @default - read from the cdk.context.json next to the project's cdk.json
+   */
+  readonly availabilityZones?: (account: string, region: string) => readonly string[] | undefined;
+}
+
+/** The committed cdk.context.json, found from this file up to the folder that holds cdk.json. */
+function committedContext(): Record<string, unknown> {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'cdk.json'))) {
+      const file = path.join(dir, 'cdk.context.json');
+      return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+    }
+  }
+  return {};
+}
+
+function contextZones(): (account: string, region: string) => readonly string[] | undefined {
+  const context = committedContext();
+  return (account, region) => {
+    const zones = context[`availability-zones:account=${account}:region=${region}`];
+    return Array.isArray(zones) ? (zones as string[]) : undefined;
+  };
+}
+
+/**
+ * A stack with a fixed account and Region takes its AZs from the context; offline, a missing
+ * entry makes CDK fall back to dummy AZs (or fail on a lookup), so refuse it here
+ * (https://docs.aws.amazon.com/cdk/v2/guide/context.html#context-methods).
+ */
+function checkAvailabilityZones(env: EnvironmentConfig, zonesOf: (account: string, region: string) => readonly string[] | undefined): void {
+  const zones = zonesOf(env.account, env.region);
+  const key = `availability-zones:account=${env.account}:region=${env.region}`;
+  if (!zones || zones.length === 0) {
+    throw new ConfigError(env.name, 'region', env.region, `has no availability zones in cdk.context.json for account ${env.account} ("${key}"); run \`cdk context\` with credentials for that account or add the entry`);
+  }
+  if (zones.length < env.vpc.maxAzs) {
+    throw new ConfigError(env.name, 'vpc.maxAzs', env.vpc.maxAzs, `is more than the ${zones.length} availability zones cdk.context.json records for ${env.region} in account ${env.account}`);
+  }
 }
 
 /**
@@ -46,6 +91,8 @@ export function selectEnvironments(input: SelectionInput = {}): Selection {
       throw new ConfigError(env.name, 'vpc.cidr', env.vpc.cidr, `must not overlap the branch environment pool ${BRANCH_CIDR_POOL}`);
     }
   }
+  const zonesOf = input.availabilityZones ?? contextZones();
+  for (const env of all) checkAvailabilityZones(env, zonesOf);
   const sharedConfig = validateShared(input.sharedConfig ?? SHARED);
   const byName = new Map(all.map((e) => [e.name, e]));
   const requested = (input.env ?? 'all').trim();
@@ -54,6 +101,8 @@ export function selectEnvironments(input: SelectionInput = {}): Selection {
     const base = byName.get('dev');
     if (!base) throw new ConfigError('branch', 'env', 'branch', 'needs a "dev" environment to derive from');
     const [branchEnv] = validateEnvironments([deriveBranchEnvironment(base, input.branch ?? '')]);
+    const others = typeof input.otherBranches === 'string' ? input.otherBranches.split(',') : (input.otherBranches ?? []);
+    checkBranchCidr(input.branch ?? '', others.map((b) => b.trim()).filter(Boolean));
     return { shared: undefined, environments: [branchEnv] };
   }
   const names = requested.split(',').map((n) => n.trim());

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { cronProblem, isKnownTimeZone } from '../../constructs/common/schedule-expression';
+import { cronProblem } from '../../constructs/common/schedule-expression';
 import { shiftCron } from '../../constructs/schedule/cron-shift';
-import { tasksPerInstance } from '../../src/diff/cost';
-import { defaultPriceTables } from '../../src/diff/prices';
 import { cidrsOverlap, isNetworkAddress } from './cidr';
+import { ConfigError, failIn } from './error';
+import { checkFleetSpec, MAX_TASKS_PER_SERVICE } from './fleet-checks';
+import { checkReleaseWindowOverlap, timeZoneProblem } from './schedule-checks';
+import { checkEnvironmentVariables, checkSecretSources } from './secret-checks';
 import {
   EnvironmentConfig,
   environmentConfigSchema,
@@ -13,27 +15,7 @@ import {
   sharedConfigSchema,
 } from './schema';
 
-/**
- * A configuration mistake. The message is one line naming the environment, the field, the
- * value and what is allowed; bin/app.ts prints it without a stack trace.
- */
-export class ConfigError extends Error {
-  constructor(
-    readonly environment: string,
-    readonly field: string,
-    readonly value: unknown,
-    readonly allowed: string,
-  ) {
-    super(`config error in environment "${environment}": ${field} = ${show(value)}: ${allowed}`);
-    this.name = 'ConfigError';
-  }
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return '(missing)';
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
+export { ConfigError } from './error';
 
 function pathOf(path: readonly PropertyKey[], root: unknown): string {
   let node: unknown = root;
@@ -76,9 +58,10 @@ function effectiveSpecs(service: ServiceConfig): Array<[string, FleetSpec]> {
 
 /** The rules a schema cannot say alone: relations between fields. */
 function checkRelations(env: EnvironmentConfig): void {
-  const fail = (field: string, value: unknown, allowed: string): never => {
-    throw new ConfigError(env.name, field, value, allowed);
-  };
+  const fail = failIn(env.name);
+  for (const [field, days] of [['logRetentionDays', env.logRetentionDays], ['vpc.flowLogRetentionDays', env.vpc.flowLogRetentionDays]] as const) {
+    if (!LOG_RETENTION_DAYS.includes(days)) fail(field, days, `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')}`);
+  }
   if (!isNetworkAddress(env.vpc.cidr)) {
     fail('vpc.cidr', env.vpc.cidr, 'must be a network address (no host bits set), e.g. 10.10.0.0/16');
   }
@@ -94,21 +77,12 @@ function checkRelations(env: EnvironmentConfig): void {
     if (names.has(service.name)) fail(`${at}.name`, service.name, 'must be unique within the environment');
     names.add(service.name);
     if (service.minTasks > service.maxTasks) fail(`${at}.minTasks`, service.minTasks, `must be at most maxTasks (${service.maxTasks})`);
+    if (service.maxTasks > MAX_TASKS_PER_SERVICE) fail(`${at}.maxTasks`, service.maxTasks, `must be at most ${MAX_TASKS_PER_SERVICE}, the ECS limit of tasks per service`);
     for (const [where, spec] of effectiveSpecs(service)) {
-      const families = new Set(spec.instanceTypes.map(architectureOf));
-      if (families.size > 1) fail(`${at}.${where}.instanceTypes`, spec.instanceTypes, 'must all share one CPU architecture (Graviton "g" types cannot mix with x86 types)');
-      if (spec.memoryMiB < 128) fail(`${at}.${where}.memoryMiB`, spec.memoryMiB, 'must be at least 128');
+      checkEnvironmentVariables(`${at}.${where}`, spec, fail);
+      checkSecretSources(env, `${at}.${where}`, spec, fail);
     }
-    for (const [where, spec] of effectiveSpecs(service)) {
-      for (const name of [...Object.keys(spec.environment), ...Object.keys(spec.secrets)]) {
-        if (!ENV_NAME.test(name)) fail(`${at}.${where}.environment`, name, 'must be a valid environment variable name (letters, digits and _, not starting with a digit)');
-      }
-      for (const name of Object.keys(spec.environment)) {
-        if (SECRET_LOOKING.test(name)) fail(`${at}.${where}.environment.${name}`, '(value not shown)', 'looks like a secret: put it in `secrets` (Secrets Manager or SSM) so its value never appears in a template');
-        if (name in spec.secrets) fail(`${at}.${where}.secrets.${name}`, name, 'is also a plain environment variable; set it in one place');
-      }
-    }
-    for (const [where, spec] of effectiveSpecs(service)) checkFits(service, where, spec, fail);
+    for (const [where, spec] of effectiveSpecs(service)) checkFleetSpec(service, where, spec, fail);
     if (service.bakeMinutes !== 0 && service.bakeMinutes < MIN_BAKE_MINUTES) {
       fail(`${at}.bakeMinutes`, service.bakeMinutes, `must be 0 (no bake) or at least ${MIN_BAKE_MINUTES}: the fleet alarms need ${MIN_BAKE_MINUTES} minutes of data to fire`);
     }
@@ -122,7 +96,8 @@ function checkRelations(env: EnvironmentConfig): void {
       scheduleNames.add(schedule.name);
       const problem = cronProblem(schedule.cron);
       if (problem) fail(`${sAt}.cron`, schedule.cron, problem);
-      if (!isKnownTimeZone(schedule.timeZone)) fail(`${sAt}.timeZone`, schedule.timeZone, 'must be an IANA time zone such as Asia/Tokyo or UTC');
+      const zone = timeZoneProblem(schedule.timeZone);
+      if (zone) fail(`${sAt}.timeZone`, schedule.timeZone, zone);
       if (schedule.minTasks > schedule.maxTasks) fail(`${sAt}.minTasks`, schedule.minTasks, `must be at most maxTasks (${schedule.maxTasks})`);
       if (schedule.maxTasks > service.maxTasks) fail(`${sAt}.maxTasks`, schedule.maxTasks, `must be at most the service's maxTasks (${service.maxTasks})`);
     }
@@ -141,8 +116,10 @@ function checkRelations(env: EnvironmentConfig): void {
           fail(`${wAt}.cron`, window.cron, (error as Error).message.replace(/^cannot move "[^"]*"/, 'cannot be moved'));
         }
       }
-      if (!isKnownTimeZone(window.timeZone)) fail(`${wAt}.timeZone`, window.timeZone, 'must be an IANA time zone such as Asia/Tokyo or UTC');
+      const zone = timeZoneProblem(window.timeZone);
+      if (zone) fail(`${wAt}.timeZone`, window.timeZone, zone);
     }
+    checkReleaseWindowOverlap(at, service.releaseWindows, fail);
   }
   for (const service of env.services) {
     for (const caller of service.allowFrom) {
@@ -178,45 +155,12 @@ function allowFromCycle(services: readonly ServiceConfig[]): string[] | undefine
   return undefined;
 }
 
-/** Share of an instance's memory tasks may take (the agent and the OS keep the rest). */
-const TASK_MEMORY_SHARE = 0.9;
-
-/**
- * A task must fit on every instance type of its fleet, and the fleet at its largest must hold
- * the service's most tasks. Checked for the instance types the committed price table knows
- * (data/prices-<region>.json, which lists their vCPUs, memory and network interfaces).
- */
-function checkFits(service: ServiceConfig, where: string, spec: FleetSpec, fail: (field: string, value: unknown, allowed: string) => never): void {
-  const [table] = defaultPriceTables();
-  const at = `services[${service.name}].${where}`;
-  const task = { cpu: spec.cpu, memoryMiB: spec.memoryMiB, awsvpc: service.networkMode === 'awsvpc' };
-  let fewest: { type: string; tasks: number } | undefined;
-  for (const type of spec.instanceTypes) {
-    const instance = table.ec2[type];
-    if (!instance) continue;
-    // Host mode binds the container port on the instance: one task per instance.
-    const tasks = Math.min(tasksPerInstance(instance, task, TASK_MEMORY_SHARE), service.networkMode === 'host' ? 1 : Infinity);
-    if (tasks === 0) {
-      fail(`${at}.cpu`, `${spec.cpu} units / ${spec.memoryMiB} MiB`, `a task does not fit on ${type} (${instance.vcpu} vCPU = ${instance.vcpu * 1024} units, ${Math.floor(instance.memoryMiB * TASK_MEMORY_SHARE)} MiB for tasks); use smaller tasks or a larger type`);
-    }
-    if (!fewest || tasks < fewest.tasks) fewest = { type, tasks };
-  }
-  if (fewest && fewest.tasks * spec.maxInstances < service.maxTasks) {
-    fail(`${at}.maxInstances`, spec.maxInstances, `holds at most ${fewest.tasks * spec.maxInstances} tasks (${fewest.tasks} per ${fewest.type}${task.awsvpc ? ', limited by network interfaces in awsvpc mode' : ''}); maxTasks is ${service.maxTasks}: raise maxInstances`);
-  }
-}
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Plain environment variables whose name says they hold a secret. */
-const SECRET_LOOKING = /(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIAL)/i;
 /** The fleet alarms evaluate over five one-minute periods. */
 const MIN_BAKE_MINUTES = 5;
 
-/** Graviton types (a1, m7g, c6gn, t4g, ...) are arm64; the rest x86_64. */
-export function architectureOf(instanceType: string): 'arm64' | 'x86_64' {
-  const family = instanceType.split('.')[0];
-  return /^a1$|^[a-z]+\d+g[a-z]*$/.test(family) ? 'arm64' : 'x86_64';
-}
+/** The values PutRetentionPolicy accepts for `retentionInDays`
+ * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html). */
+export const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /** Validates one environment's config; throws a ConfigError naming the first problem. */
 export function validateEnvironment(input: unknown): EnvironmentConfig {

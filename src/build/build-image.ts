@@ -4,6 +4,7 @@ import { dockerBuildArgs, ProcessRunner } from './docker';
 import { pushedDigest, registryLogin, resolveRepository } from './ecr';
 import { BuildSecretRef, fetchBuildSecrets, FetchedSecret } from './secrets';
 import { createPrivateWorkspace, PrivateWorkspace } from './workspace';
+import { scanVariable } from '../../contract/secret-scan';
 
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -75,6 +76,11 @@ export async function buildImage(options: BuildImageOptions, deps: BuildDeps): P
   const secrets = await fetchBuildSecrets(deps.secretsManager, options.secrets);
   for (const s of secrets) deps.log(`build secret ${s.id}: ${s.secretId} (${s.value.length} bytes)`);
   refuseSecretsInBuildArgs(secrets, options.buildArgs ?? {});
+  // Library callers get the CLI's scan too (after the exact match above, whose message is sharper).
+  for (const [key, value] of Object.entries(options.buildArgs ?? {})) {
+    const found = scanVariable(key, value);
+    if (found) throw new Error(`--build-arg ${key} looks like a secret (${found.what}); build arguments stay in the image history: pass it as a build secret`);
+  }
 
   const workspace = await createPrivateWorkspace(options.tmpRoot);
   const detach = removeOnSignal(workspace, deps.signals ?? processSignals);

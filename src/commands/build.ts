@@ -3,6 +3,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DEFAULT_BUILD_SECRET_PREFIX } from '../../constructs/secrets/placeholder';
 import { buildImage, BuildDeps, BuildResult } from '../build/build-image';
 import { spawnRunner } from '../build/docker';
+import { BuildUsageError, checkBuildOptions } from '../build/options';
 import { BuildSecretRef } from '../build/secrets';
 
 /** What commander hands the action (repeatable options arrive as arrays). */
@@ -43,8 +44,19 @@ export function parseBuildArgs(values: readonly string[]): Record<string, string
   return out;
 }
 
-/** `bluegreen-fleet build`: see docs/images-and-secrets.md. */
+/**
+ * `bluegreen-fleet build`: see docs/images-and-secrets.md. Every option is checked before the
+ * first AWS call; a bad one exits 2 with one line naming it.
+ */
 export async function runBuild(options: BuildCommandOptions, deps?: Partial<BuildDeps>): Promise<number> {
+  try {
+    checkBuildOptions(options);
+  } catch (error) {
+    if (!(error instanceof BuildUsageError)) throw error;
+    console.error(`error: ${error.message}`);
+    if (options.json) console.log(JSON.stringify({ error: error.message, option: error.option, exitCode: error.exitCode }));
+    return error.exitCode;
+  }
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   const result: BuildResult = await buildImage(
     {

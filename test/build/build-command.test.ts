@@ -54,10 +54,11 @@ describe('bluegreen-fleet build: the command line', () => {
     const registry = new Registry();
     const docker = new FakeDocker(registry);
     const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bgf-cmd-test-'));
+    const context = fs.mkdtempSync(path.join(os.tmpdir(), 'bgf-cmd-context-'));
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
       const code = await runBuild(
-        { repository: 'bluegreen-fleet/api', tag: ['v2'], secret: ['git-deploy-key'], push: true, json: true, tmpDir, context: 'app' },
+        { repository: 'bluegreen-fleet/api', tag: ['v2'], secret: ['git-deploy-key'], push: true, json: true, tmpDir, context },
         { secretsManager: store.client, ecr: registry.client, run: docker.run, log: () => undefined, env: {} },
       );
       expect(code).toBe(0);
@@ -66,13 +67,14 @@ describe('bluegreen-fleet build: the command line', () => {
         digest: `sha256:${'c'.repeat(64)}`,
         pinned: `${REGISTRY}/bluegreen-fleet/api@sha256:${'c'.repeat(64)}`,
       });
-      expect(docker.argsOf('build')[0].slice(-1)).toEqual(['app']);
+      expect(docker.argsOf('build')[0].slice(-1)).toEqual([context]);
       expect(fs.readdirSync(tmpDir)).toEqual([]);
     } finally {
       log.mockRestore();
       store.mock.restore();
       registry.mock.restore();
       fs.rmSync(tmpDir, { recursive: true, force: true });
+      fs.rmSync(context, { recursive: true, force: true });
     }
   });
 });

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { main } from '../../bin/app';
 import { stackNames } from '../../lib/app';
-import { deriveBranchEnvironment, ENVIRONMENTS } from '../../lib/config';
+import { branchCidr, branchSlug, deriveBranchEnvironment, ENVIRONMENTS } from '../../lib/config';
 import { SECRET_LOOKING } from '../support/secrets';
 import { CONTEXT, newApp, scrubbed } from '../support/synth';
 
@@ -93,7 +93,24 @@ describe('bin/app.ts', () => {
       throw new Error(m);
     });
     const names = app.node.children.filter((c): c is Stack => c instanceof Stack).map((s) => s.stackName);
-    expect(names).toContain('bgf-br-feature-login-network');
+    // "feature/login" loses its "/" in the slug, so the slug carries a hash of the full name.
+    expect(names).toContain(`bgf-br-${branchSlug('feature/login')}-network`);
+    expect(branchSlug('feature/login')).toMatch(/^feature-login-[a-z0-9]{5}$/);
+  });
+
+  test('-c branches=<live branches> refuses a branch whose VPC range another one holds', () => {
+    const seen = new Map<string, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; !pair; i++) {
+      const b = `feature/b-${i}`;
+      const cidr = branchCidr(branchSlug(b));
+      if (seen.has(cidr)) pair = [b, seen.get(cidr)!];
+      seen.set(cidr, b);
+    }
+    const fail = jest.fn((message: string): never => {
+      throw new Error(`exit: ${message}`);
+    });
+    expect(() => main(newApp({ env: 'branch', branch: pair[0], branches: `main,${pair[1]}` }), fail)).toThrow(/vpc\.cidr = .*is also the range of branch "feature\/b-\d+"/);
   });
 
   test('a config error ends with the one-line message, not a stack trace', () => {
