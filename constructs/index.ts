@@ -19,3 +19,4 @@ export type { Color } from './service/parameters';
 export type { ServiceFleet } from './service/service-fleet';
 export * from './release/release-support';
 export * from './schedule';
+export * from './preflight';
