@@ -7,3 +7,8 @@ export type { PreflightFinding, PreflightRule } from './types';
 export { readAssembly } from './assembly';
 export { runPreflight, formatFindings } from './run';
 export { PREFLIGHT_RULES } from './rules';
+export { assemblyFromTemplates } from './assembly';
+export type { Assembly, AssemblyStack } from './assembly';
+export type { PermissionRequest } from './types';
+export type { PreflightResult } from './run';
+export { asWildcards, isFullyKnown } from './values';

@@ -24,6 +24,21 @@ export interface PreflightFinding {
   readonly message: string;
   /** The AWS documentation that states the rule. */
   readonly documentation: string;
+  /** For permission findings: the request that must be allowed, for `--live` to simulate. */
+  readonly request?: PermissionRequest;
+}
+
+/** A request a principal must be allowed to make (what iam:SimulatePrincipalPolicy answers). */
+export interface PermissionRequest {
+  /** The principal's ARN as far as synth knows it (generated names are resolved live). */
+  readonly principalArn: string;
+  /** Where the principal is defined, when it is a role of the assembly. */
+  readonly principalStackName?: string;
+  readonly principalLogicalId?: string;
+  readonly actions: readonly string[];
+  readonly resourceArn: string;
+  /** Condition context (e.g. iam:PassedToService). */
+  readonly context?: Readonly<Record<string, string>>;
 }
 
 /** What every rule is given. */
@@ -40,6 +55,11 @@ export interface PreflightRule {
   /** The AWS documentation pages the rule restates. */
   readonly documentation: readonly string[];
   check(context: RuleContext): PreflightFinding[];
+}
+
+/** The request a principal must be allowed, for a finding. */
+export function requestOf(principal: Principal, actions: readonly string[], resourceArn: string, context?: Record<string, string>): PermissionRequest {
+  return { principalArn: principal.arn, principalStackName: principal.stack?.stackName, principalLogicalId: principal.logicalId, actions, resourceArn, context };
 }
 
 /** The finding's resource when it is about a principal of the assembly, else the stack itself. */

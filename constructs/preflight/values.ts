@@ -186,3 +186,13 @@ export function globMatch(pattern: string, target: string, ignoreCase = false): 
 export function display(value: string): string {
   return value.replace(GENERATED_NAME, (m) => `<generated:${m.slice(1, -1).replace(GENERATED_SEPARATOR, '/')}>`).split(UNKNOWN).join('<unknown>');
 }
+
+/** A resolved value with every part synth cannot know as `*` (for APIs that take patterns). */
+export function asWildcards(value: string): string {
+  return value.replace(GENERATED_NAME, '*').split(UNKNOWN).join('*');
+}
+
+/** Whether a resolved value still holds a part synth cannot know. */
+export function isFullyKnown(value: string): boolean {
+  return !value.includes(UNKNOWN) && !value.includes(GENERATED);
+}

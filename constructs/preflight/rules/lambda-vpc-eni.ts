@@ -1,6 +1,6 @@
 import { resourcesOfType, constructPathOf } from '../assembly';
 import { isAllowed } from '../iam';
-import { PreflightFinding, PreflightRule, PreflightSeverity } from '../types';
+import { PreflightFinding, PreflightRule, PreflightSeverity, requestOf } from '../types';
 import { referencedRole } from '../values';
 
 const DOC = 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions';
@@ -42,6 +42,7 @@ export const lambdaVpcEni: PreflightRule = {
         const certain = missing.some(([, d]) => d === 'no');
         findings.push({
           ...base,
+          request: requestOf(role, missing.map(([a]) => a), '*'),
           severity: certain ? PreflightSeverity.ERROR : PreflightSeverity.WARNING,
           message: `VPC function ${id}: role ${roleId} ${certain ? 'lacks' : 'may lack'} ${missing.map(([a]) => a).join(', ')}; Lambda refuses CreateFunction/UpdateFunctionConfiguration. Attach AWSLambdaVPCAccessExecutionRole or grant these actions on *.`,
         });

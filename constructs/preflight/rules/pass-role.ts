@@ -1,7 +1,7 @@
 import { constructPathOf, resourcesOfType } from '../assembly';
 import { allowingStatements, describePrincipal, isAllowed, Principal, stackArn } from '../iam';
 import { UPDATE_ACTIONS, updateCallers } from '../stack-roles';
-import { onPrincipal, PreflightFinding, PreflightRule, PreflightSeverity } from '../types';
+import { onPrincipal, PreflightFinding, PreflightRule, PreflightSeverity, requestOf } from '../types';
 import { globMatch, or, referencedRole } from '../values';
 
 const DOC = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html';
@@ -19,9 +19,10 @@ export const passRole: PreflightRule = {
   documentation: [DOC],
   check(context) {
     const findings: PreflightFinding[] = [];
-    const report = (caller: Principal, role: Principal, fallback: Parameters<typeof onPrincipal>[1], why: string, decision: 'no' | 'maybe', location: string) =>
+    const report = (caller: Principal, role: Principal, fallback: Parameters<typeof onPrincipal>[1], why: string, decision: 'no' | 'maybe', location: string, context: Record<string, string>) =>
       findings.push({
         ruleId: this.id,
+        request: requestOf(caller, ['iam:PassRole'], role.arn, context),
         severity: decision === 'no' ? PreflightSeverity.ERROR : PreflightSeverity.WARNING,
         ...onPrincipal(caller, fallback),
         location,
@@ -40,15 +41,16 @@ export const passRole: PreflightRule = {
           // The service it is passed to is the one the role trusts, when it trusts one.
           const service: Record<string, string> = passed.trustedServices.length === 1 ? { 'iam:PassedToService': passed.trustedServices[0] } : {};
           const d = isAllowed(caller, 'iam:PassRole', passed.arn, service);
-          if (d !== 'yes') report(caller, passed, stack, `its ARN is ${id}'s environment variable ${name}; ${constructPathOf(fn) ?? id}`, d, `Properties/Environment/Variables/${name}`);
+          if (d !== 'yes') report(caller, passed, stack, `its ARN is ${id}'s environment variable ${name}; ${constructPathOf(fn) ?? id}`, d, `Properties/Environment/Variables/${name}`, service);
         }
       }
       for (const caller of updateCallers(context, stack)) {
         const grants = UPDATE_ACTIONS.flatMap((a) => allowingStatements(caller.principal, a, stackArn(stack)));
         const named = grants.flatMap((s) => Object.values(s.condition ?? {}).flatMap((keys) => keys['cloudformation:RoleArn'] ?? []));
         for (const role of context.iam.principals.filter((p) => or(...named.map((n) => globMatch(n, p.arn))) === 'yes')) {
-          const d = isAllowed(caller.principal, 'iam:PassRole', role.arn, { 'iam:PassedToService': 'cloudformation.amazonaws.com' });
-          if (d !== 'yes') report(caller.principal, role, stack, `its UpdateStack on ${stack.stackName} requires cloudformation:RoleArn = that role`, d, 'Properties/PolicyDocument');
+          const context = { 'iam:PassedToService': 'cloudformation.amazonaws.com' };
+          const d = isAllowed(caller.principal, 'iam:PassRole', role.arn, context);
+          if (d !== 'yes') report(caller.principal, role, stack, `its UpdateStack on ${stack.stackName} requires cloudformation:RoleArn = that role`, d, 'Properties/PolicyDocument', context);
         }
       }
     }

@@ -1,7 +1,7 @@
 import { AssemblyStack } from '../assembly';
 import { describePrincipal, isAllowed } from '../iam';
 import { updateCallers } from '../stack-roles';
-import { onPrincipal, PreflightFinding, PreflightRule, PreflightSeverity } from '../types';
+import { onPrincipal, PreflightFinding, PreflightRule, PreflightSeverity, requestOf } from '../types';
 import { or } from '../values';
 
 const DOC = 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html#cloudformation-supplied-parameter-types-ssm';
@@ -51,6 +51,7 @@ export const ssmParameterAccess: PreflightRule = {
             ...onPrincipal(caller.principal, stack),
             location: `Parameters/${name}`,
             documentation: DOC,
+            request: requestOf(caller.principal, ['ssm:GetParameters'], arn),
             message: `${describePrincipal(caller.principal)} ${caller.decision === 'yes' ? 'may' : 'might'} update ${stack.stackName} but ${read === 'no' ? 'cannot' : 'may not'} ssm:GetParameters ${parameter.Default} (parameter ${name}), which CloudFormation resolves again with the caller's credentials on every update: grant the read or drop the parameter.`,
           });
         }

@@ -1,7 +1,7 @@
 import { AssemblyStack } from '../assembly';
 import { describePrincipal, isAllowed, stackArn } from '../iam';
 import { executionRoles } from '../stack-roles';
-import { onPrincipal, PreflightFinding, PreflightRule, PreflightSeverity } from '../types';
+import { onPrincipal, PreflightFinding, PreflightRule, PreflightSeverity, requestOf } from '../types';
 import { resolveString, UNKNOWN } from '../values';
 
 const DOC = 'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html';
@@ -68,6 +68,7 @@ export const stackOutputAccess: PreflightRule = {
             ...onPrincipal(role.principal, stack),
             location: producer.location,
             documentation: DOC,
+            request: requestOf(role.principal, ['cloudformation:DescribeStacks'], arn),
             message: `${describePrincipal(role.principal)} may run updates of ${stack.stackName} (${role.via}) but ${describe === 'no' ? 'cannot' : 'may not'} cloudformation:DescribeStacks ${producer.stackName} in ${producer.region}, whose outputs the stack reads with Fn::GetStackOutput on every update: grant it, name a RoleArn in the reference, or publish the values under fixed names.`,
           });
         }
