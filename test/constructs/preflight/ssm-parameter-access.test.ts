@@ -43,3 +43,11 @@ describe('SsmParameterAccess', () => {
     expect(parameterArn(s, '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id')).toBe(`arn:aws:ssm:${REGION}::parameter/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id`);
   });
 });
+
+describe('SsmParameterAccess on AWS public parameters', () => {
+  test('GIVEN the CDK deploy role and an /aws/service parameter THEN a warning, not an error', () => {
+    const ami = { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>', Default: '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id' };
+    const findings = check(ssmParameterAccess, [stack('svc', { Parameters: { Ami: ami } }, cdkRoles)]);
+    expect(findings.map((f) => f.severity)).toEqual([PreflightSeverity.WARNING]);
+  });
+});
