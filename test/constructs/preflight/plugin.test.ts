@@ -34,6 +34,20 @@ describe('PreflightChecks (validation plugin)', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
+  test('warnings (a role with a managed policy the assembly does not show) fail synth only with failOnWarnings', () => {
+    const opaque = () => {
+      const { app, fn } = userApp(true);
+      fn.role!.addManagedPolicy(iam.ManagedPolicy.fromManagedPolicyArn(fn, 'Custom', 'arn:aws:iam::111111111111:policy/team-lambda'));
+      return app;
+    };
+    const lenient = opaque();
+    Validations.of(lenient).addPlugins(new PreflightChecks());
+    expect(() => lenient.synth()).not.toThrow();
+    const strict = opaque();
+    Validations.of(strict).addPlugins(new PreflightChecks({ failOnWarnings: true }));
+    expect(() => strict.synth()).toThrow(/may lack ec2:CreateNetworkInterface/);
+  });
+
   test('raised quotas reach the quota rule; by default AWS defaults apply', () => {
     const app = new App();
     const stack = new Stack(app, 'Eips', { env: { account: '111111111111', region: 'eu-west-1' } });
