@@ -97,10 +97,12 @@ export const QUOTAS: Readonly<Record<PreflightQuota, QuotaDefinition>> = {
     quota: PreflightQuota.ON_DEMAND_STANDARD_VCPUS,
     serviceCode: 'ec2',
     quotaCode: 'L-1216C47A',
-    // assumed: 5 vCPUs, the value Service Quotas shows as AWS's default for new accounts; the EC2
-    // page says On-Demand quotas are per vCPU and vary by account. Use --live or declare the
-    // applied value.
-    defaultValue: 5,
+    // assumed: 32 vCPUs. AWS documents the quota in vCPUs but no default number, and raises it with
+    // an account's age and use; third-party reports give 32 for new accounts
+    // (https://www-dev.vigilare.cloud/blog/aws-ec2-vcpu-limits/,
+    // https://hidekazu-konishi.com/entry/aws_service_quotas_practical_cheat_sheet.html calls it
+    // account-specific). Use --live or declare the applied value.
+    defaultValue: 32,
     documentation: 'https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-instance-quotas.html',
     description: 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instance vCPUs per Region',
   },

@@ -57,9 +57,12 @@ describe('AccountQuota', () => {
     expect(check(accountQuotas, [stack('a', packed)]).map((f) => f.message)).toEqual([expect.stringMatching(/in ap-northeast-1a needs 6/)]);
   });
 
-  test('On-Demand vCPUs at MaxSize: 3 x m5.large (2 vCPUs) = 6 > 5; with half above base on Spot 2 instances = 4 fit', () => {
-    expect(check(accountQuotas, [stack('a', group(3, 'm5.large'))]).map((f) => f.message)).toEqual([expect.stringMatching(/vCPUs.*needs 6 but the quota is 5/)]);
-    expect(check(accountQuotas, [stack('a', group(3, 'm5.large', { OnDemandBaseCapacity: 0, OnDemandPercentageAboveBaseCapacity: 50 }))])).toEqual([]);
+  test('On-Demand vCPUs at MaxSize: 17 x m5.large (2 vCPUs) = 34 > 32; with half above a base of 1 on Spot, 1 + 8 instances = 18 vCPUs fit', () => {
+    expect(check(accountQuotas, [stack('a', group(17, 'm5.large'))]).map((f) => f.message)).toEqual([expect.stringMatching(/vCPUs.*needs 34 but the quota is 32/)]);
+    expect(check(accountQuotas, [stack('a', group(16, 'm5.large'))])).toEqual([]);
+    expect(check(accountQuotas, [stack('a', group(17, 'm5.large', { OnDemandBaseCapacity: 1, OnDemandPercentageAboveBaseCapacity: 50 }))])).toEqual([]);
+    // The percentage rounds up: 1 + ceil(16 x 0.51) = 10 instances.
+    expect(check(accountQuotas, [stack('a', group(17, 'm5.xlarge', { OnDemandBaseCapacity: 1, OnDemandPercentageAboveBaseCapacity: 51 }))]).map((f) => f.message)).toEqual([expect.stringMatching(/needs 40/)]);
   });
 
   test('On-Demand vCPUs: an instance type the table does not know is a warning, not a zero', () => {
