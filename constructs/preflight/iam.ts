@@ -210,6 +210,7 @@ function conditionHolds(statement: Statement, context: RequestContext): Decision
 
 function statementApplies(statement: Statement, action: string, resourceArn: string, context: RequestContext): Decision {
   const actionMatch = statement.actions ? anyMatch(statement.actions, action, true) : statement.notActions ? not(anyMatch(statement.notActions, action, true)) : 'maybe';
+  if (actionMatch === 'no') return 'no';
   const resourceMatch = statement.resources ? anyMatch(statement.resources, resourceArn, false) : statement.notResources ? not(anyMatch(statement.notResources, resourceArn, false)) : 'maybe';
   return and(actionMatch, resourceMatch, conditionHolds(statement, context));
 }

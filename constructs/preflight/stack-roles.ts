@@ -24,12 +24,21 @@ function accountOf(principal: Principal): string | undefined {
  * simulates the real policies.
  */
 export function updateCallers(context: RuleContext, stack: AssemblyStack): StackCaller[] {
+  // Three rules ask for every stack: compute once per model.
+  let byStack = callerCache.get(context.iam);
+  if (!byStack) callerCache.set(context.iam, (byStack = new Map()));
+  const hit = byStack.get(stack);
+  if (hit) return hit;
   const arn = stackArn(stack);
-  return context.iam.principals
+  const callers = context.iam.principals
     .filter((p) => p.kind !== 'cdk-execution-role' && accountOf(p) === stack.account)
     .map((principal) => ({ principal, decision: or(...UPDATE_ACTIONS.map((a) => isAllowed(principal, a, arn, {}, false))) }))
     .filter((c) => c.decision !== 'no');
+  byStack.set(stack, callers);
+  return callers;
 }
+
+const callerCache = new WeakMap<object, Map<AssemblyStack, StackCaller[]>>();
 
 export interface ExecutionRole {
   readonly principal: Principal;

@@ -137,9 +137,16 @@ export function referencedRole(stack: AssemblyStack, value: unknown): string | u
   return typeof id === 'string' && resource(stack, id)?.Type === 'AWS::IAM::Role' ? id : undefined;
 }
 
+const regexCache = new Map<string, RegExp>();
+
 function globRegex(pattern: string, ignoreCase: boolean): RegExp {
+  const key = `${ignoreCase ? 'i' : 's'}${pattern}`;
+  const cached = regexCache.get(key);
+  if (cached) return cached;
   const body = [...pattern].map((c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? '[^\\u0000]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${body}$`, ignoreCase ? 'i' : '');
+  const regex = new RegExp(`^${body}$`, ignoreCase ? 'i' : '');
+  regexCache.set(key, regex);
+  return regex;
 }
 
 /** Whether two wildcard patterns (`*`, `?`, UNKNOWN as `*`) can match one string. */
@@ -147,6 +154,12 @@ function intersects(a: string, b: string, ignoreCase: boolean): boolean {
   const fold = (s: string) => (ignoreCase ? s.toLowerCase() : s);
   const p = fold(a.split(UNKNOWN).join('*'));
   const t = fold(b.split(UNKNOWN).join('*'));
+  // Most pairs differ before their first wildcard (another service, another account): say so
+  // without the search.
+  const literal = (s: string) => s.slice(0, [s.indexOf('*'), s.indexOf('?')].filter((i) => i >= 0).reduce((x, y) => Math.min(x, y), s.length));
+  const lp = literal(p);
+  const lt = literal(t);
+  if (lp.slice(0, lt.length) !== lt.slice(0, lp.length)) return false;
   const memo = new Map<number, boolean>();
   const f = (i: number, j: number): boolean => {
     const key = i * (t.length + 1) + j;
