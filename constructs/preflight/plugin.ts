@@ -25,9 +25,10 @@ export interface PreflightChecksProps {
  * construct with `Validations.of(construct).acknowledge({ id: 'Preflight::<RuleId>', reason })`.
  */
 export class PreflightChecks implements IPolicyValidationPlugin {
-  public readonly name = 'Preflight';
-  public readonly version = '0.1.0';
-  public readonly ruleIds = PREFLIGHT_RULES.map((r) => r.id);
+  /** The acknowledgement namespace: `Preflight::<RuleId>`. */
+  public readonly name: string = 'Preflight';
+  public readonly version: string = '0.1.0';
+  public readonly ruleIds: string[] = PREFLIGHT_RULES.map((r) => r.id);
   private readonly raisedQuotas: RaisedQuota[];
   private readonly failOnWarnings: boolean;
 

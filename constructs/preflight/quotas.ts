@@ -18,6 +18,7 @@ export enum PreflightQuota {
 
 /** A quota raised above AWS's default in one account and Region (from a Service Quotas increase). */
 export interface RaisedQuota {
+  /** Which quota. */
   readonly quota: PreflightQuota;
   /** The applied quota value. */
   readonly value: number;

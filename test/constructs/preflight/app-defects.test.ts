@@ -1,7 +1,7 @@
 import { addEnvironment, addShared } from '../../../lib/app';
 import { selectEnvironments } from '../../../lib/config';
-import { readAssembly, runPreflight } from '../../../constructs';
-import type { PreflightFinding } from '../../../constructs';
+import { readAssembly, runPreflight } from '../../../constructs/preflight';
+import type { PreflightFinding } from '../../../constructs/preflight';
 import { newApp } from '../../support/synth';
 
 /**

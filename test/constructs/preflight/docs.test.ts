@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PREFLIGHT_RULES, QUOTAS } from '../../../constructs';
+import { PREFLIGHT_RULES, QUOTAS } from '../../../constructs/preflight';
 
 const DOC = fs.readFileSync(path.join(__dirname, '../../../docs/preflight.md'), 'utf8');
 

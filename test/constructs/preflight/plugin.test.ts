@@ -2,7 +2,8 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { PREFLIGHT_RULES, PreflightChecks, PreflightQuota, readAssembly, runPreflight } from '../../../constructs';
+import { PreflightChecks, PreflightQuota } from '../../../constructs';
+import { PREFLIGHT_RULES, readAssembly, runPreflight } from '../../../constructs/preflight';
 
 /** Any app (not ours): a VPC function on a role the app made itself. */
 function userApp(ownRole: boolean): { app: App; fn: lambda.Function } {
