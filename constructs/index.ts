@@ -31,3 +31,5 @@ export type { Color } from './service/parameters';
 export type { ServiceFleet } from './service/service-fleet';
 export * from './release/release-support';
 export * from './schedule';
+export { PreflightChecks, PreflightQuota, PreflightSeverity } from './preflight';
+export type { PreflightChecksProps, RaisedQuota } from './preflight';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PreflightQuota } from '../../constructs/preflight/quotas';
 
 /**
  * The typed shape of one environment's configuration. Every environment file in
@@ -126,6 +127,14 @@ export const serviceConfigSchema = z
   })
   .strict();
 
+/**
+ * Quotas raised above AWS's defaults (Service Quotas increases) in an environment's account and
+ * Region, by preflight quota name, e.g. `{ ElasticIps: 10 }` (docs/preflight.md, AccountQuota).
+ */
+export const raisedQuotasSchema = z
+  .object(Object.fromEntries(Object.values(PreflightQuota).map((q) => [q, z.number().int().min(0).optional()])) as Record<PreflightQuota, z.ZodOptional<z.ZodNumber>>)
+  .strict();
+
 export const environmentConfigSchema = z
   .object({
     /** Environment name: one of the standard ones, or `br-<branch>` for a branch environment. */
@@ -142,6 +151,8 @@ export const environmentConfigSchema = z
     /** Days the services' container logs are kept. */
     logRetentionDays: z.number().int().min(1),
     services: z.array(serviceConfigSchema),
+    /** Quotas raised in this account and Region; the preflight gate sums resources against them. Default: AWS's default quotas. */
+    raisedQuotas: raisedQuotasSchema.optional(),
   })
   .strict();
 

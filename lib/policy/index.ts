@@ -2,6 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CachedCloudFormationValidatePlugin } from './cached-plugin';
 import { ParallelControlTowerValidator } from './parallel-guard';
+import { preflightChecks } from './preflight';
 
 export { ScopedControlTowerValidator, controlTowerRuleIndex, relevantControlTowerRules } from './scoped-guard';
 export { ParallelControlTowerValidator } from './parallel-guard';
@@ -9,8 +10,8 @@ export { CachedCloudFormationValidatePlugin } from './cached-plugin';
 
 /**
  * Registers the policy gates that run on every synth of the app: cdk-nag's AwsSolutions pack,
- * CloudFormation's own template validation, and the Control Tower proactive controls through
- * cfn-guard. A finding fails synth unless it is acknowledged next to the construct it concerns,
+ * CloudFormation's own template validation, the preflight gate (docs/preflight.md), and the
+ * Control Tower proactive controls through cfn-guard. A finding fails synth unless it is acknowledged next to the construct it concerns,
  * with its reason.
  *
  * Order matters for speed only: cfn-guard starts first in worker threads and is collected last,
@@ -21,5 +22,5 @@ export { CachedCloudFormationValidatePlugin } from './cached-plugin';
  */
 export function addPolicyGates(app: App): void {
   const guard = new ParallelControlTowerValidator();
-  Validations.of(app).addPlugins(guard.starter, new AwsSolutionsChecks(app), CachedCloudFormationValidatePlugin.instance(), guard.collector);
+  Validations.of(app).addPlugins(guard.starter, new AwsSolutionsChecks(app), CachedCloudFormationValidatePlugin.instance(), preflightChecks(), guard.collector);
 }

@@ -66,6 +66,23 @@ export const COMMANDS: CommandSpec[] = [
         });
     },
   },
+  {
+    name: 'preflight',
+    define: (program) => {
+      const collect = (value: string, previous: string[] = []) => [...previous, value];
+      program
+        .command('preflight')
+        .description('The deploy-time rules AWS applies (docs/preflight.md), on an existing cloud assembly; offline unless --live. Exit 0 when no finding is an error, 1 when one is, 2 on bad input.')
+        .option('--assembly <dir>', 'cloud assembly directory', 'cdk.out')
+        .option('--quota <name=value>', 'a raised quota, e.g. ElasticIps=10; repeatable', collect)
+        .option('--live', 'with AWS credentials: applied Service Quotas, iam:SimulatePrincipalPolicy, existing OIDC provider and ECR replication')
+        .option('--json', 'print one JSON object')
+        .action(async (opts) => {
+          const { runPreflightCommand } = await import('../commands/preflight');
+          process.exitCode = await runPreflightCommand(opts);
+        });
+    },
+  },
   ...releaseCommands(),
 ];
 

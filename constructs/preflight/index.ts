@@ -1,0 +1,14 @@
+export { PreflightChecks } from './plugin';
+export type { PreflightChecksProps } from './plugin';
+export { PreflightQuota, QUOTAS } from './quotas';
+export type { RaisedQuota } from './quotas';
+export { PreflightSeverity } from './types';
+export type { PreflightFinding, PreflightRule } from './types';
+export { readAssembly } from './assembly';
+export { runPreflight, formatFindings } from './run';
+export { PREFLIGHT_RULES } from './rules';
+export { assemblyFromTemplates } from './assembly';
+export type { Assembly, AssemblyStack } from './assembly';
+export type { PermissionRequest } from './types';
+export type { PreflightResult } from './run';
+export { asWildcards, isFullyKnown } from './values';
