@@ -6,17 +6,17 @@ import { DescribeListenersCommand, ElasticLoadBalancingV2Client, ModifyListenerC
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { summarizeWaiterFailure } from '../../src/aws/waiters';
-import { carryLiveBounds, FleetCapacity, recordLiveBounds, rollbackMoveId } from '../../src/release/capacity';
+import { carryLiveBounds, FleetCapacity, recordLiveBounds, rollbackMoveId } from '../../src/release/core/capacity';
 import type { AutoRollbackResult } from '../../src/release/payloads';
-import { Color, COLORS, colorOfTargetGroup, fleet, forwardTarget, isBusy, previousFleetChanged, requireOutput, StackState } from '../../src/release/stack-state';
-import { isWindowOpen, ReleaseTable, WindowItem } from '../../src/release/table';
+import { Color, COLORS, colorOfTargetGroup, fleet, forwardTarget, isBusy, previousFleetChanged, requireOutput, StackState } from '../../src/release/core/stack-state';
+import { isWindowOpen, ReleaseTable, WindowItem } from '../../src/release/core/table';
 import { log, readStackState, serviceCounts, setParameters, settings } from '../shared/stack';
 
 /**
  * Automatic rollback in the cloud: an alarm of the new live fleet that fires while the rollback
  * window is open moves production traffic back to the still-warm previous fleet with one ELB
  * call, records it, and runs the stack update that makes LiveColor agree; once that finished, the
- * fleet now live keeps the scheduled bounds the other had (src/release/capacity.ts). No CI job
+ * fleet now live keeps the scheduled bounds the other had (src/release/core/capacity.ts). No CI job
  * involved.
  */
 

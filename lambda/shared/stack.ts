@@ -1,6 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { effectiveChanges, FleetRefs, isNoUpdatesError, ParameterName, parseStack, StackState, updateParameters } from '../../src/release/stack-state';
+import { effectiveChanges, FleetRefs, isNoUpdatesError, ParameterName, parseStack, StackState, updateParameters } from '../../src/release/core/stack-state';
 
 /**
  * What the release Lambdas share: the service stack they belong to (read through the same

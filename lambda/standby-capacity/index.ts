@@ -3,12 +3,12 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { FleetCapacity } from '../../src/release/capacity';
+import { FleetCapacity } from '../../src/release/core/capacity';
 import type { StandbyCapacityRequest, StandbyCapacityResult } from '../../src/release/payloads';
-import { fleet, isBusy, isColor, StackState } from '../../src/release/stack-state';
-import { isPendingStale } from '../../src/release/pending';
-import { isLockActive, PendingRelease, ReleaseTable, WindowItem } from '../../src/release/table';
-import { clampStandby } from '../../src/release/standby-size';
+import { fleet, isBusy, isColor, StackState } from '../../src/release/core/stack-state';
+import { isPendingStale } from '../../src/release/core/pending';
+import { isLockActive, PendingRelease, ReleaseTable, WindowItem } from '../../src/release/core/table';
+import { clampStandby } from '../../src/release/core/standby-size';
 import { log, readStackState, serviceCounts, setParameters, settings } from '../shared/stack';
 
 /**

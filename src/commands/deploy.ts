@@ -1,6 +1,6 @@
-import { CommandDeps, runCommand, TargetOptions } from '../release/cli-runtime';
-import { deploy, DeployOptions, DeployResult } from '../release/deploy';
-import { resolveTarget } from '../release/target';
+import { CommandDeps, runCommand, TargetOptions } from '../release/runtime/cli-runtime';
+import { deploy, DeployOptions, DeployResult } from '../release/commands/deploy';
+import { resolveTarget } from '../release/runtime/target';
 
 export interface DeployCommandOptions extends TargetOptions, Omit<DeployOptions, 'noSwap'> {
   /** commander's `--no-swap` sets this to false. */

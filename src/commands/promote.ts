@@ -1,10 +1,10 @@
 import { SHARED } from '../../lib/config';
-import { CommandDeps, runCommand } from '../release/cli-runtime';
-import { fleet } from '../release/stack-state';
-import { parseImageRef, parseRepository, registryParts } from '../release/image';
-import { promote } from '../release/promote';
-import { readStack } from '../release/stack';
-import { resolveTarget } from '../release/target';
+import { CommandDeps, runCommand } from '../release/runtime/cli-runtime';
+import { fleet } from '../release/core/stack-state';
+import { parseImageRef, parseRepository, registryParts } from '../release/steps/image';
+import { promote } from '../release/commands/promote';
+import { readStack } from '../release/state/stack';
+import { resolveTarget } from '../release/runtime/target';
 
 export interface PromoteCommandOptions {
   readonly service: string;

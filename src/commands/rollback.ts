@@ -1,6 +1,6 @@
-import { CommandDeps, runCommand, TargetOptions } from '../release/cli-runtime';
-import { rollback, RollbackResult } from '../release/rollback';
-import { resolveTarget } from '../release/target';
+import { CommandDeps, runCommand, TargetOptions } from '../release/runtime/cli-runtime';
+import { rollback, RollbackResult } from '../release/commands/rollback';
+import { resolveTarget } from '../release/runtime/target';
 
 export interface RollbackCommandOptions extends TargetOptions {
   readonly warm?: boolean;

@@ -1,6 +1,6 @@
-import { CommandDeps, runCommand, TargetOptions } from '../release/cli-runtime';
-import { formatStatus, status } from '../release/status';
-import { resolveTarget } from '../release/target';
+import { CommandDeps, runCommand, TargetOptions } from '../release/runtime/cli-runtime';
+import { formatStatus, status } from '../release/commands/status';
+import { resolveTarget } from '../release/runtime/target';
 
 export interface StatusCommandOptions extends TargetOptions {
   /** How many history records to show. */

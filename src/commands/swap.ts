@@ -1,6 +1,6 @@
-import { CommandDeps, runCommand, TargetOptions } from '../release/cli-runtime';
-import { swap } from '../release/swap';
-import { resolveTarget } from '../release/target';
+import { CommandDeps, runCommand, TargetOptions } from '../release/runtime/cli-runtime';
+import { swap } from '../release/commands/swap';
+import { resolveTarget } from '../release/runtime/target';
 
 export interface SwapCommandOptions extends TargetOptions {
   readonly breakLock?: boolean;

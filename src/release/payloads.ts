@@ -1,4 +1,4 @@
-import type { Color } from './stack-state';
+import type { Color } from './core/stack-state';
 
 /**
  * What the CLI and the schedules send to the release Lambdas, and what they answer. Types only:

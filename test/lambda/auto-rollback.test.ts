@@ -1,7 +1,7 @@
 import { AlarmEvent, clock, decide, handler } from '../../lambda/auto-rollback';
 import { runRollback } from '../../src/commands/rollback';
-import { ExitCode } from '../../src/release/outcome';
-import { parseStack } from '../../src/release/stack-state';
+import { ExitCode } from '../../src/release/core/outcome';
+import { parseStack } from '../../src/release/core/stack-state';
 import { runDeploy } from '../../src/commands/deploy';
 import { EXECUTION_ROLE_ARN, FakeAws, parameterUpdateRoleArn } from '../release/support/fake-aws';
 import { DEV_STACK, run, V1, V2 } from '../release/support/harness';

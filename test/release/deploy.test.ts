@@ -1,5 +1,5 @@
 import { runDeploy } from '../../src/commands/deploy';
-import { ExitCode } from '../../src/release/outcome';
+import { ExitCode } from '../../src/release/core/outcome';
 import { digestOf, FakeAws, imageRef } from './support/fake-aws';
 import { DEV_BAKE_MINUTES, DEV_STACK, devWorld, json, run, V1, V2 } from './support/harness';
 

@@ -1,11 +1,11 @@
 import { stackNames } from '../../lib/app';
-import { architectureOf, recommendedAmiParameter } from '../../src/release/ami';
-import { parseImageRef, refusedSeverities } from '../../src/release/image';
-import { actorName } from '../../src/release/lock';
-import { planRollback } from '../../src/release/roll-back';
-import { atExpression, coolDownScheduleName } from '../../src/release/schedule';
-import { forwardTarget, parseStack, updateParameters } from '../../src/release/stack-state';
-import { serviceStackName } from '../../src/release/target';
+import { architectureOf, recommendedAmiParameter } from '../../src/release/steps/ami';
+import { parseImageRef, refusedSeverities } from '../../src/release/steps/image';
+import { actorName } from '../../src/release/state/lock';
+import { planRollback } from '../../src/release/steps/rollback-steps';
+import { atExpression, coolDownScheduleName } from '../../src/release/steps/schedule';
+import { forwardTarget, parseStack, updateParameters } from '../../src/release/core/stack-state';
+import { serviceStackName } from '../../src/release/runtime/target';
 
 const stack = (params: Record<string, string>, name = 'bgf-dev-api') =>
   parseStack({

@@ -1,7 +1,7 @@
 import { runDeploy } from '../../src/commands/deploy';
 import { runRollback } from '../../src/commands/rollback';
 import { runSwap } from '../../src/commands/swap';
-import { ExitCode } from '../../src/release/outcome';
+import { ExitCode } from '../../src/release/core/outcome';
 import { FakeAws } from './support/fake-aws';
 import { DEV_STACK, json, run, stopAfter, V1 } from './support/harness';
 

@@ -1,7 +1,7 @@
 import { runDeploy } from '../../src/commands/deploy';
 import { runRollback } from '../../src/commands/rollback';
-import { ExitCode } from '../../src/release/outcome';
-import { clampStandby, standbyMaxValue } from '../../src/release/standby-size';
+import { ExitCode } from '../../src/release/core/outcome';
+import { clampStandby, standbyMaxValue } from '../../src/release/core/standby-size';
 import { FakeAws } from './support/fake-aws';
 import { DEV_STACK, json, run, V1 } from './support/harness';
 

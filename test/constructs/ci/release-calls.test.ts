@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CiRoles, ImageRepository } from '../../../constructs';
-import { ReleaseSchedule, releaseScheduleName } from '../../../src/release/schedule';
-import type { StackState } from '../../../src/release/stack-state';
+import { ReleaseSchedule, releaseScheduleName } from '../../../src/release/steps/schedule';
+import type { StackState } from '../../../src/release/core/stack-state';
 import { newApp } from '../../support/synth';
 
 /**
@@ -122,7 +122,7 @@ const DENIED: readonly Request[] = [
 /** The SDK commands and waiters the release CLI's sources import from the AWS SDK. */
 function commandsInSources(): string[] {
   const root = path.join(__dirname, '../../..');
-  const files = ['src/release', 'src/aws', 'src/commands'].flatMap((dir) => fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith('.ts')).map((f) => path.join(root, dir, f)));
+  const files = ['src/release', 'src/aws', 'src/commands'].flatMap((dir) => (fs.readdirSync(path.join(root, dir), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => path.join(root, dir, f)));
   const found = new Set<string>();
   for (const file of files) {
     const text = fs.readFileSync(file, 'utf8');

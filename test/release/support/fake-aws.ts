@@ -10,7 +10,7 @@ import { CreateScheduleCommand, GetScheduleCommand, SchedulerClient, UpdateSched
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AwsStub, mockClient } from 'aws-sdk-client-mock';
-import type { Clock } from '../../../src/release/context';
+import type { Clock } from '../../../src/release/runtime/context';
 import { FakeTable } from './fake-dynamo';
 import { installEcr } from './fake-ecr';
 

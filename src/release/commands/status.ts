@@ -1,11 +1,11 @@
-import { ReleaseContext } from './context';
-import { AlarmState, readAlarms, readInstances, readService, readTargets, ServiceCounts, TargetCounts } from './fleet';
-import { releaseTable } from './session';
-import { readStack } from './stack';
-import { Color, COLORS, fleet } from './stack-state';
-import { HistoryRecord, isLockActive, isWindowOpen, LockItem, PendingRelease, WindowItem } from './table';
-import { ReleaseTarget } from './target';
-import { trafficColor } from './traffic';
+import { ReleaseContext } from '../runtime/context';
+import { AlarmState, readAlarms, readInstances, readService, readTargets, ServiceCounts, TargetCounts } from '../steps/fleet';
+import { releaseTable } from '../state/session';
+import { readStack } from '../state/stack';
+import { Color, COLORS, fleet } from '../core/stack-state';
+import { HistoryRecord, isLockActive, isWindowOpen, LockItem, PendingRelease, WindowItem } from '../core/table';
+import { ReleaseTarget } from '../runtime/target';
+import { trafficColor } from '../steps/traffic';
 
 export interface FleetStatus {
   readonly color: Color;

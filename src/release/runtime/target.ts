@@ -1,5 +1,5 @@
-import { ConfigError, EnvironmentConfig, selectEnvironments, ServiceConfig } from '../../lib/config';
-import { ExitCode, ReleaseError } from './outcome';
+import { ConfigError, EnvironmentConfig, selectEnvironments, ServiceConfig } from '../../../lib/config';
+import { ExitCode, ReleaseError } from '../core/outcome';
 
 /** One service of one environment, as the config describes it, and the stack that runs it. */
 export interface ReleaseTarget {

@@ -1,8 +1,8 @@
-import { carryLiveBounds, FleetCapacity, recordLiveBounds } from './capacity';
-import { call, ReleaseContext } from './context';
-import { Session } from './session';
-import { updateStack, UpdateResult } from './stack';
-import { Color } from './stack-state';
+import { carryLiveBounds, FleetCapacity, recordLiveBounds } from '../core/capacity';
+import { call, ReleaseContext } from '../runtime/context';
+import { Session } from '../state/session';
+import { updateStack, UpdateResult } from '../state/stack';
+import { Color } from '../core/stack-state';
 
 /** The fleets' scalable targets, with the CLI's retries. */
 export function fleetCapacity(ctx: ReleaseContext): FleetCapacity {

@@ -1,5 +1,5 @@
-import { ReleaseContext } from './context';
-import { promote } from './promote';
+import { ReleaseContext } from '../runtime/context';
+import { promote } from '../commands/promote';
 
 /** The ECR pointer tag of what an environment runs live (a mutable `*-live` tag, docs/contracts.md). */
 export function liveTag(environment: string): string {

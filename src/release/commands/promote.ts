@@ -1,8 +1,8 @@
 import { BatchGetImageCommand, PutImageCommand } from '@aws-sdk/client-ecr';
-import { AwsCallError } from '../aws/errors';
-import { call, ReleaseContext } from './context';
-import { parseImageRef, registryParts } from './image';
-import { ExitCode, ReleaseError } from './outcome';
+import { AwsCallError } from '../../aws/errors';
+import { call, ReleaseContext } from '../runtime/context';
+import { parseImageRef, registryParts } from '../steps/image';
+import { ExitCode, ReleaseError } from '../core/outcome';
 
 export interface PromoteOptions {
   /** `<registry>/<repository>@sha256:...`, or a digest with `registry` and `repository`. */

@@ -1,12 +1,12 @@
-import { call, ReleaseContext } from './context';
+import { call, ReleaseContext } from '../runtime/context';
 import { acquireLock, HeldLock, LockOptions } from './lock';
-import { ExitCode, ReleaseError } from './outcome';
-import { StepHandle } from './reporter';
+import { ExitCode, ReleaseError } from '../core/outcome';
+import { StepHandle } from '../runtime/reporter';
 import { assertUpdatable, readStack } from './stack';
-import { requireOutput, StackState } from './stack-state';
-import { ReleaseTable } from './table';
-import { ReleaseTarget } from './target';
-import { trafficColor } from './traffic';
+import { requireOutput, StackState } from '../core/stack-state';
+import { ReleaseTable } from '../core/table';
+import { ReleaseTarget } from '../runtime/target';
+import { trafficColor } from '../steps/traffic';
 
 /** The release table of a stack, with the CLI's retries. */
 export function releaseTable(ctx: ReleaseContext, state: StackState): ReleaseTable {

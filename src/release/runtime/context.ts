@@ -1,6 +1,6 @@
-import { AwsClients } from '../aws/clients';
-import { DEFAULT_RETRY, RetryPolicy, withRetry } from '../aws/retry';
-import { WaitTiming } from '../aws/waiters';
+import { AwsClients } from '../../aws/clients';
+import { DEFAULT_RETRY, RetryPolicy, withRetry } from '../../aws/retry';
+import { WaitTiming } from '../../aws/waiters';
 import { Reporter } from './reporter';
 
 /** Time, injectable so bake and rollback-window logic is tested without sleeping. */

@@ -1,12 +1,12 @@
 import { waitUntilStackUpdateComplete } from '@aws-sdk/client-cloudformation';
-import { waitFor } from '../aws/waiters';
-import { rollbackMoveId } from './capacity';
+import { waitFor } from '../../aws/waiters';
+import { rollbackMoveId } from '../core/capacity';
 import { carryCapacity, moveLiveColor } from './live-capacity';
 import { liveTag, pointLiveTag } from './live-tag';
 import { scheduleCoolDown } from './schedule';
-import { Session } from './session';
-import { Color, fleet, isBusy, otherColor, StackState } from './stack-state';
-import { HistoryRecord, isWindowOpen, WindowItem } from './table';
+import { Session } from '../state/session';
+import { Color, fleet, isBusy, otherColor, StackState } from '../core/stack-state';
+import { HistoryRecord, isWindowOpen, WindowItem } from '../core/table';
 import { pointProductionAt } from './traffic';
 
 /** Where a rollback goes, decided from the stack and the rollback window. */

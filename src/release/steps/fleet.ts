@@ -2,10 +2,10 @@ import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand, waitUntilServicesStable } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand, waitUntilTargetInService } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { SdkWaiterConfig, waitFor, WaitTiming, WaitTimeoutError } from '../aws/waiters';
-import { call, ReleaseContext } from './context';
-import { ExitCode, ReleaseError } from './outcome';
-import { FleetRefs } from './stack-state';
+import { SdkWaiterConfig, waitFor, WaitTiming, WaitTimeoutError } from '../../aws/waiters';
+import { call, ReleaseContext } from '../runtime/context';
+import { ExitCode, ReleaseError } from '../core/outcome';
+import { FleetRefs } from '../core/stack-state';
 
 export interface ServiceCounts {
   readonly desired: number;

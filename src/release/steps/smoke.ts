@@ -1,8 +1,8 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import { call, ReleaseContext } from './context';
-import { ExitCode, ReleaseError } from './outcome';
-import { SmokeCheckRequest, SmokeCheckResult } from './payloads';
-import { requireOutput, StackState } from './stack-state';
+import { call, ReleaseContext } from '../runtime/context';
+import { ExitCode, ReleaseError } from '../core/outcome';
+import { SmokeCheckRequest, SmokeCheckResult } from '../payloads';
+import { requireOutput, StackState } from '../core/stack-state';
 
 /** The URL the smoke check calls: the test listener, which forwards to the standby fleet. */
 export function testListenerUrl(state: StackState, path: string): string {

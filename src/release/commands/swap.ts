@@ -1,15 +1,15 @@
-import { openWindow, recordRelease } from './after-swap';
+import { openWindow, recordRelease } from '../steps/after-swap';
 import { swapTraffic } from './deploy';
-import { readService, readTargets, assertReady } from './fleet';
-import { carryCapacity } from './live-capacity';
-import { ReleaseContext } from './context';
-import { ExitCode, ReleaseError } from './outcome';
-import { assertNoTrafficDrift, newReleaseId, withSession } from './session';
-import { pendingStaleAt } from './pending';
-import { runSmokeCheck } from './smoke';
-import { Color, fleet } from './stack-state';
-import { PendingRelease } from './table';
-import { ReleaseTarget } from './target';
+import { readService, readTargets, assertReady } from '../steps/fleet';
+import { carryCapacity } from '../steps/live-capacity';
+import { ReleaseContext } from '../runtime/context';
+import { ExitCode, ReleaseError } from '../core/outcome';
+import { assertNoTrafficDrift, newReleaseId, withSession } from '../state/session';
+import { pendingStaleAt } from '../core/pending';
+import { runSmokeCheck } from '../steps/smoke';
+import { Color, fleet } from '../core/stack-state';
+import { PendingRelease } from '../core/table';
+import { ReleaseTarget } from '../runtime/target';
 
 export interface SwapOptions {
   readonly breakLock?: boolean;

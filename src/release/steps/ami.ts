@@ -1,7 +1,7 @@
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import type { FleetSpec } from '../../lib/config';
-import { call, ReleaseContext } from './context';
-import { ExitCode, ReleaseError } from './outcome';
+import type { FleetSpec } from '../../../lib/config';
+import { call, ReleaseContext } from '../runtime/context';
+import { ExitCode, ReleaseError } from '../core/outcome';
 
 const AMI_ID = /^ami-[0-9a-f]{8,17}$/;
 

@@ -1,15 +1,15 @@
-import { rollbackMoveId } from './capacity';
-import { ReleaseContext } from './context';
+import { rollbackMoveId } from '../core/capacity';
+import { ReleaseContext } from '../runtime/context';
 import { swapTraffic } from './deploy';
-import { readService, waitUntilReady, warmSize } from './fleet';
-import { carryCapacity } from './live-capacity';
-import { ExitCode, ReleaseError } from './outcome';
-import { planRollback, rollBackTraffic } from './roll-back';
-import { withSession } from './session';
-import { runSmokeCheck } from './smoke';
-import { standbySize, updateStack } from './stack';
-import { Color, fleet, previousFleetChanged } from './stack-state';
-import { ReleaseTarget } from './target';
+import { readService, waitUntilReady, warmSize } from '../steps/fleet';
+import { carryCapacity } from '../steps/live-capacity';
+import { ExitCode, ReleaseError } from '../core/outcome';
+import { planRollback, rollBackTraffic } from '../steps/rollback-steps';
+import { withSession } from '../state/session';
+import { runSmokeCheck } from '../steps/smoke';
+import { standbySize, updateStack } from '../state/stack';
+import { Color, fleet, previousFleetChanged } from '../core/stack-state';
+import { ReleaseTarget } from '../runtime/target';
 
 export interface RollbackOptions {
   /** When the previous fleet is cold: warm it, check it, then swap to it. */

@@ -1,9 +1,9 @@
 import { DescribeStacksCommand, GetTemplateCommand, UpdateStackCommand, waitUntilStackUpdateComplete } from '@aws-sdk/client-cloudformation';
-import { waitFor } from '../aws/waiters';
-import { call, ReleaseContext } from './context';
-import { ExitCode, ReleaseError } from './outcome';
-import { effectiveChanges, isBusy, output, isNoUpdatesError, isUpdatable, ParameterName, parseStack, StackState, updateParameters } from './stack-state';
-import { clampStandby, StandbySize, standbyMaxValue } from './standby-size';
+import { waitFor } from '../../aws/waiters';
+import { call, ReleaseContext } from '../runtime/context';
+import { ExitCode, ReleaseError } from '../core/outcome';
+import { effectiveChanges, isBusy, output, isNoUpdatesError, isUpdatable, ParameterName, parseStack, StackState, updateParameters } from '../core/stack-state';
+import { clampStandby, StandbySize, standbyMaxValue } from '../core/standby-size';
 
 export async function readStack(ctx: ReleaseContext, stackName: string, prefixHint?: string, clients = ctx.clients): Promise<StackState> {
   const out = await call(ctx, 'DescribeStacks', `stack ${stackName} (${clients.region})`, () =>

@@ -1,9 +1,9 @@
 import { DescribeImageScanFindingsCommand, DescribeImagesCommand, ImageDetail, waitUntilImageScanComplete } from '@aws-sdk/client-ecr';
-import type { ServiceConfig } from '../../lib/config';
-import { AwsCallError } from '../aws/errors';
-import { waitFor } from '../aws/waiters';
-import { call, ReleaseContext } from './context';
-import { ExitCode, ReleaseError } from './outcome';
+import type { ServiceConfig } from '../../../lib/config';
+import { AwsCallError } from '../../aws/errors';
+import { waitFor } from '../../aws/waiters';
+import { call, ReleaseContext } from '../runtime/context';
+import { ExitCode, ReleaseError } from '../core/outcome';
 
 /** An image reference, in any of the forms a release accepts. */
 export interface ImageRef {

@@ -1,20 +1,20 @@
-import type { FleetSpec } from '../../lib/config';
-import { bake, openWindow, recordRelease, rolledBackError } from './after-swap';
-import { resolveAmi } from './ami';
-import { ReleaseContext } from './context';
-import { readService, waitUntilReady, warmSize } from './fleet';
-import { parseImageRef, resolveImage, ResolvedImage } from './image';
-import { carryCapacity, moveLiveColor } from './live-capacity';
-import { liveTag, pointLiveTag } from './live-tag';
-import { ExitCode, ReleaseError } from './outcome';
-import { assertNoTrafficDrift, newReleaseId, releaseTable, Session, withSession } from './session';
-import { pendingHistory, pendingStaleAt, releaseWindowMinutes } from './pending';
-import { schedulePendingExpiry } from './schedule';
-import { runSmokeCheck } from './smoke';
-import { assertUpdatable, readStack, standbySize, updateStack } from './stack';
-import { amiParameter, Color, fleet, imageParameter, StackState } from './stack-state';
-import { PendingRelease, ReleaseTable } from './table';
-import { ReleaseTarget, resolveTarget } from './target';
+import type { FleetSpec } from '../../../lib/config';
+import { bake, openWindow, recordRelease, rolledBackError } from '../steps/after-swap';
+import { resolveAmi } from '../steps/ami';
+import { ReleaseContext } from '../runtime/context';
+import { readService, waitUntilReady, warmSize } from '../steps/fleet';
+import { parseImageRef, resolveImage, ResolvedImage } from '../steps/image';
+import { carryCapacity, moveLiveColor } from '../steps/live-capacity';
+import { liveTag, pointLiveTag } from '../steps/live-tag';
+import { ExitCode, ReleaseError } from '../core/outcome';
+import { assertNoTrafficDrift, newReleaseId, releaseTable, Session, withSession } from '../state/session';
+import { pendingHistory, pendingStaleAt, releaseWindowMinutes } from '../core/pending';
+import { schedulePendingExpiry } from '../steps/schedule';
+import { runSmokeCheck } from '../steps/smoke';
+import { assertUpdatable, readStack, standbySize, updateStack } from '../state/stack';
+import { amiParameter, Color, fleet, imageParameter, StackState } from '../core/stack-state';
+import { PendingRelease, ReleaseTable } from '../core/table';
+import { ReleaseTarget, resolveTarget } from '../runtime/target';
 
 export interface DeployOptions {
   /** A tag, a digest or a full reference; or use `imageFrom`. */

@@ -1,4 +1,4 @@
-import type { ServiceConfig } from '../../lib/config';
+import type { ServiceConfig } from '../../../lib/config';
 import type { HistoryRecord, PendingRelease } from './table';
 
 /**

@@ -1,6 +1,6 @@
 import { DescribeListenersCommand, ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { call, ReleaseContext } from './context';
-import { Color, colorOfTargetGroup, fleet, forwardTarget, requireOutput, StackState } from './stack-state';
+import { call, ReleaseContext } from '../runtime/context';
+import { Color, colorOfTargetGroup, fleet, forwardTarget, requireOutput, StackState } from '../core/stack-state';
 
 /** Which fleet the production listener really sends traffic to (the truth, whatever LiveColor says). */
 export async function trafficColor(ctx: ReleaseContext, state: StackState): Promise<Color | undefined> {

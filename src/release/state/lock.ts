@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { ReleaseContext } from './context';
-import { ExitCode, ReleaseError } from './outcome';
-import { epochSeconds, LockItem, ReleaseTable } from './table';
+import { ReleaseContext } from '../runtime/context';
+import { ExitCode, ReleaseError } from '../core/outcome';
+import { epochSeconds, LockItem, ReleaseTable } from '../core/table';
 
 /** Who a release runs as, for the lock and the history: a CI run or a person at a host. */
 export function actorName(env: NodeJS.ProcessEnv = process.env, host: string = hostname()): string {

@@ -1,8 +1,8 @@
 import { CreateScheduleCommand, GetScheduleCommand, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
-import { AwsCallError } from '../aws/errors';
-import { call, ReleaseContext } from './context';
-import { StandbyCapacityRequest } from './payloads';
-import { Color, requireOutput, StackState } from './stack-state';
+import { AwsCallError } from '../../aws/errors';
+import { call, ReleaseContext } from '../runtime/context';
+import { StandbyCapacityRequest } from '../payloads';
+import { Color, requireOutput, StackState } from '../core/stack-state';
 
 /**
  * The release CLI's one-time schedules, one of each per service stack (a later release moves it):

@@ -1,10 +1,10 @@
-import { AwsClients } from '../aws/clients';
-import { AwsCallError } from '../aws/errors';
-import { RetryPolicy } from '../aws/retry';
-import { WaitAbortedError, WaitTimeoutError } from '../aws/waiters';
+import { AwsClients } from '../../aws/clients';
+import { AwsCallError } from '../../aws/errors';
+import { RetryPolicy } from '../../aws/retry';
+import { WaitAbortedError, WaitTimeoutError } from '../../aws/waiters';
 import { Clock, DEFAULT_TIMINGS, ReleaseContext, ReleaseHooks, ReleaseTimings, retryPolicy, systemClock } from './context';
-import { actorName } from './lock';
-import { ExitCode, ExitCodeValue, ReleaseError } from './outcome';
+import { actorName } from '../state/lock';
+import { ExitCode, ExitCodeValue, ReleaseError } from '../core/outcome';
 import { Reporter, TextSink } from './reporter';
 
 /** What a command needs from its surroundings; tests replace any of it. */

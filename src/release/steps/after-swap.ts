@@ -1,13 +1,13 @@
-import { rollbackMoveId } from './capacity';
+import { rollbackMoveId } from '../core/capacity';
 import { readAlarms } from './fleet';
 import { carryCapacity, moveLiveColor } from './live-capacity';
-import { ExitCode, ReleaseError } from './outcome';
-import { planRollback, rollBackTraffic, settleStack } from './roll-back';
+import { ExitCode, ReleaseError } from '../core/outcome';
+import { planRollback, rollBackTraffic, settleStack } from './rollback-steps';
 import { scheduleCoolDown } from './schedule';
-import { Session } from './session';
-import { fleet } from './stack-state';
-import { PendingRelease, WindowItem } from './table';
-import { pendingHistory } from './pending';
+import { Session } from '../state/session';
+import { fleet } from '../core/stack-state';
+import { PendingRelease, WindowItem } from '../core/table';
+import { pendingHistory } from '../core/pending';
 
 /**
  * After the swap: open the rollback window (table item + one-time cool-down schedule), bake while
