@@ -45,7 +45,7 @@ export const FLEET_OUTPUTS = {
 
 export type FleetOutput = (typeof FLEET_OUTPUTS)[keyof typeof FLEET_OUTPUTS];
 
-export function fleetOutput(color: Color, suffix: FleetOutput): string {
+export function fleetOutput<S extends FleetOutput>(color: Color, suffix: S): `${'Blue' | 'Green'}${S}` {
   return `${titleCase(color)}${suffix}`;
 }
 
@@ -80,3 +80,6 @@ export const AMI_ID_PATTERN = /^ami-[0-9a-f]{8,17}$/;
 export function serviceStackName(environment: string, service: string): string {
   return `bgf-${environment}-${service}`;
 }
+
+/** Every output name of a service, without the prefix. */
+export type OutputName = (typeof SERVICE_OUTPUTS)[keyof typeof SERVICE_OUTPUTS] | `${'Blue' | 'Green'}${FleetOutput}`;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Color } from './colors';
 import { FLEET_OUTPUTS, fleetOutput } from './names';
 
@@ -8,11 +8,11 @@ import { FLEET_OUTPUTS, fleetOutput } from './names';
  * named, not later with `undefined` in an API call.
  */
 export const fleetOutputsSchema = z.object({
-  targetGroupArn: z.string().startsWith('arn:', 'must be a target group ARN'),
-  clusterName: z.string().min(1),
-  serviceName: z.string().min(1),
-  autoScalingGroupName: z.string().optional(),
-  alarmNames: z.string().optional(),
+  targetGroupArn: z.string().check(z.minLength(1)),
+  clusterName: z.string().check(z.minLength(1)),
+  serviceName: z.string().check(z.minLength(1)),
+  autoScalingGroupName: z.optional(z.string()),
+  alarmNames: z.optional(z.string()),
 });
 export type FleetOutputs = z.infer<typeof fleetOutputsSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { COLORS } from './colors';
 
 /**
@@ -13,16 +13,16 @@ export const smokeCheckRequestSchema = z.object({
   /** `<http|https>://<load balancer>:<test listener port><path>`; the Lambda refuses any other origin. */
   url: z.string(),
   /** @default 5000 */
-  timeoutMs: z.number().optional(),
+  timeoutMs: z.optional(z.number()),
 });
 export type SmokeCheckRequest = Readonly<z.infer<typeof smokeCheckRequestSchema>>;
 
 export const smokeCheckResultSchema = z.object({
   pass: z.boolean(),
   url: z.string(),
-  status: z.number().optional(),
+  status: z.optional(z.number()),
   latencyMs: z.number(),
-  error: z.string().optional(),
+  error: z.optional(z.string()),
 });
 export type SmokeCheckResult = Readonly<z.infer<typeof smokeCheckResultSchema>>;
 
@@ -36,7 +36,7 @@ export const standbyCapacityRequestSchema = z.discriminatedUnion('action', [
      * prepared on the standby within them and not swapped yet keeps it warm. Unset: only the
      * lock and an open rollback window keep it warm.
      */
-    windowMinutes: z.number().optional(),
+    windowMinutes: z.optional(z.number()),
   }),
 ]);
 export type StandbyCapacityRequest = z.infer<typeof standbyCapacityRequestSchema>;
@@ -54,7 +54,7 @@ export interface StandbyCapacityResult {
 /** The CloudWatch alarm state change EventBridge delivers (the fields the handler reads). */
 export const alarmStateChangeSchema = z.object({
   alarmName: z.string(),
-  state: z.object({ value: z.string(), reason: z.string().optional(), timestamp: z.string().optional() }),
+  state: z.object({ value: z.string(), reason: z.optional(z.string()), timestamp: z.optional(z.string()) }),
 });
 export type AlarmStateChange = z.infer<typeof alarmStateChangeSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { COLORS } from './colors';
 
 /**
@@ -8,14 +8,14 @@ import { COLORS } from './colors';
  */
 
 const color = z.enum(COLORS as unknown as ['blue', 'green']);
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date-time');
+const isoTime = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date-time'));
 
 export const OUTCOMES = ['succeeded', 'rolled-back', 'aborted', 'auto-rolled-back'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 export const lockItemSchema = z.object({
   owner: z.string(),
-  acquiredAt: isoTime,
+  acquiredAt: z.string(),
   /** Epoch seconds; also the table's TTL attribute. */
   expiresAt: z.number(),
   command: z.string(),
@@ -49,18 +49,18 @@ export const windowItemSchema = z.object({
   closesAt: isoTime,
   releaseId: z.string(),
   /** What the previous fleet ran at the swap: a rollback goes back to exactly this, or not at all. */
-  previousImage: z.string().optional(),
-  previousAmi: z.string().optional(),
+  previousImage: z.optional(z.string()),
+  previousAmi: z.optional(z.string()),
   /** Set once traffic went back to `previousColor`'s fleet inside this window. */
-  rolledBack: z.boolean().optional(),
-  rolledBackAt: isoTime.optional(),
-  rolledBackBy: z.string().optional(),
+  rolledBack: z.optional(z.boolean()),
+  rolledBackAt: z.optional(isoTime),
+  rolledBackBy: z.optional(z.string()),
   /**
    * Set once the rollback of this window is finished (traffic verified, history written, LiveColor
    * reconciled): a retried auto-rollback or a re-run of `rollback` resumes until then.
    */
-  rollbackDoneAt: isoTime.optional(),
-  expiresAt: z.number().optional(),
+  rollbackDoneAt: z.optional(isoTime),
+  expiresAt: z.optional(z.number()),
 });
 export type WindowItem = Readonly<z.infer<typeof windowItemSchema>>;
 
@@ -75,7 +75,7 @@ export const pendingReleaseSchema = z.object({
   newAmi: z.string(),
   startedAt: isoTime,
   /** From then on `cool-if-idle` no longer keeps the standby warm for it. */
-  staleAt: isoTime.optional(),
+  staleAt: z.optional(isoTime),
   actor: z.string(),
 });
 export type PendingRelease = Readonly<z.infer<typeof pendingReleaseSchema>>;
@@ -89,14 +89,14 @@ export const capacityCarrySchema = z.object({
   moveId: z.string(),
   fromColor: color,
   toColor: color,
-  minTasks: z.number().int().min(0),
-  maxTasks: z.number().int().min(0),
+  minTasks: z.int().check(z.minimum(0)),
+  maxTasks: z.int().check(z.minimum(0)),
   readAt: isoTime,
 });
 export type CapacityCarry = Readonly<z.infer<typeof capacityCarrySchema>>;
 
 /** Parses one item read from the table; the error names the item and the field. */
-export function parseItem<T>(schema: z.ZodType<T>, what: string, tableName: string, item: unknown): T {
+export function parseItem<T>(schema: z.ZodMiniType<T>, what: string, tableName: string, item: unknown): T {
   const parsed = schema.safeParse(item);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

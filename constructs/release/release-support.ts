@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { releaseFunction } from './functions';
 import { RELEASE_SCHEDULER_ROLE_PATH } from './names';
 import { acknowledgeReleaseFindings } from './nag';
+import { LAMBDA_ENV } from '../../contract/names';
 
 export { RELEASE_SCHEDULER_ROLE_PATH } from './names';
 
@@ -157,11 +158,11 @@ export class ReleaseSupport extends Construct {
     });
 
     const common = {
-      STACK_NAME: stack.stackName,
-      PARAMETER_PREFIX: prefix,
-      TABLE_NAME: this.table.tableName,
-      SERVICE_NAME: service.serviceName,
-      ENVIRONMENT_NAME: props.environmentName ?? stack.stackName,
+      [LAMBDA_ENV.stackName]: stack.stackName,
+      [LAMBDA_ENV.parameterPrefix]: prefix,
+      [LAMBDA_ENV.tableName]: this.table.tableName,
+      [LAMBDA_ENV.serviceName]: service.serviceName,
+      [LAMBDA_ENV.environmentName]: props.environmentName ?? stack.stackName,
     };
 
     // The smoke check: in the VPC, egress only to the load balancer's test listener.
@@ -174,7 +175,7 @@ export class ReleaseSupport extends Construct {
       handler: 'smoke-check',
       description: `${service.serviceName}: release smoke check through the test listener`,
       timeout: Duration.seconds(30),
-      environment: { ALLOWED_ORIGIN: `http://${service.loadBalancer.loadBalancerDnsName}:${service.testListenerPort}` },
+      environment: { [LAMBDA_ENV.allowedOrigin]: `http://${service.loadBalancer.loadBalancerDnsName}:${service.testListenerPort}` },
       vpc: props.vpc,
       vpcSubnets: props.smokeCheckSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [smokeSecurityGroup],
@@ -210,7 +211,7 @@ export class ReleaseSupport extends Construct {
     const parameterUpdate = this.createParameterUpdateRole(service);
     this.parameterUpdateRole = parameterUpdate.role;
     for (const fn of [autoRollback, standbyCapacity]) {
-      fn.addEnvironment('UPDATE_ROLE_ARN', this.parameterUpdateRole.roleArn);
+      fn.addEnvironment(LAMBDA_ENV.updateRoleArn, this.parameterUpdateRole.roleArn);
       this.grantStackUpdate(fn);
     }
     // `warm` reads the standby's scalable-target MaxCapacity (= StandbyMinTasks' MaxValue).

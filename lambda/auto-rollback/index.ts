@@ -7,7 +7,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { summarizeWaiterFailure } from '../../src/aws/waiters';
 import { carryLiveBounds, FleetCapacity, recordLiveBounds, rollbackMoveId } from '../../src/release/core/capacity';
-import type { AutoRollbackResult } from '../../src/release/payloads';
+import type { AutoRollbackResult } from '../../contract';
 import { Color, COLORS, colorOfTargetGroup, fleet, forwardTarget, isBusy, previousFleetChanged, requireOutput, StackState } from '../../src/release/core/stack-state';
 import { isWindowOpen, ReleaseTable, WindowItem } from '../../src/release/core/table';
 import { log, readStackState, serviceCounts, setParameters, settings } from '../shared/stack';

@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { FleetCapacity } from '../../src/release/core/capacity';
-import type { StandbyCapacityRequest, StandbyCapacityResult } from '../../src/release/payloads';
+import type { StandbyCapacityRequest, StandbyCapacityResult } from '../../contract';
 import { fleet, isBusy, isColor, StackState } from '../../src/release/core/stack-state';
 import { isPendingStale } from '../../src/release/core/pending';
 import { isLockActive, PendingRelease, ReleaseTable, WindowItem } from '../../src/release/core/table';

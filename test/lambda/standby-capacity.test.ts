@@ -53,7 +53,7 @@ describe('standby-capacity', () => {
     expect(await handler({ action: 'warm' })).toMatchObject({ outcome: 'unchanged' });
     expect(await handler({ action: 'cool-if-idle' })).toMatchObject({ outcome: 'updated', standbyMinTasks: 0 });
     expect(await handler({ action: 'cool-if-idle' })).toMatchObject({ outcome: 'unchanged' });
-    aws.table(DEV_STACK).put({ pk: 'window', sk: 'current', closesAt: '2026-03-02T02:00:00.000Z', liveColor: 'blue', previousColor: 'green', swappedAt: 'x', releaseId: 'r' }, {});
+    aws.table(DEV_STACK).put({ pk: 'window', sk: 'current', closesAt: '2026-03-02T02:00:00.000Z', liveColor: 'blue', previousColor: 'green', swappedAt: '2026-03-02T01:00:00.000Z', releaseId: 'r' }, {});
     await handler({ action: 'warm' });
     expect((await handler({ action: 'cool-if-idle' })).reason).toMatch(/window is open until 2026-03-02T02:00:00.000Z; its own schedule cools/);
   });

@@ -1,6 +1,6 @@
 import type { Parameter, Stack } from '@aws-sdk/client-cloudformation';
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { WindowItem } from './table';
+import { amiParameter, Color, COLORS, fleetOutput, imageParameter, isColor, OutputName, otherColor, ParameterName, parseFleetOutputs, WindowItem } from '../../../contract';
 import { ExitCode, ReleaseError } from './outcome';
 
 /**
@@ -9,31 +9,8 @@ import { ExitCode, ReleaseError } from './outcome';
  * share it (type-only SDK import: bundles and `--help` do not load the SDK for it).
  */
 
-export type Color = 'blue' | 'green';
-export const COLORS: readonly Color[] = ['blue', 'green'];
-
-export function otherColor(color: Color): Color {
-  return color === 'blue' ? 'green' : 'blue';
-}
-
-export function isColor(value: unknown): value is Color {
-  return value === 'blue' || value === 'green';
-}
-
-export function titleCase(color: Color): 'Blue' | 'Green' {
-  return color === 'blue' ? 'Blue' : 'Green';
-}
-
-/** Parameter names without the prefix. */
-export type ParameterName = 'LiveColor' | 'BlueImage' | 'GreenImage' | 'BlueAmi' | 'GreenAmi' | 'StandbyMinTasks';
-
-export function imageParameter(color: Color): ParameterName {
-  return color === 'blue' ? 'BlueImage' : 'GreenImage';
-}
-
-export function amiParameter(color: Color): ParameterName {
-  return color === 'blue' ? 'BlueAmi' : 'GreenAmi';
-}
+export { amiParameter, COLORS, imageParameter, isColor, otherColor, titleCase } from '../../../contract';
+export type { Color, ParameterName } from '../../../contract';
 
 export interface FleetRefs {
   readonly color: Color;
@@ -128,11 +105,11 @@ export function parameter(state: StackState, name: ParameterName): string {
   return state.parameters[`${state.prefix}${name}`] ?? '';
 }
 
-export function output(state: StackState, name: string): string | undefined {
+export function output(state: StackState, name: OutputName): string | undefined {
   return state.outputs[`${state.prefix}${name}`];
 }
 
-export function requireOutput(state: StackState, name: string, why: string): string {
+export function requireOutput(state: StackState, name: OutputName, why: string): string {
   const value = output(state, name);
   if (value === undefined || value === '') {
     throw new ReleaseError(ExitCode.Error, `stack ${state.name} has no output ${state.prefix}${name}, needed ${why} (docs/contracts.md)`);
@@ -141,15 +118,15 @@ export function requireOutput(state: StackState, name: string, why: string): str
 }
 
 export function fleet(state: StackState, color: Color): FleetRefs {
-  const t = titleCase(color);
-  const why = `to find the ${color} fleet`;
+  const parsed = parseFleetOutputs(state.outputs, state.prefix, color);
+  if ('problem' in parsed) throw new ReleaseError(ExitCode.Error, `stack ${state.name}: ${parsed.problem}, needed to find the ${color} fleet (docs/contracts.md)`);
   return {
     color,
-    targetGroupArn: requireOutput(state, `${t}TargetGroupArn`, why),
-    clusterName: requireOutput(state, `${t}ClusterName`, why),
-    serviceName: requireOutput(state, `${t}ServiceName`, why),
-    autoScalingGroupName: output(state, `${t}AutoScalingGroupName`) || undefined,
-    alarmNames: (output(state, `${t}AlarmNames`) ?? '')
+    targetGroupArn: parsed.targetGroupArn,
+    clusterName: parsed.clusterName,
+    serviceName: parsed.serviceName,
+    autoScalingGroupName: parsed.autoScalingGroupName,
+    alarmNames: (parsed.alarmNames ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
@@ -160,7 +137,7 @@ export function fleet(state: StackState, color: Color): FleetRefs {
 
 /** Which color a target group ARN belongs to, if either. */
 export function colorOfTargetGroup(state: StackState, targetGroupArn: string | undefined): Color | undefined {
-  return COLORS.find((c) => output(state, `${titleCase(c)}TargetGroupArn`) === targetGroupArn);
+  return COLORS.find((c) => output(state, fleetOutput(c, 'TargetGroupArn')) === targetGroupArn);
 }
 
 /**

@@ -1,5 +1,17 @@
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Color } from './stack-state';
+import {
+  CapacityCarry,
+  capacityCarrySchema,
+  HistoryRecord,
+  historyRecordSchema,
+  LockItem,
+  lockItemSchema,
+  parseItem,
+  PendingRelease,
+  pendingReleaseSchema,
+  WindowItem,
+  windowItemSchema,
+} from '../../../contract';
 
 /**
  * The release table of one service stack (docs/contracts.md "Release state"): the lock, the
@@ -7,80 +19,7 @@ import type { Color } from './stack-state';
  * retrying `call`) and the Lambdas (which rely on the SDK's own retries).
  */
 
-export type Outcome = 'succeeded' | 'rolled-back' | 'aborted' | 'auto-rolled-back';
-
-export interface LockItem {
-  readonly owner: string;
-  readonly acquiredAt: string;
-  /** Epoch seconds; also the table's TTL attribute. */
-  readonly expiresAt: number;
-  readonly command: string;
-  /** Identifies one holder process, so only it renews or releases the lock. */
-  readonly token: string;
-}
-
-export interface HistoryRecord {
-  /** ISO time; with `id` it forms the sort key, so writing the same record twice is a no-op. */
-  readonly at: string;
-  readonly id: string;
-  readonly service: string;
-  readonly environment: string;
-  readonly fromColor: Color;
-  readonly toColor: Color;
-  readonly oldImage: string;
-  readonly newImage: string;
-  readonly oldAmi: string;
-  readonly newAmi: string;
-  readonly actor: string;
-  readonly outcome: Outcome;
-  readonly detail: string;
-}
-
-export interface WindowItem {
-  readonly previousColor: Color;
-  readonly liveColor: Color;
-  readonly swappedAt: string;
-  readonly closesAt: string;
-  readonly releaseId: string;
-  /** What the previous fleet ran at the swap: a rollback goes back to exactly this, or not at all. */
-  readonly previousImage?: string;
-  readonly previousAmi?: string;
-  /** Set once traffic went back to `previousColor`'s fleet inside this window. */
-  readonly rolledBack?: boolean;
-  readonly rolledBackAt?: string;
-  readonly rolledBackBy?: string;
-}
-
-/** A release between "standby prepared" and "history written": lets a re-run pick it up. */
-export interface PendingRelease {
-  readonly releaseId: string;
-  readonly kind: 'deploy' | 'swap';
-  readonly fromColor: Color;
-  readonly toColor: Color;
-  readonly oldImage: string;
-  readonly newImage: string;
-  readonly oldAmi: string;
-  readonly newAmi: string;
-  readonly startedAt: string;
-  /** From then on `cool-if-idle` no longer keeps the standby warm for it (pending.ts). */
-  readonly staleAt?: string;
-  readonly actor: string;
-}
-
-/**
- * The live fleet's scalable-target bounds, read just before a stack update moved `LiveColor` away
- * from it: CloudFormation gives the new live fleet the template's bounds, and these are what a
- * scheduled action had set instead (see capacity.ts).
- */
-export interface CapacityCarry {
-  /** The move: a release id, or `<release id>.rollback`. */
-  readonly moveId: string;
-  readonly fromColor: Color;
-  readonly toColor: Color;
-  readonly minTasks: number;
-  readonly maxTasks: number;
-  readonly readAt: string;
-}
+export type { CapacityCarry, HistoryRecord, LockItem, Outcome, PendingRelease, WindowItem } from '../../../contract';
 
 export type Caller = <T>(operation: string, fn: () => Promise<T>) => Promise<T>;
 
@@ -161,7 +100,7 @@ export class ReleaseTable {
   }
 
   async readLock(): Promise<LockItem | undefined> {
-    return (await this.get(LOCK, 'lock')) as LockItem | undefined;
+    return this.parsed(lockItemSchema, LOCK, 'lock');
   }
 
   /** Writes a history record once; false when that record already exists (a re-run). */
@@ -191,11 +130,11 @@ export class ReleaseTable {
         }),
       ),
     );
-    return (out.Items ?? []).map((item) => strip(item) as unknown as HistoryRecord);
+    return (out.Items ?? []).map((item) => parseItem(historyRecordSchema, 'history', this.tableName, strip(item)));
   }
 
   async readWindow(): Promise<WindowItem | undefined> {
-    return (await this.get(WINDOW, 'window')) as WindowItem | undefined;
+    return this.parsed(windowItemSchema, WINDOW, 'window');
   }
 
   async putWindow(window: WindowItem): Promise<void> {
@@ -223,7 +162,7 @@ export class ReleaseTable {
 
 
   async readPending(): Promise<PendingRelease | undefined> {
-    return (await this.get(PENDING, 'pending release')) as PendingRelease | undefined;
+    return this.parsed(pendingReleaseSchema, PENDING, 'pending release');
   }
 
   async putPending(pending: PendingRelease): Promise<void> {
@@ -245,7 +184,7 @@ export class ReleaseTable {
 
 
   async readCarry(): Promise<CapacityCarry | undefined> {
-    return (await this.get(CARRY, 'capacity carry')) as CapacityCarry | undefined;
+    return this.parsed(capacityCarrySchema, CARRY, 'capacity carry');
   }
 
   /** One item per stack: the last move's reading replaces the one before. */
@@ -262,6 +201,11 @@ export class ReleaseTable {
       if (isConditionFailed(error)) return false;
       throw error;
     }
+  }
+
+  private async parsed<T>(schema: Parameters<typeof parseItem<T>>[0], key: { pk: string; sk: string }, what: string): Promise<T | undefined> {
+    const item = await this.get(key, what);
+    return item === undefined ? undefined : parseItem(schema, what, this.tableName, item);
   }
 
   private async get(key: { pk: string; sk: string }, what: string): Promise<Record<string, unknown> | undefined> {

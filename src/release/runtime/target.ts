@@ -1,5 +1,8 @@
 import { ConfigError, EnvironmentConfig, selectEnvironments, ServiceConfig } from '../../../lib/config';
+import { serviceStackName } from '../../../contract';
 import { ExitCode, ReleaseError } from '../core/outcome';
+
+export { serviceStackName };
 
 /** One service of one environment, as the config describes it, and the stack that runs it. */
 export interface ReleaseTarget {
@@ -42,11 +45,3 @@ export function resolveTarget(input: TargetInput): ReleaseTarget {
   };
 }
 
-/**
- * The contract's service stack name (docs/contracts.md). Same rule as `stackNames.service` in
- * lib/app.ts (a test holds them equal); not imported from there because that module loads
- * aws-cdk-lib, which a release command has no use for.
- */
-export function serviceStackName(environment: string, service: string): string {
-  return `bgf-${environment}-${service}`;
-}

@@ -2,8 +2,8 @@ import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import type { FleetSpec } from '../../../lib/config';
 import { call, ReleaseContext } from '../runtime/context';
 import { ExitCode, ReleaseError } from '../core/outcome';
+import { AMI_ID_PATTERN } from '../../../contract';
 
-const AMI_ID = /^ami-[0-9a-f]{8,17}$/;
 
 /** Graviton families (m7g, c6gn, t4g, r8gd, ...) and a1 run arm64 AMIs. */
 export function architectureOf(instanceTypes: readonly string[]): 'arm64' | 'x86_64' {
@@ -27,12 +27,12 @@ export function recommendedAmiParameter(architecture: 'arm64' | 'x86_64'): strin
  */
 export async function resolveAmi(ctx: ReleaseContext, requested: string, fleet: FleetSpec): Promise<string> {
   if (requested !== 'latest') {
-    if (!AMI_ID.test(requested)) throw new ReleaseError(ExitCode.Usage, `--ami "${requested}" is not an AMI id (ami-0123456789abcdef0) or "latest"`);
+    if (!AMI_ID_PATTERN.test(requested)) throw new ReleaseError(ExitCode.Usage, `--ami "${requested}" is not an AMI id (ami-0123456789abcdef0) or "latest"`);
     return requested;
   }
   const name = recommendedAmiParameter(architectureOf(fleet.instanceTypes));
   const out = await call(ctx, 'GetParameter', `SSM parameter ${name}`, () => ctx.clients.ssm.send(new GetParameterCommand({ Name: name })));
   const id = out.Parameter?.Value ?? '';
-  if (!AMI_ID.test(id)) throw new ReleaseError(ExitCode.Error, `SSM parameter ${name} holds "${id}", not an AMI id`);
+  if (!AMI_ID_PATTERN.test(id)) throw new ReleaseError(ExitCode.Error, `SSM parameter ${name} holds "${id}", not an AMI id`);
   return id;
 }

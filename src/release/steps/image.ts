@@ -4,6 +4,7 @@ import { AwsCallError } from '../../aws/errors';
 import { waitFor } from '../../aws/waiters';
 import { call, ReleaseContext } from '../runtime/context';
 import { ExitCode, ReleaseError } from '../core/outcome';
+import { DIGEST_PATTERN } from '../../../contract';
 
 /** An image reference, in any of the forms a release accepts. */
 export interface ImageRef {
@@ -14,13 +15,12 @@ export interface ImageRef {
   readonly digest?: string;
 }
 
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const REGISTRY = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 
 /** Parses `sha256:...`, `<tag>`, `<registry>/<repo>@sha256:...`, `<registry>/<repo>:<tag>`. */
 export function parseImageRef(text: string): ImageRef {
   const value = text.trim();
-  if (DIGEST.test(value)) return { digest: value };
+  if (DIGEST_PATTERN.test(value)) return { digest: value };
   if (!value.includes('/') && !value.includes(':') && !value.includes('@')) return { tag: value };
   const at = value.lastIndexOf('@');
   let name = value;
@@ -29,7 +29,7 @@ export function parseImageRef(text: string): ImageRef {
   if (at >= 0) {
     digest = value.slice(at + 1);
     name = value.slice(0, at);
-    if (!DIGEST.test(digest)) throw new ReleaseError(ExitCode.Usage, `image "${text}": "${digest}" is not a sha256 digest`);
+    if (!DIGEST_PATTERN.test(digest)) throw new ReleaseError(ExitCode.Usage, `image "${text}": "${digest}" is not a sha256 digest`);
   } else {
     const colon = value.lastIndexOf(':');
     if (colon > value.lastIndexOf('/')) {

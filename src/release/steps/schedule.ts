@@ -1,7 +1,7 @@
 import { CreateScheduleCommand, GetScheduleCommand, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { AwsCallError } from '../../aws/errors';
 import { call, ReleaseContext } from '../runtime/context';
-import { StandbyCapacityRequest } from '../payloads';
+import { StandbyCapacityRequest } from '../../../contract';
 import { Color, requireOutput, StackState } from '../core/stack-state';
 
 /**
