@@ -86,8 +86,11 @@ describe('rollback planning', () => {
   test('stack already moved back but not recorded: only the records remain', () => {
     expect(planRollback(state('blue'), window)).toMatchObject({ kind: 'move', to: 'blue', stackReconciled: true });
   });
-  test('window rolled back and the stack agrees: nothing to do', () => {
-    expect(planRollback(state('blue'), { ...window, liveColor: 'blue', previousColor: 'green', rolledBack: true }).kind).toBe('already');
+  test('window rolled back, finished, and the stack agrees: nothing to do', () => {
+    expect(planRollback(state('blue'), { ...window, liveColor: 'blue', previousColor: 'green', rolledBack: true, rollbackDoneAt: '2026-03-02T01:05:00.000Z' }).kind).toBe('already');
+  });
+  test('window rolled back but not finished (an invocation failed part-way): resumed towards the same fleet', () => {
+    expect(planRollback(state('green'), { ...window, liveColor: 'blue', previousColor: 'green', rolledBack: true })).toMatchObject({ kind: 'move', from: 'green', to: 'blue' });
   });
   test('no window: the other fleet', () => {
     expect(planRollback(state('blue'), undefined)).toEqual({ kind: 'move', from: 'blue', to: 'green', stackReconciled: false });

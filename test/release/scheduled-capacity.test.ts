@@ -125,7 +125,7 @@ describe('a rollback inside a scheduled period', () => {
 
   test('stopped after the LiveColor reconcile, the re-run carries them', async () => {
     await released();
-    expect(await runRollback(rollbackApi, run(aws, { hooks: stopAfter('reconcile LiveColor=blue') }).deps)).toBe(ExitCode.Error);
+    expect(await runRollback(rollbackApi, run(aws, { hooks: stopAfter('reconcile-live-color') }).deps)).toBe(ExitCode.Error);
     expect(bounds(aws, 'blue')).toEqual({ min: 6, max: 12 });
     expect(await runRollback(rollbackApi, run(aws).deps)).toBe(ExitCode.Ok);
     expect(bounds(aws, 'blue')).toEqual({ min: 10, max: 12 });

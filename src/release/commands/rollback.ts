@@ -4,7 +4,7 @@ import { swapTraffic } from './deploy';
 import { readService, waitUntilReady, warmSize } from '../steps/fleet';
 import { carryCapacity } from '../steps/live-capacity';
 import { ExitCode, ReleaseError } from '../core/outcome';
-import { planRollback, rollBackTraffic } from '../steps/rollback-steps';
+import { planRollback, rollBackFromCli } from '../steps/rollback-steps';
 import { withSession } from '../state/session';
 import { runSmokeCheck } from '../steps/smoke';
 import { standbySize, updateStack } from '../state/stack';
@@ -54,7 +54,9 @@ export async function rollback(ctx: ReleaseContext, target: ReleaseTarget, optio
         });
     const warm = counts === undefined || (counts.desired >= 1 && counts.running >= 1 && counts.running >= counts.desired);
     if (warm) {
-      const { trafficBackAt } = await rollBackTraffic(session, plan, 'rolled-back', `rollback by ${ctx.actor}`);
+      const resumed = plan.window?.rolledBack === true;
+      const by = resumed ? (plan.window?.rolledBackBy ?? ctx.actor) : `rollback by ${ctx.actor}`;
+      const { trafficBackAt } = await rollBackFromCli(session, plan, resumed && /^auto-rollback/.test(by) ? 'auto-rolled-back' : 'rolled-back', resumed ? `${by}, finished by ${ctx.actor}` : by);
       return { outcome: 'rolled-back', liveColor: plan.to, trafficBackAfterMs: trafficBackAt ? trafficBackAt.getTime() - started : undefined };
     }
     if (!options.warm) {
@@ -81,7 +83,7 @@ export async function rollback(ctx: ReleaseContext, target: ReleaseTarget, optio
       h.detail(`${result.status} in ${result.latencyMs} ms`);
     });
     await swapTraffic(session, plan.to, rollbackMoveId(plan.window?.releaseId));
-    await rollBackTraffic(session, { ...plan, stackReconciled: true }, 'rolled-back', `rollback by ${ctx.actor} after warming the cold ${plan.to} fleet`);
+    await rollBackFromCli(session, { ...plan, stackReconciled: true }, 'rolled-back', `rollback by ${ctx.actor} after warming the cold ${plan.to} fleet`);
     return { outcome: 'warmed-and-swapped', liveColor: plan.to };
   });
 }

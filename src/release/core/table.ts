@@ -161,6 +161,21 @@ export class ReleaseTable {
   }
 
 
+  /** Marks the rollback of `releaseId`'s window finished (traffic verified, recorded, LiveColor reconciled). */
+  async markRollbackDone(releaseId: string, at: Date): Promise<boolean> {
+    return this.conditional('UpdateItem (window)', () =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: WINDOW,
+          UpdateExpression: 'SET rollbackDoneAt = :at',
+          ConditionExpression: 'releaseId = :id AND rolledBack = :true',
+          ExpressionAttributeValues: { ':at': at.toISOString(), ':id': releaseId, ':true': true },
+        }),
+      ),
+    );
+  }
+
   async readPending(): Promise<PendingRelease | undefined> {
     return this.parsed(pendingReleaseSchema, PENDING, 'pending release');
   }

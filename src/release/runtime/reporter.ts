@@ -1,3 +1,4 @@
+import type { StepHandle } from '../core/steps';
 /**
  * What a human sees while a release runs: each step with its elapsed time, and a progress line
  * on long waits. Everything goes to stderr, so with `--json` stdout carries only the result.
@@ -17,12 +18,7 @@ export interface StepRecord {
   readonly detail?: string;
 }
 
-export interface StepHandle {
-  /** A short result shown after the step's name. */
-  detail(text: string): void;
-  /** The step found its work already done (a re-run). */
-  skip(reason: string): void;
-}
+export type { StepHandle } from '../core/steps';
 
 export interface ReporterOptions {
   readonly sink: TextSink;

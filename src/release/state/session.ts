@@ -1,7 +1,7 @@
 import { call, ReleaseContext } from '../runtime/context';
 import { acquireLock, HeldLock, LockOptions } from './lock';
 import { ExitCode, ReleaseError } from '../core/outcome';
-import { StepHandle } from '../runtime/reporter';
+import type { StepHandle, StepRunner } from '../core/steps';
 import { assertUpdatable, readStack } from './stack';
 import { requireOutput, StackState } from '../core/stack-state';
 import { ReleaseTable } from '../core/table';
@@ -16,26 +16,45 @@ export function releaseTable(ctx: ReleaseContext, state: StackState): ReleaseTab
 
 /** A release in progress: the stack as last read, its table, and the lock held on it. */
 export class Session {
+  private current: StackState;
+
   constructor(
     public readonly ctx: ReleaseContext,
     public readonly target: ReleaseTarget,
-    public state: StackState,
+    state: StackState,
     public readonly table: ReleaseTable,
     public readonly lock: HeldLock,
-  ) {}
+  ) {
+    this.current = state;
+  }
 
-  /** One reconciler step: renews the lock, runs, then gives tests a point to stop the process. */
-  async step<T>(name: string, fn: (handle: StepHandle) => Promise<T>): Promise<T> {
+  /** The stack as last read. Each StackState is immutable; a step that changes the stack hands the new one over. */
+  get state(): StackState {
+    return this.current;
+  }
+
+  replaceState(state: StackState): StackState {
+    this.current = state;
+    return state;
+  }
+
+  /**
+   * One reconciler step: renews the lock, runs, then gives tests a point to stop the process.
+   * `id` is what hooks and tests name (a step of a list), `name` what the progress output shows.
+   */
+  async step<T>(name: string, fn: (handle: StepHandle) => Promise<T>, id: string = name): Promise<T> {
     if (this.ctx.signal?.aborted) throw new ReleaseError(ExitCode.Interrupted, `stopped before "${name}"`);
     await this.lock.renew();
     const result = await this.ctx.reporter.step(name, fn);
-    await this.ctx.hooks?.afterStep?.(name);
+    await this.ctx.hooks?.afterStep?.(id);
     return result;
   }
 
+  /** The runner for a list of steps (core/steps.ts). */
+  readonly runner: StepRunner = (id, description, body) => this.step(description, body, id);
+
   async refresh(): Promise<StackState> {
-    this.state = await readStack(this.ctx, this.state.name, this.state.prefix);
-    return this.state;
+    return this.replaceState(await readStack(this.ctx, this.current.name, this.current.prefix));
   }
 }
 

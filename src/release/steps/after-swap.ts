@@ -1,8 +1,6 @@
-import { rollbackMoveId } from '../core/capacity';
 import { readAlarms } from './fleet';
-import { carryCapacity, moveLiveColor } from './live-capacity';
 import { ExitCode, ReleaseError } from '../core/outcome';
-import { planRollback, rollBackTraffic, settleStack } from './rollback-steps';
+import { planRollback, rollBackFromCli } from './rollback-steps';
 import { scheduleCoolDown } from './schedule';
 import { Session } from '../state/session';
 import { fleet } from '../core/stack-state';
@@ -72,17 +70,11 @@ export async function bake(session: Session, window: WindowItem): Promise<BakeRe
       stop();
     }
   });
-  if (result === 'rolled-back') {
-    const plan = planRollback(session.state, await session.table.readWindow());
-    if (plan.kind === 'move') await rollBackTraffic(session, plan, 'rolled-back', `alarm during the bake of release ${window.releaseId}`);
-  }
-  if (result === 'auto-rolled-back') {
-    // The Lambda moved traffic and started the reconcile; make sure the stack agrees.
-    await session.refresh();
-    await settleStack(session);
-    const current = await session.table.readWindow();
-    if (current && current.liveColor !== session.state.liveColor) await moveLiveColor(session, current.liveColor, rollbackMoveId(window.releaseId));
-    await carryCapacity(session, rollbackMoveId(window.releaseId));
+  // Either way the rollback core runs: it finishes what the Lambda started (or moves traffic itself).
+  const plan = planRollback(session.state, await session.table.readWindow());
+  if (result === 'rolled-back' && plan.kind === 'move') await rollBackFromCli(session, plan, 'rolled-back', `alarm during the bake of release ${window.releaseId}`);
+  if (result === 'auto-rolled-back' && plan.kind === 'move') {
+    await rollBackFromCli(session, plan, 'auto-rolled-back', `${plan.window?.rolledBackBy ?? 'auto-rollback'}, finished by the release`);
   }
   return result;
 }

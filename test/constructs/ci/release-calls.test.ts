@@ -51,6 +51,8 @@ const CLI_CALLS: Readonly<Record<string, readonly Request[]>> = {
     { action: 'cloudformation:DescribeStacks', resource: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/bgf-dev-api/1` },
   ],
   waitUntilStackUpdateComplete: [{ action: 'cloudformation:DescribeStacks', resource: STACK_ARN }],
+  // A failed LiveColor reconcile names the first failed stack event.
+  DescribeStackEventsCommand: [{ action: 'cloudformation:DescribeStackEvents', resource: STACK_ARN }],
   // StandbyMinTasks' MaxValue, which the standby size is clamped to.
   GetTemplateCommand: [{ action: 'cloudformation:GetTemplate', resource: STACK_ARN }],
   UpdateStackCommand: [
