@@ -32,7 +32,7 @@ export interface RollbackResult {
  */
 export async function rollback(ctx: ReleaseContext, target: ReleaseTarget, options: RollbackOptions): Promise<RollbackResult> {
   const started = ctx.clock.now().getTime();
-  return withSession(ctx, target, 'rollback', options, async (session) => {
+  return withSession(ctx, target, 'rollback', { ...options, anyStackStatus: true }, async (session) => {
     const plan = planRollback(session.state, await session.table.readWindow());
     if (plan.kind === 'already') {
       ctx.reporter.note(`already rolled back at ${plan.window.rolledBackAt} by ${plan.window.rolledBackBy}: traffic is on the ${plan.window.liveColor} fleet`);

@@ -60,6 +60,11 @@ export class Session {
 
 export interface OpenOptions extends LockOptions {
   readonly parameterPrefix?: string;
+  /**
+   * Start whatever the stack is doing (busy, UPDATE_ROLLBACK_FAILED): a rollback moves traffic by
+   * API first and reconciles the stack when it allows.
+   */
+  readonly anyStackStatus?: boolean;
 }
 
 /**
@@ -74,7 +79,7 @@ export async function withSession<T>(
   fn: (session: Session) => Promise<T>,
 ): Promise<T> {
   const first = await readStack(ctx, target.stackName, options.parameterPrefix);
-  assertUpdatable(first);
+  if (!options.anyStackStatus) assertUpdatable(first);
   const table = releaseTable(ctx, first);
   const lock = await ctx.reporter.step('take the release lock', async (h) => {
     const held = await acquireLock(ctx, table, command, options);
@@ -84,7 +89,7 @@ export async function withSession<T>(
   try {
     await ctx.hooks?.afterStep?.('take the release lock');
     const state = await readStack(ctx, target.stackName, first.prefix);
-    assertUpdatable(state);
+    if (!options.anyStackStatus) assertUpdatable(state);
     return await fn(new Session(ctx, target, state, table, lock));
   } finally {
     try {

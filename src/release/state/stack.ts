@@ -30,7 +30,7 @@ export function assertUpdatable(state: StackState): void {
   if (isBusy(state.status)) {
     throw new ReleaseError(
       ExitCode.Refused,
-      `stack ${state.name} is ${state.status} since ${state.lastChange?.toISOString() ?? 'an unknown time'}: another change is running; wait for it and re-run`,
+      `stack ${state.name} is ${state.status} since ${state.lastChange?.toISOString() ?? 'an unknown time'}: another change is running (a cdk deploy, or a scheduled warm/cool of the standby); wait for it to finish and re-run (rollback does not wait: it moves traffic first)`,
       { stackStatus: state.status },
     );
   }
