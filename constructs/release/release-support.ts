@@ -223,7 +223,11 @@ export class ReleaseSupport extends Construct {
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeServices'], resources: colors.map((c) => service.fleet(c).service.serviceArn) }));
     }
     autoRollback.addToRolePolicy(new iam.PolicyStatement({ actions: ['elasticloadbalancing:ModifyListener'], resources: [service.productionListener.listenerArn] }));
-    autoRollback.addToRolePolicy(new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeListeners'], resources: ['*'] }));
+    // The rollback core reads where production traffic goes (both functions: capacity follows the
+    // listener, not LiveColor) and the health of the fleet it moves to. ELB Describe* actions take
+    // no resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html).
+    autoRollback.addToRolePolicy(new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeTargetHealth'], resources: ['*'] }));
+    standbyCapacity.addToRolePolicy(new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeListeners'], resources: ['*'] }));
     const carryCapacity = this.grantCapacityCarry(autoRollback, colors.map((c) => service.fleet(c).service.serviceArn));
 
     const alarmArns = colors.flatMap((c) => service.fleet(c).alarms.all.map((a) => a.alarmArn));

@@ -2,7 +2,7 @@ import { AwsClients } from '../../aws/clients';
 import { AwsCallError } from '../../aws/errors';
 import { RetryPolicy } from '../../aws/retry';
 import { WaitAbortedError, WaitTimeoutError } from '../../aws/waiters';
-import { Clock, DEFAULT_TIMINGS, ReleaseContext, ReleaseHooks, ReleaseTimings, retryPolicy, systemClock } from './context';
+import { Clock, DEFAULT_TIMINGS, PhaseTracker, ReleaseContext, ReleaseHooks, ReleaseTimings, retryPolicy, systemClock } from './context';
 import { actorName } from '../state/lock';
 import { ExitCode, ExitCodeValue, ReleaseError } from '../core/outcome';
 import { Reporter, TextSink } from './reporter';
@@ -43,11 +43,24 @@ export interface CommandSpec<T> {
   readonly exitCode?: (result: T) => ExitCodeValue;
 }
 
+/**
+ * The exit code of a failed command, from the error and the phase reached: 3 ("refused before
+ * touching live traffic"), 5 ("timed out; live traffic untouched") and 130 ("stopped; live
+ * traffic untouched") are only true before traffic moved; after it, a failure is 1 and its
+ * message says where traffic went (4, rolled back, stays 4).
+ */
 export function exitCodeFor(error: unknown): ExitCodeValue {
   if (error instanceof ReleaseError) return error.exitCode;
   if (error instanceof WaitTimeoutError) return ExitCode.Timeout;
   if (error instanceof WaitAbortedError) return ExitCode.Interrupted;
   return ExitCode.Error;
+}
+
+const UNTOUCHED: readonly ExitCodeValue[] = [ExitCode.Refused, ExitCode.Timeout, ExitCode.Interrupted];
+
+/** Whether `code` would claim "live traffic untouched" after traffic moved. */
+export function claimsUntouched(code: ExitCodeValue, phase: PhaseTracker): boolean {
+  return phase.trafficMovedTo !== undefined && UNTOUCHED.includes(code);
 }
 
 /**
@@ -70,9 +83,11 @@ export async function runCommand<T>(spec: CommandSpec<T>, deps: CommandDeps = {}
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   }
+  const phase = new PhaseTracker();
   try {
     const region = spec.region();
     const ctx: ReleaseContext = {
+      phase,
       clients: (deps.clients ?? ((r: string) => new AwsClients(r)))(region),
       clock,
       reporter,
@@ -88,8 +103,10 @@ export async function runCommand<T>(spec: CommandSpec<T>, deps: CommandDeps = {}
     else stdout.write(`${spec.format(result)}\n`);
     return code;
   } catch (error) {
-    const code = abort.signal.aborted ? ExitCode.Interrupted : exitCodeFor(error);
-    const message = (error as Error).message ?? String(error);
+    const raw = abort.signal.aborted ? ExitCode.Interrupted : exitCodeFor(error);
+    const moved = claimsUntouched(raw, phase);
+    const code = moved ? ExitCode.Error : raw;
+    const message = `${(error as Error).message ?? String(error)}${moved ? `; production traffic was already moving to the ${phase.trafficMovedTo} fleet, so this is not "live traffic untouched": run \`bluegreen-fleet status\`, then re-run the same command to finish` : ''}`;
     const detail = error instanceof ReleaseError ? error.detail : error instanceof AwsCallError ? { operation: error.operation, resource: error.resource, awsError: error.awsErrorName } : {};
     if (spec.json) stdout.write(`${JSON.stringify({ ok: false, command: spec.name, exitCode: code, error: message, detail, steps: reporter.steps, notes: reporter.notes }, null, 2)}\n`);
     stderr.write(`error: ${message}\n`);

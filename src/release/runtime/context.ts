@@ -63,6 +63,26 @@ export interface ReleaseContext {
   /** Who runs the release: `$GITHUB_ACTOR`/`$USER` at host. */
   readonly actor: string;
   readonly hooks?: ReleaseHooks;
+  /** How far the command got; the exit code is derived from it (outcome.ts). */
+  readonly phase: PhaseTracker;
+}
+
+/**
+ * The one fact the exit code depends on beyond the error: whether production traffic may have
+ * moved. Set just before the call that moves it (a swap's stack update, a rollback's
+ * ModifyListener), so a timeout or Ctrl-C during that call already counts.
+ */
+export class PhaseTracker {
+  private moved?: string;
+
+  trafficMoving(to: string): void {
+    this.moved = to;
+  }
+
+  /** The fleet production traffic was being moved to, if it was. */
+  get trafficMovedTo(): string | undefined {
+    return this.moved;
+  }
 }
 
 export function retryPolicy(clock: Clock, reporter: Reporter, signal?: AbortSignal): RetryPolicy {

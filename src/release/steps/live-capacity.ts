@@ -15,6 +15,7 @@ export function fleetCapacity(ctx: ReleaseContext): FleetCapacity {
  */
 export async function moveLiveColor(session: Session, to: Color, moveId: string): Promise<{ result: UpdateResult; recorded: string }> {
   const recorded = await recordLiveBounds(fleetCapacity(session.ctx), session.table, session.state, moveId, to, session.ctx.clock.now());
+  if (session.state.liveColor !== to) session.ctx.phase.trafficMoving(to);
   const { result } = await updateStack(session.ctx, session.state, { LiveColor: to });
   await session.refresh();
   return { result, recorded };

@@ -72,14 +72,17 @@ export async function settleStack(ctx: ReleaseContext, state: StackState): Promi
 }
 
 /** The CLI's side of the rollback core: its retries, waits, progress output and test hooks. */
-export function cliRollbackPorts(session: Session): RollbackPorts {
+export function cliRollbackPorts(session: Session, to: Color): RollbackPorts {
   const { ctx } = session;
   return {
     elb: ctx.clients.elb,
     capacity: fleetCapacity(ctx),
     table: session.table,
     call: (operation, resource, fn) => call(ctx, operation, resource, fn),
-    runner: session.runner,
+    runner: (id, description, body) => {
+      if (id === 'move-traffic') ctx.phase.trafficMoving(to);
+      return session.runner(id, description, body);
+    },
     now: () => ctx.clock.now(),
     readStack: () => readStack(ctx, session.state.name, session.state.prefix),
     warn: (text) => ctx.reporter.warn(text),
@@ -132,7 +135,7 @@ export async function rollBackFromCli(
     environment: target.environment.name,
     rollbackWindowMinutes: target.service.rollbackWindowMinutes,
   };
-  const state = await rollBack(cliRollbackPorts(session), request, session.state, steps);
+  const state = await rollBack(cliRollbackPorts(session, plan.to), request, session.state, steps);
   session.replaceState(state.stack);
   if (!state.done) throw unfinishedError(state);
   const environment = target.environment.name;
