@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ModelStack } from './cfn-stack';
+import { Image, MEDIA } from './ecr';
+import type { Handler } from './lambda';
 import { ACCOUNT, AwsCore, REGION } from './model';
 import { prefixed, serviceTemplate } from './service-template';
 import type { Template } from './template';
@@ -51,6 +53,46 @@ const C = (c: Color) => (c === 'blue' ? 'Blue' : 'Green');
  */
 export class AwsModel extends AwsCore {
   readonly stacks = new Map<string, ModelStack>();
+  /** What the SmokeCheck function answers (its real handler calls the test listener over HTTP). */
+  smokeResult = { pass: true, status: 200, latencyMs: 12 };
+
+  /** Every Lambda invocation (each retry of an asynchronous one is another entry). */
+  get invocations() {
+    return this.lambda.invocations;
+  }
+
+  /** Scheduler schedules of the default group by name. */
+  get schedules(): Map<string, any> {
+    return new Map([...this.scheduler.schedules.values()].filter((s) => s.GroupName === 'default').map((s) => [s.Name, s]));
+  }
+
+  get images(): Image[] {
+    return this.ecr.images;
+  }
+
+  /**
+   * Pushes an image `name` (digest `digestOf(name)`, tag `name`), scanned on push an hour ago
+   * unless `scanStatus` says otherwise ('IN_PROGRESS': the scan finishes in a minute; 'NONE').
+   */
+  addImage(name: string, options: { repository?: string; tags?: string[]; mediaType?: string; manifest?: string; sizeBytes?: number; findings?: Record<string, number>; scanStatus?: 'COMPLETE' | 'IN_PROGRESS' | 'NONE' } = {}): Image {
+    const mediaType = options.mediaType ?? MEDIA.ociManifest;
+    return this.ecr.push({
+      repository: options.repository ?? REPOSITORY,
+      digest: digestOf(name),
+      tags: options.tags ?? [name],
+      mediaType,
+      manifest: options.manifest ?? JSON.stringify({ schemaVersion: 2, mediaType, config: { digest: digestOf(`config-${name}`) } }),
+      sizeBytes: options.sizeBytes,
+      findings: options.findings,
+      scanned: options.scanStatus !== 'NONE',
+      scanAgeMs: options.scanStatus === 'IN_PROGRESS' ? 0 : undefined,
+    });
+  }
+
+  /** The handler code of one of a stack's functions (its `<name>FunctionName` output). */
+  handle(stack: string, fn: 'AutoRollback' | 'StandbyCapacity' | 'SmokeCheck', handler: Handler): void {
+    this.lambda.get(this.outputs(stack)[`${fn}FunctionName`]).handler = handler;
+  }
 
   /** A service stack deployed a while ago, live on `live` with `liveImage`, standby cold. */
   addServiceStack(name: string, options: ServiceStackOptions = {}): ModelStack {
@@ -77,6 +119,8 @@ export class AwsModel extends AwsCore {
     Object.assign(values, options.parameters);
     const stack = this.cloudFormation.createSettled(name, template, values, { roleArn: EXECUTION_ROLE_ARN });
     this.stacks.set(name, stack);
+    const smoke = stack.outputs()[`${p}SmokeCheckFunctionName`];
+    if (smoke) this.lambda.get(smoke).handler = async (event) => ({ ...this.smokeResult, url: event.url });
     this.settleTasks(name, live, options.liveTasks ?? 2);
     this.settleTasks(name, standby, options.standbyMinTasks ?? 0);
     // The Lambdas' narrow role may change LiveColor and StandbyMinTasks only: anything that

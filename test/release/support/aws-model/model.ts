@@ -27,7 +27,9 @@ import { Ecs } from './ecs';
 import { Elbv2 } from './elbv2';
 import { awsError } from './errors';
 import { Lambda } from './lambda';
+import { Ecr } from './ecr';
 import { Observers } from './observers';
+import { Scheduler } from './scheduler';
 import { World } from './resources';
 
 export const ACCOUNT = '123456789012';
@@ -64,6 +66,8 @@ export class AwsCore {
   readonly cloudFormation: CloudFormation;
   readonly lambda: Lambda;
   readonly observers: Observers;
+  readonly ecr: Ecr;
+  readonly scheduler: Scheduler;
   readonly ssm = new Map<string, string>([['/cdk-bootstrap/hnb659fds/version', '30']]);
   readonly tables = new Map<string, FakeTable>();
   /** Who GetCallerIdentity says the caller is. */
@@ -84,6 +88,8 @@ export class AwsCore {
     this.cloudFormation = new CloudFormation(this.world, this.engine, this.ssm);
     this.lambda = new Lambda(this.timeline, now, REGION, ACCOUNT);
     this.observers = new Observers(this.world, this.lambda);
+    this.ecr = new Ecr(now, ACCOUNT, REGION);
+    this.scheduler = new Scheduler(this.timeline, now, this.lambda, REGION, ACCOUNT);
     this.world.listeners.push((e) => {
       if (e.type === 'AWS::DynamoDB::Table' && e.change !== 'delete' && !this.tables.has(e.physicalId)) this.tables.set(e.physicalId, new FakeTable());
     });
@@ -166,6 +172,8 @@ export class AwsCore {
     // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
     serve(STSClient, 'sts', GetCallerIdentityCommand, () => ({ ...this.caller }));
     this.installTables(serve);
+    this.ecr.install(serve);
+    this.scheduler.install(serve);
     for (const install of this.installers) install(serve);
     return this;
   }
