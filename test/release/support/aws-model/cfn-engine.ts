@@ -61,6 +61,19 @@ export class CfnEngine {
     this.timeline.after(this.timings.stepMs, `${stack.name}: update`, () => this.next(stack, op, stack.order(), 0));
   }
 
+  /**
+   * CancelUpdateStack: only while UPDATE_IN_PROGRESS; the resource in progress is marked
+   * "Resource update cancelled" and the stack rolls back what it changed.
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CancelUpdateStack.html
+   */
+  cancel(stack: ModelStack): void {
+    const op = stack.operation!;
+    op.cancelled = true;
+    const r = op.current ? stack.resources.get(op.current) : undefined;
+    if (r) stack.event({ logicalId: r.logicalId, physicalId: r.physicalId, type: r.type, status: 'UPDATE_FAILED', reason: 'Resource update cancelled' });
+    this.rollback(stack, op, r?.logicalId ?? stack.name, 'Resource update cancelled');
+  }
+
   private failure(stack: ModelStack, id: string, type: string, phase: ResourceFailure['phase']): string | undefined {
     const f = this.failures.find((x) => x.stack === stack.name && x.phase === phase && x.times > 0 && x.matches(id, type));
     if (f) {
@@ -78,6 +91,7 @@ export class CfnEngine {
 
   /** The next resource (from index i) whose resolved properties differ from what was applied. */
   private next(stack: ModelStack, op: Operation, order: string[], i: number): void {
+    if (op.cancelled) return;
     for (; i < order.length; i++) {
       const id = order[i];
       const r = stack.resources.get(id);
@@ -94,10 +108,12 @@ export class CfnEngine {
     const kind = kindOf(r.type);
     const ctx = stack.context(r.logicalId);
     const before: StackResource = structuredClone(r);
+    op.current = r.logicalId;
     stack.event({ logicalId: r.logicalId, physicalId: r.physicalId, type: r.type, status: 'UPDATE_IN_PROGRESS' });
     const failed = this.failure(stack, r.logicalId, r.type, 'update');
     if (failed) {
       this.timeline.after(kind.ms ?? this.timings.defaultResourceMs, `${stack.name}: ${r.logicalId} fails`, () => {
+        if (op.cancelled) return;
         stack.event({ logicalId: r.logicalId, physicalId: r.physicalId, type: r.type, status: 'UPDATE_FAILED', reason: failed });
         this.rollback(stack, op, r.logicalId);
       });
@@ -115,6 +131,7 @@ export class CfnEngine {
     r.properties = props;
     op.changed.push({ logicalId: r.logicalId, before, replaced });
     this.whenDone(stack, r, completion ?? { ms: kind.ms ?? this.timings.defaultResourceMs }, (reason) => {
+      if (op.cancelled) return;
       if (reason) {
         stack.event({ logicalId: r.logicalId, physicalId: r.physicalId, type: r.type, status: 'UPDATE_FAILED', reason });
         this.rollback(stack, op, r.logicalId);
@@ -139,8 +156,8 @@ export class CfnEngine {
     this.timeline.after(c.pollMs, `${stack.name}: ${r.logicalId} stabilizing`, poll);
   }
 
-  private rollback(stack: ModelStack, op: Operation, failedId: string): void {
-    stack.setStatus('UPDATE_ROLLBACK_IN_PROGRESS', `The following resource(s) failed to update: [${failedId}]. `);
+  private rollback(stack: ModelStack, op: Operation, failedId: string, reason = `The following resource(s) failed to update: [${failedId}]. `): void {
+    stack.setStatus('UPDATE_ROLLBACK_IN_PROGRESS', reason);
     // The rollback goes back to the previous template and parameter values.
     stack.template = op.previous.template;
     stack.parameters = op.previous.parameters;

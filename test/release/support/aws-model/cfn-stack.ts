@@ -36,6 +36,10 @@ export interface Operation {
   readonly obsolete: StackResource[];
   /** A fingerprint of the request, for ClientRequestToken retries. */
   readonly request: string;
+  /** The resource being updated now (for CancelUpdateStack). */
+  current?: string;
+  /** Set by CancelUpdateStack: the update's pending steps do nothing. */
+  cancelled?: boolean;
 }
 
 export class ModelStack {

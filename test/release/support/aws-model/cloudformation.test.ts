@@ -1,4 +1,4 @@
-import { CloudFormationClient, ContinueUpdateRollbackCommand, DescribeStackEventsCommand, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
+import { CancelUpdateStackCommand, CloudFormationClient, ContinueUpdateRollbackCommand, DescribeStackEventsCommand, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import { ElasticLoadBalancingV2Client, ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AwsModel, imageRef } from './index';
 
@@ -154,6 +154,20 @@ describe('a failed update rolls back and restores what it changed', () => {
     await cfn.send(new ContinueUpdateRollbackCommand({ StackName: STACK, ResourcesToSkip: ['ServiceProductionListenerAC94E940'] }));
     expect(await aws.settleStack(STACK)).toBe('UPDATE_ROLLBACK_COMPLETE');
     expect(aws.trafficColor(STACK)).toBe('green');
+  });
+});
+
+describe('CancelUpdateStack', () => {
+  test('rolls back what the update had changed; refused when no update runs', async () => {
+    aws.timings.callMs = 0;
+    await update({ LiveColor: 'green' });
+    while (aws.trafficColor(STACK) !== 'green') await aws.runFor(1_000);
+    await cfn.send(new CancelUpdateStackCommand({ StackName: STACK }));
+    expect(await status()).toBe('UPDATE_ROLLBACK_IN_PROGRESS');
+    expect(await aws.settleStack(STACK)).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(aws.trafficColor(STACK)).toBe('blue');
+    expect(aws.stack(STACK).events.some((e) => e.ResourceStatusReason === 'Resource update cancelled')).toBe(true);
+    await expect(cfn.send(new CancelUpdateStackCommand({ StackName: STACK }))).rejects.toMatchObject({ name: 'ValidationError' });
   });
 });
 

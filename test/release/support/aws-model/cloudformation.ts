@@ -144,6 +144,8 @@ export class CloudFormation {
     const same = JSON.stringify(template) === JSON.stringify(stack.template) && JSON.stringify(values) === JSON.stringify(stack.parameters) && JSON.stringify(resolved) === JSON.stringify(stack.resolvedParameters);
     if (same && roleArn === stack.roleArn) throw awsError('ValidationError', 'No updates are to be performed.', 400);
     const previous = { template: stack.template, parameters: stack.parameters, resolved: stack.resolvedParameters };
+    // assumed: DescribeStacks shows the new parameter values from the start of the update, and
+    // the previous ones again once a rollback starts.
     stack.template = template;
     stack.parameters = values;
     stack.resolvedParameters = resolved;
@@ -160,6 +162,13 @@ export class CloudFormation {
     }
     if (input.RoleARN) stack.roleArn = input.RoleARN;
     this.engine.continueRollback(stack, input.ResourcesToSkip ?? []);
+    return {};
+  }
+
+  cancelUpdateStack(input: { StackName: string }): object {
+    const stack = this.stack(input.StackName);
+    if (stack.status !== 'UPDATE_IN_PROGRESS') throw awsError('ValidationError', `CancelUpdateStack cannot be called from current stack status`, 400);
+    this.engine.cancel(stack);
     return {};
   }
 

@@ -288,7 +288,7 @@ export class Ecs {
     const services: any[] = [];
     const failures: any[] = [];
     for (const name of input.services) {
-      const svc = this.service(input.cluster ?? 'default', name.split('/').pop()!);
+      const svc = this.service((input.cluster ?? 'default').split('/').pop()!, name.split('/').pop()!);
       if (!svc) {
         failures.push({ arn: name, reason: 'MISSING' });
         continue;

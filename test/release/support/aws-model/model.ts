@@ -1,6 +1,7 @@
 import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, DescribeScheduledActionsCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import {
+  CancelUpdateStackCommand,
   CloudFormationClient,
   ContinueUpdateRollbackCommand,
   DescribeStackEventsCommand,
@@ -150,6 +151,7 @@ export class AwsCore {
     serve(CloudFormationClient, 'cloudformation', DescribeStackEventsCommand, (i) => cfn.describeStackEvents(i));
     serve(CloudFormationClient, 'cloudformation', DescribeStackResourcesCommand, (i) => cfn.describeStackResources(i));
     serve(CloudFormationClient, 'cloudformation', ContinueUpdateRollbackCommand, (i) => cfn.continueUpdateRollback(i));
+    serve(CloudFormationClient, 'cloudformation', CancelUpdateStackCommand, (i) => cfn.cancelUpdateStack(i));
     serve(ElasticLoadBalancingV2Client, 'elasticloadbalancing', DescribeListenersCommand, (i) => this.elb.describeListeners(i));
     serve(ElasticLoadBalancingV2Client, 'elasticloadbalancing', ModifyListenerCommand, (i) => this.elb.modifyListener(i));
     serve(ElasticLoadBalancingV2Client, 'elasticloadbalancing', DescribeTargetHealthCommand, (i) => this.elb.describeTargetHealth(i));

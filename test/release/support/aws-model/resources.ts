@@ -142,6 +142,8 @@ export const KINDS: Record<string, Kind> = {
   },
   'AWS::ApplicationAutoScaling::ScalableTarget': {
     physicalId: (_ctx, p) => `${p.ResourceId}|${p.ScalableDimension}|${p.ServiceNamespace}`,
+    // assumed: CloudFormation registers the target with the template's bounds on any change of
+    // the resource (scheduled actions included), which moves the count into those bounds.
     apply: (ctx, _id, p) => {
       const t = ctx.world.aas.register({ ServiceNamespace: p.ServiceNamespace, ResourceId: p.ResourceId, ScalableDimension: p.ScalableDimension, MinCapacity: Number(p.MinCapacity), MaxCapacity: Number(p.MaxCapacity) });
       t.scheduledActions = structuredClone(p.ScheduledActions ?? []);
