@@ -74,9 +74,10 @@ export class AwsModel extends AwsCore {
    * Pushes an image `name` (digest `digestOf(name)`, tag `name`), scanned on push an hour ago
    * unless `scanStatus` says otherwise ('IN_PROGRESS': the scan finishes in a minute; 'NONE').
    */
-  addImage(name: string, options: { repository?: string; tags?: string[]; mediaType?: string; manifest?: string; sizeBytes?: number; findings?: Record<string, number>; scanStatus?: 'COMPLETE' | 'IN_PROGRESS' | 'NONE' } = {}): Image {
+  addImage(name: string, options: { registryId?: string; repository?: string; tags?: string[]; mediaType?: string; manifest?: string; sizeBytes?: number; findings?: Record<string, number>; scanStatus?: 'COMPLETE' | 'IN_PROGRESS' | 'NONE' } = {}): Image {
     const mediaType = options.mediaType ?? MEDIA.ociManifest;
     return this.ecr.push({
+      registryId: options.registryId,
       repository: options.repository ?? REPOSITORY,
       digest: digestOf(name),
       tags: options.tags ?? [name],

@@ -1,5 +1,5 @@
 import { BatchGetImageCommand, DescribeImageScanFindingsCommand, DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient, GetAuthorizationTokenCommand, PutImageCommand } from '@aws-sdk/client-ecr';
-import { awsError } from './errors';
+import { accessDenied, awsError } from './errors';
 
 /**
  * ECR repositories and images: tags, manifests and their media types, tag mutability with
@@ -18,6 +18,14 @@ export const MEDIA = {
 
 export interface Repository {
   readonly name: string;
+  /** The account of the registry (default: the model's own). */
+  readonly registryId: string;
+  /**
+   * Whether the repository policy lets the model's account (the caller) read it: needed for a
+   * repository of another account, whose identity policy alone is not enough.
+   * https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html
+   */
+  crossAccountPull: boolean;
   /** https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html */
   tagMutability: 'MUTABLE' | 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE_WITH_EXCLUSION';
   /** Wildcard filters (`*`) of the tags the mutability setting does not apply to. */
@@ -32,6 +40,7 @@ export interface Repository {
 }
 
 export interface Image {
+  readonly registryId: string;
   readonly repository: string;
   readonly digest: string;
   tags: string[];
@@ -62,15 +71,19 @@ export class Ecr {
   ) {}
 
   putRepository(name: string, settings: Partial<Omit<Repository, 'name'>> = {}): Repository {
-    const r: Repository = { name, tagMutability: 'IMMUTABLE', exclusions: [], scanning: 'BASIC', ...this.repositories.get(name), ...settings };
-    this.repositories.set(name, r);
+    const registryId = settings.registryId ?? this.account;
+    const key = `${registryId}/${name}`;
+    const r: Repository = { name, registryId, tagMutability: 'IMMUTABLE', exclusions: [], scanning: 'BASIC', crossAccountPull: false, ...this.repositories.get(key), ...settings };
+    this.repositories.set(key, r);
     return r;
   }
 
   /** Pushes an image (scanned on push unless `scanned: false`). */
-  push(image: { repository: string; digest: string; tags: string[]; manifest: string; mediaType?: string; sizeBytes?: number; findings?: Record<string, number>; scanned?: boolean; scanAgeMs?: number }): Image {
-    this.putRepository(image.repository);
+  push(image: { registryId?: string; repository: string; digest: string; tags: string[]; manifest: string; mediaType?: string; sizeBytes?: number; findings?: Record<string, number>; scanned?: boolean; scanAgeMs?: number }): Image {
+    const registryId = image.registryId ?? this.account;
+    if (!this.repositories.has(`${registryId}/${image.repository}`)) this.putRepository(image.repository, { registryId });
     const img: Image = {
+      registryId,
       repository: image.repository,
       digest: image.digest,
       tags: [...image.tags],
@@ -80,32 +93,37 @@ export class Ecr {
       findings: image.findings ?? { LOW: 3 },
       scanDoneAt: image.scanned === false ? undefined : this.now() + SCAN_MS - (image.scanAgeMs ?? 3_600_000),
     };
-    for (const t of img.tags) this.untag(image.repository, t);
+    for (const t of img.tags) this.untag(registryId, image.repository, t);
     this.images.push(img);
     return img;
   }
 
   scanStatus(img: Image): string {
-    const repo = this.repositories.get(img.repository)!;
+    const repo = this.repositories.get(`${img.registryId}/${img.repository}`)!;
     if (img.scanDoneAt === undefined) return repo.scanning === 'ENHANCED' ? 'PENDING' : 'NONE';
     if (this.now() < img.scanDoneAt) return repo.scanning === 'ENHANCED' ? 'PENDING' : 'IN_PROGRESS';
     if (img.scanFails) return repo.scanning === 'ENHANCED' ? 'FINDINGS_UNAVAILABLE' : 'FAILED';
     return repo.scanning === 'ENHANCED' ? 'ACTIVE' : 'COMPLETE';
   }
 
-  private repository(name: string): Repository {
-    const r = this.repositories.get(name);
-    if (!r) throw awsError('RepositoryNotFoundException', `The repository with name '${name}' does not exist in the registry with id '${this.account}'`, 400);
+  private repository(name: string, registryId = this.account, operation = 'DescribeImages'): Repository {
+    const r = this.repositories.get(`${registryId}/${name}`);
+    if (registryId !== this.account && !r?.crossAccountPull) {
+      throw accessDenied('ecr', operation, `arn:aws:sts::${this.account}:assumed-role/release/alice`, `arn:aws:ecr:${this.region}:${registryId}:repository/${name}`);
+    }
+    if (!r) throw awsError('RepositoryNotFoundException', `The repository with name '${name}' does not exist in the registry with id '${registryId}'`, 400);
     return r;
   }
 
-  private find(repo: string, id: { imageTag?: string; imageDigest?: string }): Image | undefined {
-    this.repository(repo);
-    return this.images.find((i) => i.repository === repo && (id.imageDigest ? i.digest === id.imageDigest : i.tags.includes(id.imageTag!)) && (!id.imageTag || !id.imageDigest || i.tags.includes(id.imageTag)));
+  private find(i: { registryId?: string; repositoryName: string }, id: { imageTag?: string; imageDigest?: string }, operation: string): Image | undefined {
+    const repo = this.repository(i.repositoryName, i.registryId, operation);
+    return this.images.find(
+      (x) => x.registryId === repo.registryId && x.repository === repo.name && (id.imageDigest ? x.digest === id.imageDigest : x.tags.includes(id.imageTag!)) && (!id.imageTag || !id.imageDigest || x.tags.includes(id.imageTag)),
+    );
   }
 
-  private untag(repo: string, tag: string): void {
-    for (const i of this.images) if (i.repository === repo) i.tags = i.tags.filter((t) => t !== tag);
+  private untag(registryId: string, repo: string, tag: string): void {
+    for (const i of this.images) if (i.registryId === registryId && i.repository === repo) i.tags = i.tags.filter((t) => t !== tag);
   }
 
   /** Whether the repository's setting makes this tag immutable. */
@@ -125,13 +143,13 @@ export class Ecr {
 
   install(serve: (client: any, service: string, command: any, handle: (input: any) => any) => void): void {
     serve(ECRClient, 'ecr', DescribeRepositoriesCommand, (i) => ({
-      repositories: (i.repositoryNames ?? [...this.repositories.keys()]).map((n: string) => {
-        const r = this.repository(n);
+      repositories: (i.repositoryNames ?? [...this.repositories.values()].filter((r) => r.registryId === (i.registryId ?? this.account)).map((r) => r.name)).map((n: string) => {
+        const r = this.repository(n, i.registryId, 'DescribeRepositories');
         return {
           repositoryName: r.name,
-          repositoryArn: `arn:aws:ecr:${this.region}:${this.account}:repository/${r.name}`,
-          registryId: this.account,
-          repositoryUri: `${this.account}.dkr.ecr.${this.region}.amazonaws.com/${r.name}`,
+          repositoryArn: `arn:aws:ecr:${this.region}:${r.registryId}:repository/${r.name}`,
+          registryId: r.registryId,
+          repositoryUri: `${r.registryId}.dkr.ecr.${this.region}.amazonaws.com/${r.name}`,
           imageTagMutability: r.tagMutability,
           imageTagMutabilityExclusionFilters: r.exclusions.map((filter) => ({ filterType: 'WILDCARD', filter })),
         };
@@ -139,12 +157,12 @@ export class Ecr {
     }));
     serve(ECRClient, 'ecr', DescribeImagesCommand, (i) => ({
       imageDetails: (i.imageIds ?? [{}]).map((id: any) => {
-        const img = this.find(i.repositoryName, id);
-        if (!img) throw awsError('ImageNotFoundException', `The image with imageId {imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'} does not exist within the repository with name '${i.repositoryName}' in the registry with id '${this.account}'`, 400);
+        const img = this.find(i, id, 'DescribeImages');
+        if (!img) throw awsError('ImageNotFoundException', `The image with imageId {imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'} does not exist within the repository with name '${i.repositoryName}' in the registry with id '${i.registryId ?? this.account}'`, 400);
         const status = this.scanStatus(img);
         const done = status === 'COMPLETE' || status === 'ACTIVE';
         return {
-          registryId: this.account,
+          registryId: img.registryId,
           repositoryName: img.repository,
           imageDigest: img.digest,
           imageTags: [...img.tags],
@@ -156,7 +174,7 @@ export class Ecr {
       }),
     }));
     serve(ECRClient, 'ecr', DescribeImageScanFindingsCommand, (i) => {
-      const img = this.find(i.repositoryName, i.imageId);
+      const img = this.find(i, i.imageId, 'DescribeImageScanFindings');
       if (!img) throw awsError('ImageNotFoundException', 'The image does not exist', 400);
       const status = this.scanStatus(img);
       if (status === 'NONE') throw awsError('ScanNotFoundException', `Image scan does not exist for the image with '{imageDigest:'${img.digest}'}' in the repository with name '${img.repository}'`, 400);
@@ -172,22 +190,22 @@ export class Ecr {
       const images: any[] = [];
       const failures: any[] = [];
       for (const id of i.imageIds) {
-        const img = this.find(i.repositoryName, id);
-        if (img && accepted.includes(img.mediaType)) images.push({ registryId: this.account, repositoryName: img.repository, imageId: { imageDigest: img.digest, imageTag: id.imageTag }, imageManifest: img.manifest, imageManifestMediaType: img.mediaType });
+        const img = this.find(i, id, 'BatchGetImage');
+        if (img && accepted.includes(img.mediaType)) images.push({ registryId: img.registryId, repositoryName: img.repository, imageId: { imageDigest: img.digest, imageTag: id.imageTag }, imageManifest: img.manifest, imageManifestMediaType: img.mediaType });
         else failures.push({ imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' });
       }
       return { images, failures };
     });
     // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutImage.html
     serve(ECRClient, 'ecr', PutImageCommand, (i) => {
-      const repo = this.repository(i.repositoryName);
-      const img = this.images.find((x) => x.repository === repo.name && (i.imageDigest ? x.digest === i.imageDigest : x.manifest === i.imageManifest));
+      const repo = this.repository(i.repositoryName, i.registryId, 'PutImage');
+      const img = this.images.find((x) => x.registryId === repo.registryId && x.repository === repo.name && (i.imageDigest ? x.digest === i.imageDigest : x.manifest === i.imageManifest));
       if (!img || img.manifest !== i.imageManifest) throw awsError('InvalidParameterException', 'Invalid parameter at \'ImageManifest\' failed to satisfy constraint: \'the manifest does not match the digest\'', 400);
       if (i.imageManifestMediaType && i.imageManifestMediaType !== img.mediaType) throw awsError('InvalidParameterException', `Invalid parameter: imageManifestMediaType ${i.imageManifestMediaType} does not match the manifest's ${img.mediaType}`, 400);
       if (img.tags.includes(i.imageTag)) throw awsError('ImageAlreadyExistsException', `Image with digest '${img.digest}' and tag '${i.imageTag}' already exists in the repository with name '${repo.name}' in registry with id '${this.account}'`, 400);
-      const holder = this.images.find((x) => x.repository === repo.name && x.tags.includes(i.imageTag));
+      const holder = this.images.find((x) => x.registryId === repo.registryId && x.repository === repo.name && x.tags.includes(i.imageTag));
       if (holder && this.immutable(repo, i.imageTag)) throw awsError('ImageTagAlreadyExistsException', `The image tag '${i.imageTag}' already exists in the '${repo.name}' repository and cannot be overwritten because the tag is immutable.`, 400);
-      this.untag(repo.name, i.imageTag);
+      this.untag(repo.registryId, repo.name, i.imageTag);
       img.tags.push(i.imageTag);
       return { image: { registryId: this.account, repositoryName: repo.name, imageId: { imageDigest: img.digest, imageTag: i.imageTag }, imageManifest: img.manifest, imageManifestMediaType: img.mediaType } };
     });

@@ -15,7 +15,7 @@ import { DescribeServicesCommand, ECSClient, ListTasksCommand } from '@aws-sdk/c
 import { DescribeListenersCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { ApplicationAutoScaling } from './app-autoscaling';
@@ -73,6 +73,8 @@ export class AwsCore {
   readonly tables = new Map<string, FakeTable>();
   /** Who GetCallerIdentity says the caller is. */
   caller = { Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/release/alice`, UserId: 'AROAEXAMPLE:alice' };
+  /** Roles AssumeRole lets the caller assume (others: AccessDenied). */
+  readonly assumableRoles = new Set<string>();
   private mocks: AwsStub<any, any, any>[] = [];
   /** Extra services (ecr, scheduler) plug their commands in here. */
   readonly installers: ((serve: Serve) => void)[] = [];
@@ -173,6 +175,15 @@ export class AwsCore {
     });
     // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
     serve(STSClient, 'sts', GetCallerIdentityCommand, () => ({ ...this.caller }));
+    // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+    serve(STSClient, 'sts', AssumeRoleCommand, (i) => {
+      if (!this.assumableRoles.has(i.RoleArn)) throw awsError('AccessDenied', `User: ${this.caller.Arn} is not authorized to perform: sts:AssumeRole on resource: ${i.RoleArn}`, 403);
+      const account = i.RoleArn.split(':')[4];
+      return {
+        Credentials: { AccessKeyId: 'ASIAMODEL', SecretAccessKey: 'model', SessionToken: 'model', Expiration: new Date(this.clock.t + (i.DurationSeconds ?? 3600) * 1000) },
+        AssumedRoleUser: { Arn: `arn:aws:sts::${account}:assumed-role/${i.RoleArn.split('/').pop()}/${i.RoleSessionName}`, AssumedRoleId: `AROAMODEL:${i.RoleSessionName}` },
+      };
+    });
     this.installTables(serve);
     this.ecr.install(serve);
     this.scheduler.install(serve);

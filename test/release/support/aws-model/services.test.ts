@@ -3,7 +3,7 @@ import { CloudFormationClient, DescribeStacksCommand, UpdateStackCommand } from 
 import { BatchGetImageCommand, DescribeImagesCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateScheduleCommand, GetScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { MEDIA } from './ecr';
@@ -36,6 +36,15 @@ describe('ECR', () => {
     expect(v1.tags).toEqual(['v1']);
     expect(v2.tags).toEqual(['v2', 'dev-live']);
     await expect(ecr.send(new PutImageCommand({ repositoryName: REPOSITORY, imageTag: 'dev-live', imageManifest: v2.manifest, imageDigest: v2.digest }))).rejects.toMatchObject({ name: 'ImageAlreadyExistsException' });
+  });
+
+  test('another account\'s repository is readable only when its repository policy allows the caller', async () => {
+    aws.addImage('shared', { registryId: '222222222222' });
+    const describe1 = () => ecr.send(new DescribeImagesCommand({ registryId: '222222222222', repositoryName: REPOSITORY, imageIds: [{ imageTag: 'shared' }] }));
+    await expect(describe1()).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringMatching(/ecr:DescribeImages on resource: arn:aws:ecr:ap-northeast-1:222222222222:repository/) });
+    aws.ecr.putRepository(REPOSITORY, { registryId: '222222222222', crossAccountPull: true });
+    expect((await describe1()).imageDetails![0].registryId).toBe('222222222222');
+    await expect(ecr.send(new DescribeImagesCommand({ repositoryName: REPOSITORY, imageIds: [{ imageTag: 'shared' }] }))).rejects.toMatchObject({ name: 'RepositoryNotFoundException' });
   });
 
   test('an image index is returned only when its media type is accepted', async () => {
@@ -188,6 +197,14 @@ describe('the rest', () => {
   test('STS GetCallerIdentity answers the configured caller', async () => {
     aws.caller = { ...aws.caller, Account: '999999999999' };
     expect((await new STSClient({ region }).send(new GetCallerIdentityCommand({}))).Account).toBe('999999999999');
+  });
+
+  test('STS AssumeRole: only roles the model lets the caller assume', async () => {
+    const sts = new STSClient({ region });
+    const RoleArn = 'arn:aws:iam::222222222222:role/release';
+    await expect(sts.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: 'r' }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    aws.assumableRoles.add(RoleArn);
+    expect((await sts.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: 'r' }))).AssumedRoleUser!.Arn).toBe('arn:aws:sts::222222222222:assumed-role/release/r');
   });
 
   test('DynamoDB: a conditional put on an existing item fails as DynamoDB fails it', async () => {
