@@ -3,6 +3,7 @@ import { ExitCode, ReleaseError } from '../core/outcome';
 import { planRollback, rollBackFromCli } from './rollback-steps';
 import { scheduleCoolDown } from './schedule';
 import { Session } from '../state/session';
+import type { StepHandle } from '../core/steps';
 import { fleet } from '../core/stack-state';
 import { PendingRelease, WindowItem } from '../core/table';
 import { pendingHistory } from '../core/pending';
@@ -13,8 +14,12 @@ import { pendingHistory } from '../core/pending';
  * after an interruption finishes the release without doing anything twice.
  */
 export async function openWindow(session: Session, pending: PendingRelease): Promise<WindowItem> {
+  return session.step('open the rollback window', (h) => openWindowBody(session, pending, h));
+}
+
+export async function openWindowBody(session: Session, pending: PendingRelease, h: StepHandle): Promise<WindowItem> {
   const { ctx } = session;
-  return session.step('open the rollback window', async (h) => {
+  {
     let window = await session.table.readWindow();
     if (window?.releaseId !== pending.releaseId) {
       const now = ctx.clock.now();
@@ -32,18 +37,22 @@ export async function openWindow(session: Session, pending: PendingRelease): Pro
     const schedule = await scheduleCoolDown(ctx, session.state, new Date(window.closesAt), window.rolledBack ? window.liveColor : pending.toColor);
     h.detail(`${pending.fromColor} stays warm until ${window.closesAt} (cool-down schedule ${schedule})`);
     return window;
-  });
+  }
 }
 
 export type BakeResult = 'passed' | 'rolled-back' | 'auto-rolled-back';
 
 /** Watches the new live fleet's alarms until `swappedAt + bakeMinutes`; an alarm rolls back. */
 export async function bake(session: Session, window: WindowItem): Promise<BakeResult> {
+  return session.step(`bake ${session.target.service.bakeMinutes} min`, (h) => bakeBody(session, window, h));
+}
+
+export async function bakeBody(session: Session, window: WindowItem, h: StepHandle): Promise<BakeResult> {
   const { ctx } = session;
   const minutes = session.target.service.bakeMinutes;
   const end = Date.parse(window.swappedAt) + minutes * 60_000;
   const live = fleet(session.state, window.liveColor);
-  const result = await session.step(`bake ${minutes} min`, async (h): Promise<BakeResult> => {
+  const result = await (async (): Promise<BakeResult> => {
     if (live.alarmNames.length === 0) ctx.reporter.warn(`the ${live.color} fleet has no alarms to watch (output ${session.state.prefix}${live.color === 'blue' ? 'Blue' : 'Green'}AlarmNames is empty)`);
     const stop = ctx.reporter.progress(`the bake of the ${live.color} fleet (alarms ${live.alarmNames.join(', ') || 'none'})`, Math.max(0, Math.round((end - ctx.clock.now().getTime()) / 1000)));
     try {
@@ -69,7 +78,7 @@ export async function bake(session: Session, window: WindowItem): Promise<BakeRe
     } finally {
       stop();
     }
-  });
+  })();
   // Either way the rollback core runs: it finishes what the Lambda started (or moves traffic itself).
   const plan = planRollback(session.state, await session.table.readWindow());
   if (result === 'rolled-back' && plan.kind === 'move') await rollBackFromCli(session, plan, 'rolled-back', `alarm during the bake of release ${window.releaseId}`);
@@ -81,14 +90,18 @@ export async function bake(session: Session, window: WindowItem): Promise<BakeRe
 
 /** The release's history record (written once) and the end of the pending release. */
 export async function recordRelease(session: Session, pending: PendingRelease, window: WindowItem, detail: string): Promise<void> {
-  await session.step('record the release', async (h) => {
+  await session.step('record the release', (h) => recordReleaseBody(session, pending, window, detail, h));
+}
+
+export async function recordReleaseBody(session: Session, pending: PendingRelease, window: WindowItem, detail: string, h: StepHandle): Promise<void> {
+  {
     const where = { service: session.target.service.name, environment: session.target.environment.name };
     const written = await session.table.putHistory(
       pendingHistory(pending, where, { at: window.swappedAt, id: pending.releaseId, actor: pending.actor, outcome: 'succeeded', detail }),
     );
     await session.table.deletePending(pending.releaseId);
     if (!written) h.skip('already recorded');
-  });
+  }
 }
 
 /** The error a rolled-back release ends with (exit code 4). */

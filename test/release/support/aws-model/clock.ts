@@ -1,4 +1,4 @@
-import type { Clock } from '../../../../src/release/context';
+import type { Clock } from '../../../../src/release/runtime/context';
 
 /**
  * The model's time. Nothing in the model happens "inside a call": every change AWS makes over time

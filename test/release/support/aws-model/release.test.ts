@@ -1,6 +1,6 @@
 import { runDeploy } from '../../../../src/commands/deploy';
-import type { CommandDeps } from '../../../../src/release/cli-runtime';
-import { ExitCode } from '../../../../src/release/outcome';
+import type { CommandDeps } from '../../../../src/release/runtime/cli-runtime';
+import { ExitCode } from '../../../../src/release/core/outcome';
 import { AwsModel, imageRef } from './index';
 
 /** The model serves every call a whole release makes, with the waits a test would use. */
