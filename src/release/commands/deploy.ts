@@ -1,10 +1,12 @@
 import type { FleetSpec } from '../../../lib/config';
-import { bake, openWindow, recordRelease, rolledBackError } from '../steps/after-swap';
+import { bakeBody, openWindowBody, recordReleaseBody, rolledBackError } from '../steps/after-swap';
 import { resolveAmi } from '../steps/ami';
 import { ReleaseContext } from '../runtime/context';
 import { readService, waitUntilReady, warmSize } from '../steps/fleet';
 import { parseImageRef, resolveImage, ResolvedImage } from '../steps/image';
-import { carryCapacity, moveLiveColor } from '../steps/live-capacity';
+import { fleetCapacity, moveLiveColor } from '../steps/live-capacity';
+import { carryLiveBounds } from '../core/capacity';
+import { planSteps, runSteps, Step } from '../core/steps';
 import { liveTag, pointLiveTag } from '../steps/live-tag';
 import { ExitCode, ReleaseError } from '../core/outcome';
 import { assertNoTrafficDrift, newReleaseId, releaseTable, Session, withSession } from '../state/session';
@@ -13,7 +15,7 @@ import { schedulePendingExpiry } from '../steps/schedule';
 import { runSmokeCheck } from '../steps/smoke';
 import { assertUpdatable, readStack, standbySize, updateStack } from '../state/stack';
 import { amiParameter, Color, fleet, imageParameter, StackState } from '../core/stack-state';
-import { PendingRelease, ReleaseTable } from '../core/table';
+import { PendingRelease, ReleaseTable, WindowItem } from '../core/table';
 import { ReleaseTarget, resolveTarget } from '../runtime/target';
 
 export interface DeployOptions {
@@ -64,7 +66,8 @@ interface Plan {
   readonly warmTo: number;
   /** Why `warmTo` is less than the live fleet's size. */
   readonly warmNote?: string;
-  readonly steps: string[];
+  /** Only for already-live: what to say. */
+  readonly note?: string;
 }
 
 async function makePlan(ctx: ReleaseContext, target: ReleaseTarget, state: StackState, table: ReleaseTable, image: string, ami: string): Promise<Plan> {
@@ -80,23 +83,14 @@ async function makePlan(ctx: ReleaseContext, target: ReleaseTarget, state: Stack
       phase: resuming ? 'after-swap' : 'already-live',
       pending: resuming ? pendingNow : { ...describe(target, state, standby.color, image, ami, ctx, now), releaseId: 'none' },
       warmTo: state.standbyMinTasks,
-      steps: resuming ? ['open the rollback window', 'bake', 'record the release'] : [`nothing to do: the ${live.color} fleet already runs ${image} on ${ami}`],
+      note: `nothing to do: the ${live.color} fleet already runs ${image} on ${ami}`,
     };
   }
   const sameRelease = pendingNow && pendingNow.toColor === standby.color && pendingNow.newImage === image && pendingNow.newAmi === ami;
   const pending = sameRelease ? pendingNow : { ...describe(target, state, standby.color, image, ami, ctx, now), releaseId: newReleaseId(now) };
   const warm = await standbySize(ctx, state, Math.max(warmSize(await readService(ctx, live)), state.standbyMinTasks));
   const warmTo = warm.size;
-  const steps = [
-    `set ${state.prefix}${imageParameter(standby.color)}=${image}${standby.ami !== ami ? `, ${state.prefix}${amiParameter(standby.color)}=${ami}` : ''}, ${state.prefix}StandbyMinTasks=${warmTo}${warm.note ? ` (${warm.note})` : ''} (UpdateStack, previous template)`,
-    `wait for the ${standby.color} ECS service to be stable and its targets healthy behind the test listener`,
-    `smoke check: GET ${target.service.smokeCheckPath} through the test listener, from inside the VPC`,
-    `swap: LiveColor=${standby.color}`,
-    `keep the ${live.color} fleet warm for the ${target.service.rollbackWindowMinutes} min rollback window, then cool it (scheduled)`,
-    `bake ${target.service.bakeMinutes} min watching the ${standby.color} fleet's alarms`,
-    'record the release',
-  ];
-  return { phase: 'prepare', pending, warmTo, warmNote: warm.note, steps };
+  return { phase: 'prepare', pending, warmTo, warmNote: warm.note };
 }
 
 function describe(target: ReleaseTarget, state: StackState, to: Color, image: string, ami: string, ctx: ReleaseContext, now: Date): Omit<PendingRelease, 'releaseId'> {
@@ -121,7 +115,7 @@ function describe(target: ReleaseTarget, state: StackState, to: Color, image: st
  * the same command again. Live traffic changes at exactly one point (the swap), and only after
  * the standby is warm, healthy and smoke-checked.
  */
-export async function deploy(ctx: ReleaseContext, target: ReleaseTarget, options: DeployOptions): Promise<DeployResult> {
+export async function deploy(ctx: ReleaseContext, target: ReleaseTarget, options: DeployOptions, deploySteps: readonly Step<DeployState>[] = DEPLOY_STEPS): Promise<DeployResult> {
   if (!options.image === !options.imageFrom) throw new ReleaseError(ExitCode.Usage, 'give exactly one of --image and --image-from');
   const first = await ctx.reporter.step('read the stack', async (h) => {
     const s = await readStack(ctx, target.stackName, options.parameterPrefix);
@@ -145,63 +139,39 @@ export async function deploy(ctx: ReleaseContext, target: ReleaseTarget, options
     assertUpdatable(first);
     const table = releaseTable(ctx, first);
     const plan = await makePlan(ctx, target, first, table, image.reference, ami);
-    for (const step of plan.steps) ctx.reporter.note(`plan: ${step}`);
-    return { outcome: 'planned', liveColor: first.liveColor, image: image.reference, ami, plan: plan.steps, imageSizeBytes: image.sizeBytes };
+    const steps = plan.phase === 'already-live' ? [plan.note ?? 'nothing to do'] : planSteps(deploySteps, deployState(ctx, target, first, plan, image, options)).map((p) => p.description);
+    for (const step of steps) ctx.reporter.note(`plan: ${step}`);
+    return { outcome: 'planned', liveColor: first.liveColor, image: image.reference, ami, plan: steps, imageSizeBytes: image.sizeBytes };
   }
 
   return withSession(ctx, target, `deploy ${image.digest}`, options, async (session) => {
     await assertNoTrafficDrift(session);
     const plan = await makePlan(ctx, target, session.state, session.table, image.reference, ami);
     if (plan.phase === 'already-live') {
-      ctx.reporter.note(plan.steps[0]);
+      ctx.reporter.note(plan.note ?? 'nothing to do');
       return { outcome: 'already-live', liveColor: session.state.liveColor, image: image.reference, ami, imageSizeBytes: image.sizeBytes };
     }
-    if (plan.phase === 'prepare') {
-      const ready = await prepareStandby(session, plan, image);
-      if (options.noSwap) return { outcome: 'ready', releaseId: plan.pending.releaseId, liveColor: session.state.liveColor, image: ready, ami };
-      await swapTraffic(session, plan.pending.toColor, plan.pending.releaseId);
+    const initial = { ...deployState(ctx, target, session.state, plan, image, options), session };
+    let done: DeployState;
+    try {
+      done = await runSteps(deploySteps, initial, session.runner);
+    } catch (error) {
+      // Before the swap live traffic was never touched: say so, and keep a record.
+      if (!ctx.phase.trafficMovedTo && plan.phase === 'prepare') await recordAbort(session, plan.pending, error as Error);
+      throw error;
     }
-    return finishRelease(session, plan.pending, image.sizeBytes);
+    const { pending } = plan;
+    if (options.noSwap) return { outcome: 'ready', releaseId: pending.releaseId, liveColor: session.state.liveColor, image: image.reference, ami };
+    return {
+      outcome: 'released',
+      releaseId: pending.releaseId,
+      liveColor: pending.toColor,
+      image: pending.newImage,
+      ami: pending.newAmi,
+      rollbackWindowClosesAt: done.window?.closesAt,
+      imageSizeBytes: image.sizeBytes,
+    };
   });
-}
-
-async function prepareStandby(session: Session, plan: Plan, image: ResolvedImage): Promise<string> {
-  const { ctx } = session;
-  const { pending } = plan;
-  const standby = pending.toColor;
-  try {
-    await session.step('record the release in flight', async (h) => {
-      const current = await session.table.readPending();
-      const expiry = await scheduleExpiry(session, pending);
-      if (current?.releaseId === pending.releaseId) return h.skip(`release ${pending.releaseId} already recorded${expiry}`);
-      await session.table.putPending(pending);
-      h.detail(`release ${pending.releaseId}: ${pending.fromColor} -> ${pending.toColor}${expiry}`);
-    });
-    await session.step(`prepare the ${standby} fleet`, async (h) => {
-      const { result } = await updateStack(ctx, session.state, {
-        [imageParameter(standby)]: pending.newImage,
-        [amiParameter(standby)]: pending.newAmi,
-        StandbyMinTasks: String(plan.warmTo),
-      });
-      await session.refresh();
-      if (result === 'unchanged') h.skip(`already runs the image with StandbyMinTasks=${session.state.standbyMinTasks}`);
-      else h.detail(`image, AMI set; StandbyMinTasks=${plan.warmTo}${plan.warmNote ? ` (${plan.warmNote})` : ''}`);
-    });
-    await session.step(`wait for the ${standby} fleet`, async (h) => {
-      const { service, targets } = await waitUntilReady(ctx, fleet(session.state, standby));
-      h.detail(`${service.running}/${service.desired} tasks, ${targets.healthy}/${targets.total} targets healthy`);
-    });
-    await session.step('smoke check through the test listener', async (h) => {
-      const result = await runSmokeCheck(ctx, session.state, session.target.service.smokeCheckPath);
-      const summary = `${result.url} -> ${result.status ?? result.error ?? 'no answer'} in ${result.latencyMs} ms`;
-      if (!result.pass) throw new ReleaseError(ExitCode.Refused, `smoke check failed: ${summary}`, { smokeCheck: result });
-      h.detail(summary);
-    });
-    return image.reference;
-  } catch (error) {
-    await recordAbort(session, pending, error as Error);
-    throw error;
-  }
 }
 
 /**
@@ -247,20 +217,150 @@ export async function swapTraffic(session: Session, to: Color, moveId: string): 
   });
 }
 
-async function finishRelease(session: Session, pending: PendingRelease, imageSizeBytes?: number): Promise<DeployResult> {
-  await carryCapacity(session, pending.releaseId);
-  const window = await openWindow(session, pending);
-  const result = await bake(session, window);
-  if (result !== 'passed') throw rolledBackError(result, window);
-  await session.step(`point ${liveTag(session.target.environment.name)} at the release`, async (h) => h.detail(await pointLiveTag(session.ctx, session.target.environment.name, pending.newImage)));
-  await recordRelease(session, pending, window, `baked ${session.target.service.bakeMinutes} min; rollback window until ${window.closesAt}`);
-  return {
-    outcome: 'released',
-    releaseId: pending.releaseId,
-    liveColor: pending.toColor,
-    image: pending.newImage,
-    ami: pending.newAmi,
-    rollbackWindowClosesAt: window.closesAt,
-    imageSizeBytes,
-  };
+/** What the deploy steps pass along: the session (its stack as last read), the plan, and what each step found. */
+export interface DeployState {
+  readonly session?: Session;
+  readonly target: ReleaseTarget;
+  readonly stack: StackState;
+  readonly plan: Plan;
+  readonly image: ResolvedImage;
+  readonly noSwap: boolean;
+  readonly window?: WindowItem;
 }
+
+function deployState(_ctx: ReleaseContext, target: ReleaseTarget, stack: StackState, plan: Plan, image: ResolvedImage, options: DeployOptions): DeployState {
+  return { target, stack, plan, image, noSwap: options.noSwap === true };
+}
+
+function sessionOf(s: DeployState): Session {
+  if (!s.session) throw new Error('a deploy step ran without a session (dry run?)');
+  return s.session;
+}
+
+const preparing = (s: DeployState) => s.plan.phase === 'prepare';
+const swapping = (s: DeployState) => !s.noSwap;
+
+/**
+ * The release as a list of steps: `--dry-run` prints their descriptions, the run executes them in
+ * order (each re-reads what it needs, so a re-run skips what is done), the progress output and the
+ * test hooks name them. A step added here shows up in all of them.
+ */
+export const DEPLOY_STEPS: readonly Step<DeployState>[] = [
+  {
+    id: 'record the release in flight',
+    applies: preparing,
+    describe: (s) => `record release ${s.plan.pending.releaseId} in flight (${s.plan.pending.fromColor} -> ${s.plan.pending.toColor})`,
+    run: async (s, h) => {
+      const session = sessionOf(s);
+      const { pending } = s.plan;
+      const current = await session.table.readPending();
+      const expiry = await scheduleExpiry(session, pending);
+      if (current?.releaseId === pending.releaseId) return h.skip(`release ${pending.releaseId} already recorded${expiry}`), s;
+      await session.table.putPending(pending);
+      h.detail(`release ${pending.releaseId}: ${pending.fromColor} -> ${pending.toColor}${expiry}`);
+      return s;
+    },
+  },
+  {
+    id: 'prepare the standby',
+    applies: preparing,
+    describe: (s) => {
+      const { pending } = s.plan;
+      const standby = fleet(s.stack, pending.toColor);
+      const p = s.stack.prefix;
+      return `set ${p}${imageParameter(pending.toColor)}=${pending.newImage}${standby.ami !== pending.newAmi ? `, ${p}${amiParameter(pending.toColor)}=${pending.newAmi}` : ''}, ${p}StandbyMinTasks=${s.plan.warmTo}${s.plan.warmNote ? ` (${s.plan.warmNote})` : ''} (UpdateStack, previous template)`;
+    },
+    run: async (s, h) => {
+      const session = sessionOf(s);
+      const { pending } = s.plan;
+      const { result, state } = await updateStack(session.ctx, session.state, {
+        [imageParameter(pending.toColor)]: pending.newImage,
+        [amiParameter(pending.toColor)]: pending.newAmi,
+        StandbyMinTasks: String(s.plan.warmTo),
+      });
+      session.replaceState(state);
+      if (result === 'unchanged') h.skip(`already runs the image with StandbyMinTasks=${state.standbyMinTasks}`);
+      else h.detail(`image, AMI set; StandbyMinTasks=${s.plan.warmTo}${s.plan.warmNote ? ` (${s.plan.warmNote})` : ''}`);
+      return { ...s, stack: state };
+    },
+  },
+  {
+    id: 'wait for the standby',
+    applies: preparing,
+    describe: (s) => `wait for the ${s.plan.pending.toColor} ECS service to be stable and its targets healthy behind the test listener`,
+    run: async (s, h) => {
+      const session = sessionOf(s);
+      const { service, targets } = await waitUntilReady(session.ctx, fleet(session.state, s.plan.pending.toColor));
+      h.detail(`${service.running}/${service.desired} tasks, ${targets.healthy}/${targets.total} targets healthy`);
+      return s;
+    },
+  },
+  {
+    id: 'smoke check through the test listener',
+    applies: preparing,
+    describe: (s) => `smoke check: GET ${s.target.service.smokeCheckPath} through the test listener, from inside the VPC`,
+    run: async (s, h) => {
+      const session = sessionOf(s);
+      const result = await runSmokeCheck(session.ctx, session.state, s.target.service.smokeCheckPath);
+      const summary = `${result.url} -> ${result.status ?? result.error ?? 'no answer'} in ${result.latencyMs} ms`;
+      if (!result.pass) throw new ReleaseError(ExitCode.Refused, `smoke check failed: ${summary}`, { smokeCheck: result });
+      h.detail(summary);
+      return s;
+    },
+  },
+  {
+    id: 'swap',
+    applies: (s) => preparing(s) && swapping(s),
+    describe: (s) => `swap: LiveColor=${s.plan.pending.toColor}`,
+    run: async (s, h) => {
+      const session = sessionOf(s);
+      const { result, recorded } = await moveLiveColor(session, s.plan.pending.toColor, s.plan.pending.releaseId);
+      if (result === 'unchanged') h.skip(`LiveColor is already ${s.plan.pending.toColor}`);
+      else h.detail(`LiveColor=${s.plan.pending.toColor}; the previous fleet stays warm; ${recorded}`);
+      return { ...s, stack: session.state };
+    },
+  },
+  {
+    id: 'keep the scheduled capacity',
+    applies: swapping,
+    describe: (s) => `keep the scheduled capacity on the ${s.plan.pending.toColor} fleet`,
+    run: async (s, h) => {
+      const session = sessionOf(s);
+      const outcome = await carryLiveBounds(fleetCapacity(session.ctx), session.table, session.state, s.plan.pending.releaseId, session.ctx.clock.now());
+      if (outcome.applied) h.detail(outcome.detail);
+      else h.skip(outcome.detail);
+      return s;
+    },
+  },
+  {
+    id: 'open the rollback window',
+    applies: swapping,
+    describe: (s) => `keep the ${s.plan.pending.fromColor} fleet warm for the ${s.target.service.rollbackWindowMinutes} min rollback window, then cool it (scheduled)`,
+    run: async (s, h) => ({ ...s, window: await openWindowBody(sessionOf(s), s.plan.pending, h) }),
+  },
+  {
+    id: 'bake',
+    applies: swapping,
+    describe: (s) => `bake ${s.target.service.bakeMinutes} min watching the ${s.plan.pending.toColor} fleet's alarms`,
+    run: async (s, h) => {
+      const result = await bakeBody(sessionOf(s), s.window!, h);
+      if (result !== 'passed') throw rolledBackError(result, s.window!);
+      return s;
+    },
+  },
+  {
+    id: 'point the live tag',
+    applies: swapping,
+    describe: (s) => `point ${liveTag(s.target.environment.name)} at the release`,
+    run: async (s, h) => (h.detail(await pointLiveTag(sessionOf(s).ctx, s.target.environment.name, s.plan.pending.newImage)), s),
+  },
+  {
+    id: 'record the release',
+    applies: swapping,
+    describe: () => 'record the release',
+    run: async (s, h) => {
+      await recordReleaseBody(sessionOf(s), s.plan.pending, s.window!, `baked ${s.target.service.bakeMinutes} min; rollback window until ${s.window!.closesAt}`, h);
+      return s;
+    },
+  },
+];
