@@ -12,6 +12,51 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
+  // The arrows run one way (docs/release-code.md): the library imports neither the CLI nor the
+  // app; the handlers import only the contract and the shared core; the contract imports no CDK
+  // and no SDK; the core knows nothing of the CLI around it.
+  {
+    files: ['constructs/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{ regex: '^(\\.\\./)+(src|lib|lambda|bin)(/|$)', message: 'constructs/ is the library: it imports nothing from src/, lib/, lambda/ or bin/ (shared names live in contract/).' }],
+      }],
+    },
+  },
+  {
+    files: ['lambda/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '^(\\.\\./)+(lib|constructs|bin)(/|$)', message: 'lambda/ imports only contract/ and src/release/core/.' },
+          { regex: '^(\\.\\./)+src/(?!release/core/)', message: 'lambda/ imports only contract/ and src/release/core/.' },
+          { regex: '^aws-cdk-lib|^constructs$', message: 'a handler has no use for the CDK.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['contract/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '^aws-cdk-lib|^constructs$|^@aws-sdk/', message: 'contract/ imports neither aws-cdk-lib nor the AWS SDK: every side imports it.' },
+          { regex: '^\\.\\./', message: 'contract/ depends on nothing else in the repository.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/release/core/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '^\\.\\./(commands|steps|state|runtime)(/|$)|^(\\.\\./)+(commands|cli|build|diff)(/|$)', message: 'the core runs in the Lambdas too: it knows nothing of the CLI around it.' },
+          { regex: '^(\\.\\./)+lib/', message: 'the core reads no app config at run time (type imports only).', allowTypeImports: true },
+        ],
+      }],
+    },
+  },
   {
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },

@@ -6,10 +6,11 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { agentConfig, AgentSettings } from './agent';
+import { AMI_ID_PATTERN } from '../../contract/names';
 
 export { AgentSettings } from './agent';
 
-export const AMI_ID_PATTERN = /^ami-[0-9a-f]{8,17}$/;
+export { AMI_ID_PATTERN };
 
 export interface FleetProps extends AgentSettings {
   /** The VPC the instances run in. */

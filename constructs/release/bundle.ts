@@ -29,6 +29,9 @@ export const BUNDLE_OPTIONS = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  // The ES module builds first, so esbuild can drop the unused parts of zod/mini (the contract's
+  // schemas): 14 KB instead of the 430 KB its CommonJS build bundles.
+  mainFields: ['module', 'main'],
   external: ['@aws-sdk/*'],
   legalComments: 'none',
   logLevel: 'silent',
@@ -47,7 +50,7 @@ export function bundleHandler(name: string, outdir: string): void {
   // esbuild is a build-time dependency: loaded only when bundling from source.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as typeof import('esbuild');
-  esbuild.buildSync({ ...BUNDLE_OPTIONS, external: [...BUNDLE_OPTIONS.external], entryPoints: [path.join(PACKAGE_ROOT, 'lambda', name, 'index.ts')], outfile: path.join(outdir, 'index.js') });
+  esbuild.buildSync({ ...BUNDLE_OPTIONS, external: [...BUNDLE_OPTIONS.external], mainFields: [...BUNDLE_OPTIONS.mainFields], entryPoints: [path.join(PACKAGE_ROOT, 'lambda', name, 'index.ts')], outfile: path.join(outdir, 'index.js') });
 }
 
 /** A directory holding `index.js` for the handler, ready for `lambda.Code.fromAsset`. */

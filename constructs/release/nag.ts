@@ -44,7 +44,7 @@ export function acknowledgeReleaseFindings(
     Validations.of(fn.role!).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason:
-        'elasticloadbalancing:DescribeListeners, application-autoscaling:DescribeScalableTargets and ec2:DescribeImages support no resource-level permissions; all are read-only. The writes are held to this stack\'s resources: UpdateStack to this stack, with CloudFormation running it as the parameter-update role (the only role these functions may pass), which can change only the listeners, scalable targets and alarms of this service; ModifyListener to its production listener; items to its table; RegisterScalableTarget and UpdateService as acknowledged on their statement.',
+        'elasticloadbalancing:DescribeListeners, elasticloadbalancing:DescribeTargetHealth, application-autoscaling:DescribeScalableTargets and ec2:DescribeImages support no resource-level permissions; all are read-only. The writes are held to this stack\'s resources: UpdateStack to this stack, with CloudFormation running it as the parameter-update role (the only role these functions may pass), which can change only the listeners, scalable targets and alarms of this service; ModifyListener to its production listener; items to its table; RegisterScalableTarget and UpdateService as acknowledged on their statement.',
     });
   }
   acknowledgeWildcardResources(

@@ -16,6 +16,7 @@ import { releaseFunction } from './functions';
 import { createParameterUpdateRole, grantSsmParameterResolution } from './parameter-update-role';
 import { RELEASE_SCHEDULER_ROLE_PATH } from './names';
 import { acknowledgeReleaseFindings } from './nag';
+import { LAMBDA_ENV } from '../../contract/names';
 
 export { RELEASE_SCHEDULER_ROLE_PATH } from './names';
 
@@ -192,11 +193,11 @@ export class ReleaseSupport extends Construct {
     });
 
     const common = {
-      STACK_NAME: stack.stackName,
-      PARAMETER_PREFIX: prefix,
-      TABLE_NAME: this.table.tableName,
-      SERVICE_NAME: service.serviceName,
-      ENVIRONMENT_NAME: props.environmentName ?? stack.stackName,
+      [LAMBDA_ENV.stackName]: stack.stackName,
+      [LAMBDA_ENV.parameterPrefix]: prefix,
+      [LAMBDA_ENV.tableName]: this.table.tableName,
+      [LAMBDA_ENV.serviceName]: service.serviceName,
+      [LAMBDA_ENV.environmentName]: props.environmentName ?? stack.stackName,
     };
 
     // The smoke check: in the VPC, egress only to the load balancer's test listener.
@@ -209,7 +210,7 @@ export class ReleaseSupport extends Construct {
       handler: 'smoke-check',
       description: `${service.serviceName}: release smoke check through the test listener`,
       timeout: Duration.seconds(30),
-      environment: { ALLOWED_ORIGIN: `http://${service.loadBalancer.loadBalancerDnsName}:${service.testListenerPort}` },
+      environment: { [LAMBDA_ENV.allowedOrigin]: `http://${service.loadBalancer.loadBalancerDnsName}:${service.testListenerPort}` },
       vpc: props.vpc,
       vpcSubnets: props.smokeCheckSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [smokeSecurityGroup],
@@ -253,7 +254,7 @@ export class ReleaseSupport extends Construct {
     // Lambdas, below); the role it runs the update as may read them too, in case it is that one.
     grantSsmParameterResolution(this.parameterUpdateRole);
     for (const fn of [autoRollback, standbyCapacity]) {
-      fn.addEnvironment('UPDATE_ROLE_ARN', this.parameterUpdateRole.roleArn);
+      fn.addEnvironment(LAMBDA_ENV.updateRoleArn, this.parameterUpdateRole.roleArn);
       this.grantStackUpdate(fn);
       grantSsmParameterResolution(fn);
     }
@@ -266,7 +267,11 @@ export class ReleaseSupport extends Construct {
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeServices'], resources: colors.map((c) => service.fleet(c).service.serviceArn) }));
     }
     autoRollback.addToRolePolicy(new iam.PolicyStatement({ actions: ['elasticloadbalancing:ModifyListener'], resources: [service.productionListener.listenerArn] }));
-    autoRollback.addToRolePolicy(new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeListeners'], resources: ['*'] }));
+    // The rollback core reads where production traffic goes (both functions: capacity follows the
+    // listener, not LiveColor) and the health of the fleet it moves to. ELB Describe* actions take
+    // no resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html).
+    autoRollback.addToRolePolicy(new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeTargetHealth'], resources: ['*'] }));
+    standbyCapacity.addToRolePolicy(new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeListeners'], resources: ['*'] }));
     const carryCapacity = this.grantCapacityCarry(autoRollback, colors.map((c) => service.fleet(c).service.serviceArn));
 
     const alarmArns = colors.flatMap((c) => service.fleet(c).alarms.all.map((a) => a.alarmArn));

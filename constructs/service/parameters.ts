@@ -1,14 +1,11 @@
 import { CfnCondition, CfnParameter, Fn, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
-export type Color = 'blue' | 'green';
-export const COLORS: readonly Color[] = ['blue', 'green'];
+import { Color, COLORS, titleCase } from '../../contract/colors';
+import { IMAGE_PATTERN } from '../../contract/names';
 
-/**
- * An image in a private ECR registry, pinned by digest. The registry part is fixed so the
- * task execution role's pull permission can be derived from the value (see `imageRepositoryArn`).
- */
-export const IMAGE_PATTERN = '^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com/[a-z0-9][a-z0-9._/-]*@sha256:[0-9a-f]{64}$';
+export { COLORS, IMAGE_PATTERN };
+export type { Color };
 
 /**
  * The largest `StandbyMinTasks` a template accepts, whatever the service's `maxTasks`. A fixed
@@ -136,5 +133,5 @@ function param(scope: Construct, prefix: string, name: string, props: Constructo
 }
 
 export function cap(color: Color): string {
-  return color.charAt(0).toUpperCase() + color.slice(1);
+  return titleCase(color);
 }

@@ -2,36 +2,42 @@ import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-s
 import { CloudFormationClient, waitUntilStackUpdateComplete } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { DescribeListenersCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { summarizeWaiterFailure } from '../../src/aws/waiters';
-import { carryLiveBounds, FleetCapacity, recordLiveBounds, rollbackMoveId } from '../../src/release/capacity';
-import type { AutoRollbackResult } from '../../src/release/payloads';
-import { Color, COLORS, colorOfTargetGroup, fleet, forwardTarget, isBusy, previousFleetChanged, requireOutput, StackState } from '../../src/release/stack-state';
-import { isWindowOpen, ReleaseTable, WindowItem } from '../../src/release/table';
+import { alarmStateChangeSchema, AutoRollbackResult, LAMBDA_ENV } from '../../contract';
+import type { AlarmStateChange } from '../../contract';
+import { FleetCapacity, recordLiveBounds } from '../../src/release/core/capacity';
+import { ReconcileOutcome, rollBack, RollbackPorts } from '../../src/release/core/rollback';
+import { Color, COLORS, fleet, isBusy, previousFleetChanged, StackState } from '../../src/release/core/stack-state';
+import { StepRunner } from '../../src/release/core/steps';
+import { isWindowOpen, ReleaseTable, WindowItem } from '../../src/release/core/table';
+import { productionTraffic } from '../../src/release/core/traffic';
+import { summarizeWaiterFailure } from '../../src/release/core/waiter-failure';
 import { log, readStackState, serviceCounts, setParameters, settings } from '../shared/stack';
 
 /**
  * Automatic rollback in the cloud: an alarm of the new live fleet that fires while the rollback
- * window is open moves production traffic back to the still-warm previous fleet with one ELB
- * call, records it, and runs the stack update that makes LiveColor agree; once that finished, the
- * fleet now live keeps the scheduled bounds the other had (src/release/capacity.ts). No CI job
- * involved.
+ * window is open moves production traffic back to the still-warm previous fleet, through the same
+ * rollback core as `bluegreen-fleet rollback` (src/release/core/rollback.ts): traffic first,
+ * then the record, the LiveColor reconcile, a second look at the listener, the scheduled bounds.
+ * Invoked asynchronously by EventBridge; when it cannot finish (the stack is busy, no time left,
+ * a call failed) it throws, and Lambda's retries of the same event resume where it stopped
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html).
  */
 
-export interface AlarmStateChange {
-  readonly alarmName: string;
-  readonly state: { readonly value: string; readonly reason?: string; readonly timestamp?: string };
-}
-
+export type { AlarmStateChange };
 export type AlarmEvent = EventBridgeEvent<'CloudWatch Alarm State Change', AlarmStateChange>;
 
-export type Decision = { readonly act: true; readonly from: Color; readonly to: Color; readonly window: WindowItem } | { readonly act: false; readonly reason: string };
+export type Decision =
+  | { readonly act: true; readonly from: Color; readonly to: Color; readonly window: WindowItem; readonly resume: boolean }
+  | { readonly act: false; readonly reason: string };
 
-/** Whether an alarm state change should roll traffic back (pure: the tests drive it directly). */
+/** Whether an alarm state change should roll traffic back, or resume an unfinished rollback (pure: the tests drive it directly). */
 export function decide(input: { alarmName: string; newState: string; now: Date; state: StackState; window?: WindowItem; traffic?: Color }): Decision {
-  const { alarmName, newState, now, state, window, traffic } = input;
+  const { alarmName, newState, now, state, window } = input;
+  // A rollback marked but not finished (an earlier invocation failed after moving traffic): resume it.
+  if (window?.rolledBack && !window.rollbackDoneAt) return { act: true, from: window.previousColor, to: window.liveColor, window, resume: true };
   if (newState !== 'ALARM') return { act: false, reason: `alarm ${alarmName} went to ${newState}, not ALARM` };
   const alarmColor = COLORS.find((c) => fleet(state, c).alarmNames.includes(alarmName));
   if (!alarmColor) return { act: false, reason: `alarm ${alarmName} belongs to neither fleet of ${state.name}` };
@@ -39,10 +45,10 @@ export function decide(input: { alarmName: string; newState: string; now: Date; 
   if (window.rolledBack) return { act: false, reason: `release ${window.releaseId} was already rolled back at ${window.rolledBackAt}` };
   if (!isWindowOpen(window, now)) return { act: false, reason: `outside the rollback window of release ${window.releaseId} (closed ${window.closesAt})` };
   if (alarmColor !== window.liveColor) return { act: false, reason: `alarm is on the ${alarmColor} fleet; the fleet on probation is ${window.liveColor}` };
-  if (traffic !== undefined && traffic !== window.liveColor) return { act: false, reason: `production traffic already goes to the ${traffic} fleet` };
   const changed = previousFleetChanged(state, window);
   if (changed) return { act: false, reason: `${changed}: moving traffic there would release it` };
-  return { act: true, from: window.liveColor, to: window.previousColor, window };
+  // Traffic already on the previous fleet (an invocation that moved it and then failed) is not a reason to stop: the core skips the move.
+  return { act: true, from: window.liveColor, to: window.previousColor, window, resume: false };
 }
 
 /** Replaceable in tests; the decision is about wall-clock time against the window. */
@@ -61,85 +67,94 @@ const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOption
 const capacity = new FleetCapacity(new ApplicationAutoScalingClient({}));
 
 export async function handler(event: AlarmEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<AutoRollbackResult> {
-  const s = settings();
-  const now = clock.now();
-  const table = new ReleaseTable(doc, s.tableName);
-  const state = await readStackState(cfn, s);
-  const listenerArn = requireOutput(state, 'ProductionListenerArn', 'to move traffic');
-  const listeners = await elb.send(new DescribeListenersCommand({ ListenerArns: [listenerArn] }));
-  const traffic = colorOfTargetGroup(state, forwardTarget(listeners.Listeners?.[0]?.DefaultActions));
-  const decision = decide({ alarmName: event.detail.alarmName, newState: event.detail.state.value, now, state, window: await table.readWindow(), traffic });
-  if (!decision.act) {
-    log({ outcome: 'ignored', alarm: event.detail.alarmName, reason: decision.reason });
-    return { outcome: 'ignored', reason: decision.reason };
-  }
-  const previous = fleet(state, decision.to);
-  const counts = await serviceCounts(ecs, previous);
-  if (counts.running < 1) {
-    // Flipping to a fleet with no tasks would turn a degraded service into an outage.
-    const reason = `the ${decision.to} fleet is cold (${counts.running}/${counts.desired} tasks); traffic stays, a human must decide`;
-    log({ outcome: 'ignored', alarm: event.detail.alarmName, reason });
+  const parsed = alarmStateChangeSchema.safeParse(event?.detail);
+  if (!parsed.success) {
+    const reason = `not a CloudWatch alarm state change: ${parsed.error.issues[0]?.message ?? 'malformed detail'}`;
+    log({ outcome: 'ignored', reason });
     return { outcome: 'ignored', reason };
   }
-  await elb.send(new ModifyListenerCommand({ ListenerArn: listenerArn, DefaultActions: [{ Type: 'forward', TargetGroupArn: previous.targetGroupArn }] }));
-  const by = `auto-rollback (alarm ${event.detail.alarmName})`;
-  await table.markRolledBack(decision.window.releaseId, by, now);
-  const from = fleet(state, decision.from);
-  await table.putHistory({
-    at: decision.window.swappedAt,
-    id: `${decision.window.releaseId}.rollback`,
-    service: process.env.SERVICE_NAME ?? state.name,
-    environment: process.env.ENVIRONMENT_NAME ?? '',
-    fromColor: decision.from,
-    toColor: decision.to,
-    oldImage: from.image,
-    newImage: previous.image,
-    oldAmi: from.ami,
-    newAmi: previous.ami,
-    actor: by,
-    outcome: 'auto-rolled-back',
-    detail: `alarm ${event.detail.alarmName} fired (${event.detail.state.reason ?? 'no reason given'}); traffic moved at ${now.toISOString()}`,
-  });
-  const remainingMs = () => context?.getRemainingTimeInMillis() ?? 60_000;
-  const reconcile = await reconcileLiveColor(state, decision.to, { table, moveId: rollbackMoveId(decision.window.releaseId), remainingMs });
-  const reason = `traffic moved from ${decision.from} to ${decision.to}; LiveColor reconcile ${reconcile}`;
-  log({ outcome: 'rolled-back', alarm: event.detail.alarmName, releaseId: decision.window.releaseId, reason });
-  return { outcome: 'rolled-back', reason };
-}
-
-interface Move {
-  readonly table: ReleaseTable;
-  readonly moveId: string;
-  readonly remainingMs: () => number;
-}
-
-/**
- * Traffic has already moved; a failed reconcile is reported, not retried (the CLI finishes it).
- * The live fleet's bounds are read before the update and carried to the other fleet after it.
- */
-async function reconcileLiveColor(state: StackState, to: Color, move: Move): Promise<string> {
-  if (isBusy(state.status)) return `skipped: stack is ${state.status}; \`bluegreen-fleet rollback\` reconciles`;
-  const recorded = await recordLiveBounds(capacity, move.table, state, move.moveId, to, clock.now()).catch((error: Error) => `bounds not read (${error.name}: ${error.message})`);
-  let update: string;
-  try {
-    update = await setParameters(cfn, state, { LiveColor: to }, settings().updateRoleArn);
-  } catch (error) {
-    return `failed (${(error as Error).name}: ${(error as Error).message}); \`bluegreen-fleet rollback\` reconciles`;
+  const detail = parsed.data;
+  const s = settings();
+  const table = new ReleaseTable(doc, s.tableName);
+  const state = await readStackState(cfn, s);
+  const traffic = await productionTraffic(elb, state);
+  const decision = decide({ alarmName: detail.alarmName, newState: detail.state.value, now: clock.now(), state, window: await table.readWindow(), traffic });
+  if (!decision.act) {
+    log({ outcome: 'ignored', alarm: detail.alarmName, reason: decision.reason });
+    return { outcome: 'ignored', reason: decision.reason };
   }
-  return `${update}; scheduled capacity: ${recorded}; ${await carryAfterUpdate(state.name, move)}`;
+  if (!decision.resume && traffic !== decision.to) {
+    const counts = await serviceCounts(ecs, fleet(state, decision.to));
+    if (counts.running < 1) {
+      // Flipping to a fleet with no tasks would turn a degraded service into an outage.
+      const reason = `the ${decision.to} fleet is cold (${counts.running}/${counts.desired} tasks); traffic stays, a human must decide`;
+      log({ outcome: 'ignored', alarm: detail.alarmName, reason });
+      return { outcome: 'ignored', reason };
+    }
+  }
+  const steps: string[] = [];
+  const remainingMs = () => context?.getRemainingTimeInMillis() ?? 60_000;
+  const result = await rollBack(lambdaPorts(s, table, steps, remainingMs), {
+    from: decision.from,
+    to: decision.to,
+    window: decision.window,
+    actor: decision.resume ? (decision.window.rolledBackBy ?? 'auto-rollback') : `auto-rollback (alarm ${detail.alarmName})`,
+    outcome: 'auto-rolled-back',
+    reason: `alarm ${detail.alarmName} fired (${detail.state.reason ?? 'no reason given'})`,
+    service: process.env[LAMBDA_ENV.serviceName] ?? state.name,
+    environment: process.env[LAMBDA_ENV.environmentName] ?? '',
+    rollbackWindowMinutes: 0,
+  }, state);
+  const reason = `traffic on the ${decision.to} fleet (from ${decision.from}); ${steps.join('; ')}`;
+  log({ outcome: result.done ? 'rolled-back' : 'unfinished', alarm: detail.alarmName, releaseId: decision.window.releaseId, reason, problems: result.problems });
+  if (!result.done) {
+    // A function error: Lambda retries the same event (one and two minutes later), which resumes here.
+    throw new Error(`rollback of release ${decision.window.releaseId} not finished: ${result.problems.join('; ') || reason}`);
+  }
+  return { outcome: decision.resume ? 'resumed' : 'rolled-back', reason };
 }
 
-async function carryAfterUpdate(stackName: string, move: Move): Promise<string> {
-  const later = '`bluegreen-fleet rollback` carries it';
-  const seconds = Math.floor((move.remainingMs() - stackWait.reserveMs) / 1000);
-  if (seconds <= stackWait.minDelaySeconds) return `not carried: no time left to wait for the stack update; ${later}`;
+/** The Lambda's side of the rollback core: the SDK's own retries, the function's time budget, one log line. */
+function lambdaPorts(s: ReturnType<typeof settings>, table: ReleaseTable, steps: string[], remainingMs: () => number): RollbackPorts {
+  const runner: StepRunner = async (id, _description, body) => {
+    let note = 'done';
+    const result = await body({ detail: (t) => (note = t), skip: (t) => (note = `skipped (${t})`) });
+    steps.push(`${id}: ${note}`);
+    return result;
+  };
+  return {
+    elb,
+    capacity,
+    table,
+    call: (_operation, _resource, fn) => fn(),
+    runner,
+    now: () => clock.now(),
+    readStack: () => readStackState(cfn, s),
+    warn: (text) => log({ level: 'ERROR', problem: text }),
+    reconcile: async (state, to, moveId) => reconcileLiveColor(s, table, state, to, moveId, remainingMs),
+  };
+}
+
+/** LiveColor=to as the narrow parameter-update role, waited for as long as this invocation can. */
+async function reconcileLiveColor(s: ReturnType<typeof settings>, table: ReleaseTable, state: StackState, to: Color, moveId: string, remainingMs: () => number): Promise<ReconcileOutcome> {
+  // UpdateStack is refused while the stack is *_IN_PROGRESS; the retry (or the CLI) reconciles later.
+  if (isBusy(state.status)) return { kind: 'deferred', state, detail: `stack is ${state.status}` };
+  if (state.status === 'UPDATE_ROLLBACK_FAILED') return { kind: 'failed', state, detail: 'stack is UPDATE_ROLLBACK_FAILED: ContinueUpdateRollback first' };
+  const recorded = await recordLiveBounds(capacity, table, state, moveId, to, clock.now()).catch((error: Error) => `bounds not read (${error.name}: ${error.message})`);
   try {
-    await waitUntilStackUpdateComplete({ client: cfn, maxWaitTime: seconds, minDelay: stackWait.minDelaySeconds, maxDelay: stackWait.maxDelaySeconds }, { StackName: stackName });
-    const outcome = await carryLiveBounds(capacity, move.table, await readStackState(cfn, settings()), move.moveId, clock.now());
-    return outcome.detail;
+    await setParameters(cfn, state, { LiveColor: to }, s.updateRoleArn);
+  } catch (error) {
+    return { kind: 'failed', state, detail: `UpdateStack failed (${(error as Error).name}: ${(error as Error).message})` };
+  }
+  const seconds = Math.floor((remainingMs() - stackWait.reserveMs) / 1000);
+  if (seconds <= stackWait.minDelaySeconds) return { kind: 'deferred', state, detail: `update started; scheduled capacity: ${recorded}; no time left to wait for it` };
+  try {
+    await waitUntilStackUpdateComplete({ client: cfn, maxWaitTime: seconds, minDelay: stackWait.minDelaySeconds, maxDelay: stackWait.maxDelaySeconds }, { StackName: state.name });
   } catch (error) {
     const e = error as Error;
-    const why = e.name === 'TimeoutError' ? 'the stack update did not finish in time' : summarizeWaiterFailure(e.message).slice(0, 300);
-    return `not carried (${why}); ${later}`;
+    const after = await readStackState(cfn, s);
+    if (e.name === 'TimeoutError') return { kind: 'deferred', state: after, detail: 'the stack update did not finish in time' };
+    return { kind: 'failed', state: after, detail: summarizeWaiterFailure(e.message).slice(0, 300) };
   }
+  return { kind: 'done', state: await readStackState(cfn, s), detail: `LiveColor=${to}; scheduled capacity: ${recorded}` };
 }

@@ -1,6 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { effectiveChanges, FleetRefs, isNoUpdatesError, ParameterName, parseStack, StackState, updateParameters } from '../../src/release/stack-state';
+import { effectiveChanges, FleetRefs, isNoUpdatesError, ParameterName, parseStack, StackState, updateParameters } from '../../src/release/core/stack-state';
+import { LAMBDA_ENV } from '../../contract';
 
 /**
  * What the release Lambdas share: the service stack they belong to (read through the same
@@ -17,10 +18,10 @@ export interface LambdaSettings {
 }
 
 export function settings(env: NodeJS.ProcessEnv = process.env): LambdaSettings {
-  const stackName = env.STACK_NAME;
-  const tableName = env.TABLE_NAME;
-  if (!stackName || !tableName) throw new Error('STACK_NAME and TABLE_NAME must be set (ReleaseSupport sets them)');
-  return { stackName, tableName, parameterPrefix: env.PARAMETER_PREFIX ?? '', updateRoleArn: env.UPDATE_ROLE_ARN || undefined };
+  const stackName = env[LAMBDA_ENV.stackName];
+  const tableName = env[LAMBDA_ENV.tableName];
+  if (!stackName || !tableName) throw new Error(`${LAMBDA_ENV.stackName} and ${LAMBDA_ENV.tableName} must be set (ReleaseSupport sets them)`);
+  return { stackName, tableName, parameterPrefix: env[LAMBDA_ENV.parameterPrefix] ?? '', updateRoleArn: env[LAMBDA_ENV.updateRoleArn] || undefined };
 }
 
 export async function readStackState(cfn: CloudFormationClient, s: LambdaSettings): Promise<StackState> {

@@ -1,4 +1,4 @@
-import type { SmokeCheckRequest, SmokeCheckResult } from '../../src/release/payloads';
+import type { SmokeCheckRequest, SmokeCheckResult } from '../../contract';
 
 /**
  * The release's smoke check, run from inside the VPC: one HTTP GET through the test listener

@@ -2,13 +2,16 @@ import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-s
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { FleetCapacity } from '../../src/release/capacity';
-import type { StandbyCapacityRequest, StandbyCapacityResult } from '../../src/release/payloads';
-import { fleet, isBusy, isColor, StackState } from '../../src/release/stack-state';
-import { isPendingStale } from '../../src/release/pending';
-import { isLockActive, PendingRelease, ReleaseTable, WindowItem } from '../../src/release/table';
-import { clampStandby } from '../../src/release/standby-size';
+import { FleetCapacity } from '../../src/release/core/capacity';
+import { standbyCapacityRequestSchema } from '../../contract';
+import type { StandbyCapacityRequest, StandbyCapacityResult } from '../../contract';
+import { productionTraffic } from '../../src/release/core/traffic';
+import { fleet, isBusy, isColor, StackState } from '../../src/release/core/stack-state';
+import { isPendingStale } from '../../src/release/core/pending';
+import { isLockActive, PendingRelease, ReleaseTable, WindowItem } from '../../src/release/core/table';
+import { clampStandby } from '../../src/release/core/standby-size';
 import { log, readStackState, serviceCounts, setParameters, settings } from '../shared/stack';
 
 /**
@@ -27,6 +30,7 @@ export const clock = { now: () => new Date() };
 
 const cfn = new CloudFormationClient({});
 const ecs = new ECSClient({});
+const elb = new ElasticLoadBalancingV2Client({});
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 const capacity = new FleetCapacity(new ApplicationAutoScalingClient({}));
 
@@ -53,21 +57,44 @@ async function pendingOnStandby(
 
 export async function handler(event: StandbyCapacityRequest): Promise<StandbyCapacityResult> {
   const result = await decideAndAct(event);
+  if (result.outcome === 'refused') {
+    // Loudly: a function error counts in the Lambda's Errors metric and keeps the event for its retries.
+    log({ level: 'ERROR', ...result });
+    throw new Error(`standby-capacity ${result.action} refused: ${result.reason}`);
+  }
   log({ ...result });
   return result;
 }
 
 async function decideAndAct(event: StandbyCapacityRequest): Promise<StandbyCapacityResult> {
   const action = event?.action;
-  if (action !== 'warm' && action !== 'cool' && action !== 'cool-if-idle') {
-    return { action, outcome: 'skipped', reason: `unknown action ${JSON.stringify(action)}; use warm, cool or cool-if-idle` };
+  const parsed = standbyCapacityRequestSchema.safeParse(event);
+  if (!parsed.success) {
+    if (action !== 'warm' && action !== 'cool' && action !== 'cool-if-idle') {
+      return { action, outcome: 'skipped', reason: `unknown action ${JSON.stringify(action)}; use warm, cool or cool-if-idle` };
+    }
+    if (action === 'cool') return { action, outcome: 'skipped', reason: `cool needs expectLiveColor blue or green, got ${JSON.stringify((event as { expectLiveColor?: unknown }).expectLiveColor)}` };
+    return { action, outcome: 'skipped', reason: `malformed ${action} request: ${parsed.error.issues[0]?.message}` };
   }
+  event = parsed.data;
   const s = settings();
   const now = clock.now();
   const table = new ReleaseTable(doc, s.tableName);
   const state = await readStackState(cfn, s);
   const skip = (reason: string): StandbyCapacityResult => ({ action, outcome: 'skipped', reason, standbyMinTasks: state.standbyMinTasks });
   if (isBusy(state.status)) return skip(`stack ${state.name} is ${state.status}`);
+  // The standby is the fleet production traffic does NOT go to. After an auto-rollback whose
+  // reconcile failed, LiveColor still names the bad fleet and its "standby" serves production:
+  // lowering it would take capacity from live traffic.
+  const traffic = await productionTraffic(elb, state);
+  if (traffic !== state.liveColor) {
+    return {
+      action,
+      outcome: 'refused',
+      reason: `production traffic goes to the ${traffic ?? 'neither'} fleet but LiveColor says ${state.liveColor}: the fleet LiveColor calls standby may be serving; run \`bluegreen-fleet rollback\` to reconcile, nothing changed`,
+      standbyMinTasks: state.standbyMinTasks,
+    };
+  }
   const lock = await table.readLock();
   if (isLockActive(lock, now)) return skip(`a release by ${lock.owner} holds the lock since ${lock.acquiredAt}`);
   const window = await table.readWindow();

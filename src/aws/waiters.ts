@@ -1,3 +1,5 @@
+import { summarizeWaiterFailure } from '../release/core/waiter-failure';
+
 /**
  * Runs the AWS SDK v3 waiters (`waitUntilStackUpdateComplete`, `waitUntilServicesStable`,
  * `waitUntilTargetInService`, ...) with a timeout and an abort signal, and turns their three
@@ -71,18 +73,4 @@ export async function waitFor(
   }
 }
 
-/** The SDK puts the whole last response in the message as JSON; keep what a human needs. */
-export function summarizeWaiterFailure(message: string): string {
-  try {
-    const parsed = JSON.parse(message) as { state?: string; reason?: Record<string, unknown> };
-    const reason = parsed.reason ?? {};
-    const stack = (reason.Stacks as { StackStatus?: string; StackStatusReason?: string }[] | undefined)?.[0];
-    if (stack) return `stack status ${stack.StackStatus}${stack.StackStatusReason ? ` (${stack.StackStatusReason})` : ''}`;
-    const failures = reason.failures as { arn?: string; reason?: string }[] | undefined;
-    if (failures?.length) return failures.map((f) => `${f.arn}: ${f.reason}`).join('; ');
-    if (typeof reason.message === 'string') return `${parsed.state ?? 'FAILURE'}: ${reason.message}`;
-    return parsed.state ?? message;
-  } catch {
-    return message;
-  }
-}
+export { summarizeWaiterFailure };

@@ -1,4 +1,10 @@
 import { Command } from 'commander';
+import { DEPLOY_OPTIONS } from '../commands/deploy.options';
+import { PROMOTE_OPTIONS } from '../commands/promote.options';
+import { ROLLBACK_OPTIONS } from '../commands/rollback.options';
+import { STATUS_OPTIONS } from '../commands/status.options';
+import { SWAP_OPTIONS } from '../commands/swap.options';
+import { addOptions, checkOptions, CommandOptions, OptionDefs } from './options';
 
 /**
  * One entry per CLI command. `define` declares the command's arguments and options (cheap) and
@@ -87,72 +93,40 @@ export const COMMANDS: CommandSpec[] = [
 ];
 
 /**
- * The release commands (docs/release.md). Options shared by all of them; each action loads its
- * module (and the AWS SDK) only when it runs.
+ * The release commands (docs/release.md). Each command's options are defined once, next to the
+ * command (src/commands/<name>.options.ts): flags, types and checks. The checks run here, before
+ * the command's module (and the AWS SDK) is even loaded, so a bad option never reaches AWS.
  */
 function releaseCommands(): CommandSpec[] {
-  const target = (command: Command, envHelp = 'environment, e.g. dev or production'): Command =>
-    command
-      .requiredOption('--env <env>', envHelp)
-      .requiredOption('--service <name>', 'service name from the environment config')
-      .option('--stack <name>', 'stack name (default bgf-<env>-<service>)')
-      .option('--branch <git-branch>', 'git branch, with --env branch')
-      .option('--parameter-prefix <prefix>', 'parameter prefix when a stack holds several services')
-      .option('--json', 'print one JSON result object on stdout (progress stays on stderr)');
   type Runner = (options: never, deps: { handleSignals: boolean }) => Promise<number>;
-  const run = (load: () => Promise<Runner>) => async (opts: Record<string, unknown>) => {
-    process.exitCode = await (await load())(opts as never, { handleSignals: true });
-  };
+  const release = (name: string, description: string, definition: CommandOptions<OptionDefs>, load: () => Promise<Runner>): CommandSpec => ({
+    name,
+    define: (program) =>
+      addOptions(program.command(name).description(description), definition).action(async (opts: Record<string, unknown>) => {
+        const problems = checkOptions(definition, opts as never);
+        if (problems.length > 0) {
+          for (const problem of problems) process.stderr.write(`error: ${problem}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        process.exitCode = await (await load())(opts as never, { handleSignals: true });
+      }),
+  });
   return [
-    {
-      name: 'status',
-      define: (program) =>
-        target(program.command('status').description('Which fleet is live; per fleet image, AMI, tasks, instances, target health, alarms; the rollback window; the last releases.'))
-          .option('--last <n>', 'history records to show', (v) => Number(v), 5)
-          .action(run(async () => (await import('../commands/status')).runStatus)),
-    },
-    {
-      name: 'deploy',
-      define: (program) =>
-        target(program.command('deploy').description('Release an image: warm and prepare the standby, health and smoke check, swap, bake, keep the previous fleet warm for the rollback window. Re-run to finish an interrupted release. Exit codes: docs/release.md.'))
-          .option('--image <tag-or-digest>', 'tag, sha256 digest or <registry>/<repository>[:tag|@digest]')
-          .option('--image-from <env>', 'release the exact digest live in another environment (e.g. staging)')
-          .option('--ami <id-or-latest>', "AMI for the standby: an id or latest (default: the live fleet's)")
-          .option('--no-swap', 'stop once the standby is warm, healthy and smoke-checked')
-          .option('--dry-run', 'print the plan and change nothing')
-          .option('--allow-unscanned', 'release an image without a completed scan (warns)')
-          .option('--break-lock', 'take the release lock from a run that is known to be dead')
-          .action(run(async () => (await import('../commands/deploy')).runDeploy)),
-    },
-    {
-      name: 'swap',
-      define: (program) =>
-        target(program.command('swap').description('Move traffic to the standby fleet, only if it is healthy and passes the smoke check.'))
-          .option('--break-lock', 'take the release lock from a run that is known to be dead')
-          .action(run(async () => (await import('../commands/swap')).runSwap)),
-    },
-    {
-      name: 'rollback',
-      define: (program) =>
-        target(program.command('rollback').description('Move traffic back to the previous fleet: one load balancer call while it is warm, then reconcile the stack. Exit 6 when it is cold.'))
-          .option('--warm', 'when the previous fleet is cold: warm it, check it and swap to it')
-          .option('--break-lock', 'take the release lock from a run that is known to be dead')
-          .action(run(async () => (await import('../commands/rollback')).runRollback)),
-    },
-    {
-      name: 'promote',
-      define: (program) =>
-        program
-          .command('promote')
-          .description('Tag an image in ECR with BatchGetImage + PutImage (no pull, no push); idempotent.')
-          .requiredOption('--service <name>', 'service name')
-          .requiredOption('--image <digest-or-reference>', '<registry>/<repository>@sha256:..., or a digest with --repository or --env')
-          .requiredOption('--tag <tag>', 'tag to add')
-          .option('--repository <registry/name>', 'repository of a bare digest')
-          .option('--env <env>', "take the repository from this environment's live fleet")
-          .option('--force', 'move a tag that points at another digest')
-          .option('--json', 'print one JSON result object')
-          .action(run(async () => (await import('../commands/promote')).runPromote)),
-    },
+    release('status', 'Which fleet is live; per fleet image, AMI, tasks, instances, target health, alarms; the rollback window; the last releases.', STATUS_OPTIONS, async () => (await import('../commands/status')).runStatus),
+    release(
+      'deploy',
+      'Release an image: warm and prepare the standby, health and smoke check, swap, bake, keep the previous fleet warm for the rollback window. Re-run to finish an interrupted release. Exit codes: docs/release.md.',
+      DEPLOY_OPTIONS,
+      async () => (await import('../commands/deploy')).runDeploy,
+    ),
+    release('swap', 'Move traffic to the standby fleet, only if it is healthy and passes the smoke check.', SWAP_OPTIONS, async () => (await import('../commands/swap')).runSwap),
+    release(
+      'rollback',
+      'Move traffic back to the previous fleet: one load balancer call while it is warm (whatever the stack is doing), then reconcile the stack. Exit 6 when it is cold.',
+      ROLLBACK_OPTIONS,
+      async () => (await import('../commands/rollback')).runRollback,
+    ),
+    release('promote', 'Tag an image in ECR with BatchGetImage + PutImage (no pull, no push); idempotent.', PROMOTE_OPTIONS, async () => (await import('../commands/promote')).runPromote),
   ];
 }

@@ -1,11 +1,9 @@
-import { CommandDeps, runCommand, TargetOptions } from '../release/cli-runtime';
-import { deploy, DeployOptions, DeployResult } from '../release/deploy';
-import { resolveTarget } from '../release/target';
+import { CommandDeps, runCommand } from '../release/runtime/cli-runtime';
+import type { DeployCommandOptions } from './deploy.options';
+import { deploy, DeployResult } from '../release/commands/deploy';
+import { resolveTarget } from '../release/runtime/target';
 
-export interface DeployCommandOptions extends TargetOptions, Omit<DeployOptions, 'noSwap'> {
-  /** commander's `--no-swap` sets this to false. */
-  readonly swap?: boolean;
-}
+export type { DeployCommandOptions };
 
 /** `bluegreen-fleet deploy`: the whole release, as a re-runnable reconciler. */
 export function runDeploy(options: DeployCommandOptions, deps?: CommandDeps): Promise<number> {
@@ -14,7 +12,12 @@ export function runDeploy(options: DeployCommandOptions, deps?: CommandDeps): Pr
     {
       name: 'deploy',
       json: options.json,
-      region: () => (target = resolveTarget(options)).region,
+      region: () => {
+        target = resolveTarget(options);
+        // The source environment is checked before any AWS call too.
+        if (options.imageFrom) resolveTarget({ env: options.imageFrom, service: options.service });
+        return target.region;
+      },
       run: (ctx) => deploy(ctx, target, { ...options, noSwap: options.swap === false }),
       format: formatDeploy,
     },

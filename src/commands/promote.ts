@@ -1,22 +1,13 @@
 import { SHARED } from '../../lib/config';
-import { CommandDeps, runCommand } from '../release/cli-runtime';
-import { fleet } from '../release/stack-state';
-import { parseImageRef, parseRepository, registryParts } from '../release/image';
-import { promote } from '../release/promote';
-import { readStack } from '../release/stack';
-import { resolveTarget } from '../release/target';
+import type { PromoteCommandOptions } from './promote.options';
+import { CommandDeps, runCommand } from '../release/runtime/cli-runtime';
+import { fleet } from '../release/core/stack-state';
+import { parseImageRef, parseRepository, registryParts } from '../release/steps/image';
+import { promote } from '../release/commands/promote';
+import { readStack } from '../release/state/stack';
+import { resolveTarget } from '../release/runtime/target';
 
-export interface PromoteCommandOptions {
-  readonly service: string;
-  readonly image: string;
-  readonly tag: string;
-  /** `<registry>/<repository>` when --image is a bare digest. */
-  readonly repository?: string;
-  /** Take the registry and repository from this environment's live fleet. */
-  readonly env?: string;
-  readonly force?: boolean;
-  readonly json?: boolean;
-}
+export type { PromoteCommandOptions };
 
 /** `bluegreen-fleet promote`: tag a digest in ECR without pulling or pushing. */
 export function runPromote(options: PromoteCommandOptions, deps?: CommandDeps): Promise<number> {

@@ -1,11 +1,9 @@
-import { CommandDeps, runCommand, TargetOptions } from '../release/cli-runtime';
-import { rollback, RollbackResult } from '../release/rollback';
-import { resolveTarget } from '../release/target';
+import { CommandDeps, runCommand } from '../release/runtime/cli-runtime';
+import type { RollbackCommandOptions } from './rollback.options';
+import { rollback, RollbackResult } from '../release/commands/rollback';
+import { resolveTarget } from '../release/runtime/target';
 
-export interface RollbackCommandOptions extends TargetOptions {
-  readonly warm?: boolean;
-  readonly breakLock?: boolean;
-}
+export type { RollbackCommandOptions };
 
 /** `bluegreen-fleet rollback`: traffic back to the previous fleet (seconds while it is warm). */
 export function runRollback(options: RollbackCommandOptions, deps?: CommandDeps): Promise<number> {

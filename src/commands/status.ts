@@ -1,11 +1,9 @@
-import { CommandDeps, runCommand, TargetOptions } from '../release/cli-runtime';
-import { formatStatus, status } from '../release/status';
-import { resolveTarget } from '../release/target';
+import { CommandDeps, runCommand } from '../release/runtime/cli-runtime';
+import type { StatusCommandOptions } from './status.options';
+import { formatStatus, status } from '../release/commands/status';
+import { resolveTarget } from '../release/runtime/target';
 
-export interface StatusCommandOptions extends TargetOptions {
-  /** How many history records to show. */
-  readonly last?: number;
-}
+export type { StatusCommandOptions };
 
 /** `bluegreen-fleet status`: read only; no lock. */
 export function runStatus(options: StatusCommandOptions, deps?: CommandDeps): Promise<number> {

@@ -1,10 +1,9 @@
-import { CommandDeps, runCommand, TargetOptions } from '../release/cli-runtime';
-import { swap } from '../release/swap';
-import { resolveTarget } from '../release/target';
+import { CommandDeps, runCommand } from '../release/runtime/cli-runtime';
+import type { SwapCommandOptions } from './swap.options';
+import { swap } from '../release/commands/swap';
+import { resolveTarget } from '../release/runtime/target';
 
-export interface SwapCommandOptions extends TargetOptions {
-  readonly breakLock?: boolean;
-}
+export type { SwapCommandOptions };
 
 /** `bluegreen-fleet swap`: traffic to the standby, only if it is healthy. */
 export function runSwap(options: SwapCommandOptions, deps?: CommandDeps): Promise<number> {

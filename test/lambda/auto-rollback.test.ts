@@ -1,7 +1,7 @@
 import { AlarmEvent, clock, decide, handler } from '../../lambda/auto-rollback';
 import { runRollback } from '../../src/commands/rollback';
-import { ExitCode } from '../../src/release/outcome';
-import { parseStack } from '../../src/release/stack-state';
+import { ExitCode } from '../../src/release/core/outcome';
+import { parseStack } from '../../src/release/core/stack-state';
 import { runDeploy } from '../../src/commands/deploy';
 import { EXECUTION_ROLE_ARN, FakeAws, parameterUpdateRoleArn } from '../release/support/fake-aws';
 import { DEV_STACK, run, V1, V2 } from '../release/support/harness';
@@ -45,7 +45,7 @@ describe('decide (the auto-rollback decision)', () => {
   const base = { alarmName: 'green-errors', newState: 'ALARM', now: at('2026-03-02T01:05:00Z'), state, window, traffic: 'green' as const };
 
   test('inside the window, an alarm of the new live fleet rolls back to the previous fleet', () => {
-    expect(decide(base)).toEqual({ act: true, from: 'green', to: 'blue', window });
+    expect(decide(base)).toEqual({ act: true, from: 'green', to: 'blue', window, resume: false });
     expect(decide({ ...base, window: { ...window, previousImage: 'img-v3', previousAmi: 'ami-1' } }).act).toBe(true);
   });
 
@@ -55,13 +55,23 @@ describe('decide (the auto-rollback decision)', () => {
     ['an alarm of no fleet', { alarmName: 'someone-else' }, /belongs to neither fleet/],
     ['back to OK', { newState: 'OK' }, /went to OK, not ALARM/],
     ['no window ever', { window: undefined }, /no rollback window was ever opened/],
-    ['already rolled back', { window: { ...window, rolledBack: true, rolledBackAt: 't' } }, /already rolled back at t/],
-    ['traffic already on the previous fleet', { traffic: 'blue' as const }, /production traffic already goes to the blue fleet/],
+    ['already rolled back and finished', { window: { ...window, liveColor: 'blue' as const, previousColor: 'green' as const, rolledBack: true, rolledBackAt: 't', rollbackDoneAt: 't2' }, alarmName: 'blue-errors' }, /already rolled back at t/],
     ['a newer release prepared on the previous fleet', { window: { ...window, previousImage: 'img-v1' } }, /the blue fleet no longer runs what was live before release r1 \(img-v1\); it now runs img-v3 .*moving traffic there would release it/],
   ])('%s: does nothing and says why', (_name, change, reason) => {
     const d = decide({ ...base, ...change });
     expect(d.act).toBe(false);
     expect(!d.act && d.reason).toMatch(reason);
+  });
+
+  // Failed on the old code: an invocation that moved traffic and then failed left a retry that said
+  // "traffic already goes to blue" and stopped, with nothing marked, recorded or reconciled.
+  test('traffic already on the previous fleet (an earlier invocation moved it, then failed): acts, the core skips the move', () => {
+    expect(decide({ ...base, traffic: 'blue' })).toMatchObject({ act: true, to: 'blue', resume: false });
+  });
+
+  test('a window marked rolled back but not finished: resumed, whatever the alarm now says', () => {
+    const marked = { ...window, liveColor: 'blue' as const, previousColor: 'green' as const, rolledBack: true, rolledBackAt: 't' };
+    expect(decide({ ...base, window: marked, newState: 'OK' })).toEqual({ act: true, from: 'green', to: 'blue', window: marked, resume: true });
   });
 });
 
@@ -77,7 +87,7 @@ describe('the auto-rollback handler on the fake AWS', () => {
     aws.clock.advance(3 * 60_000);
     const before = aws.calls.length;
     const result = await handler(event('bgf-dev-api-green-errors'));
-    expect(result).toEqual({ outcome: 'rolled-back', reason: expect.stringMatching(/^traffic moved from green to blue; LiveColor reconcile updated; scheduled capacity: /) });
+    expect(result).toEqual({ outcome: 'rolled-back', reason: expect.stringMatching(/^traffic on the blue fleet \(from green\); check-destination: 2\/2 targets healthy; move-traffic: .*reconcile-live-color: done: LiveColor=blue; scheduled capacity: /) });
     const calls = aws.calls.slice(before);
     expect(calls.filter((c) => c.operation === 'ModifyListener')).toHaveLength(1);
     expect(aws.trafficColor(DEV_STACK)).toBe('blue');
@@ -119,7 +129,7 @@ describe('the auto-rollback handler on the fake AWS', () => {
     expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
     const blue = aws.scalableTarget(DEV_STACK, 'blue');
     expect({ min: blue.min, max: blue.max }).toEqual({ min: 10, max: 12 });
-    expect(result.reason).toMatch(/scheduled capacity: the green fleet's bounds before the move: min 10, max 12; the blue fleet keeps the green fleet's scheduled bounds: min 1, max 12 -> min 10, max 12/);
+    expect(result.reason).toMatch(/scheduled capacity: the green fleet's bounds before the move: min 10, max 12; .*carry-capacity: the blue fleet keeps the green fleet's scheduled bounds: min 1, max 12 -> min 10, max 12/);
     // Read before the LiveColor update, applied after it finished.
     const ops = aws.calls.map((c) => c.operation);
     const update = ops.lastIndexOf('UpdateStack');
@@ -127,24 +137,49 @@ describe('the auto-rollback handler on the fake AWS', () => {
     expect(ops.indexOf('RegisterScalableTarget')).toBeGreaterThan(update);
   });
 
-  test('no time left to wait for the stack update: the bounds stay recorded, `rollback` carries them', async () => {
+  test('no time left to wait for the stack update: the invocation fails (so Lambda retries it), the bounds stay recorded, `rollback` carries them', async () => {
     aws.runScheduledAction(DEV_STACK, { min: 10, max: 12 });
     aws.clock.advance(3 * 60_000);
-    const result = await handler(event('bgf-dev-api-green-errors'), { getRemainingTimeInMillis: () => 15_000 });
-    expect(result.reason).toMatch(/not carried: no time left to wait for the stack update; `bluegreen-fleet rollback` carries it/);
+    await expect(handler(event('bgf-dev-api-green-errors'), { getRemainingTimeInMillis: () => 15_000 })).rejects.toThrow(/not finished: LiveColor not reconciled \(deferred: update started; .*no time left to wait for it\)/);
     expect(aws.scalableTarget(DEV_STACK, 'blue').min).toBe(1);
     expect(await runRollback({ env: 'dev', service: 'api' }, run(aws).deps)).toBe(ExitCode.Ok);
     expect(aws.scalableTarget(DEV_STACK, 'blue').min).toBe(10);
   });
 
-  test('a stack busy with another update: traffic still moves, the reconcile is left to the CLI', async () => {
+  // Failed on the old code: the first invocation returned success with the reconcile skipped and
+  // the window marked done; nothing ever reconciled LiveColor unless a human ran `rollback`.
+  test('a stack busy with another update: traffic still moves; the invocation fails, and Lambda\'s retry finishes the job', async () => {
     const s = aws.stacks.get(DEV_STACK)!;
     s.status = 'UPDATE_IN_PROGRESS';
     s.pendingPolls = 100;
-    const result = await handler(event('bgf-dev-api-green-errors'));
-    expect(result.reason).toMatch(/traffic moved from green to blue; LiveColor reconcile skipped: stack is UPDATE_IN_PROGRESS/);
+    await expect(handler(event('bgf-dev-api-green-errors'))).rejects.toThrow(/not finished: LiveColor not reconciled \(deferred: stack is UPDATE_IN_PROGRESS\)/);
     expect(aws.trafficColor(DEV_STACK)).toBe('blue');
     expect(aws.param(DEV_STACK, 'LiveColor')).toBe('green');
+    expect(aws.table(DEV_STACK).get({ pk: 'window', sk: 'current' })).toMatchObject({ rolledBack: true, liveColor: 'blue' });
+    expect(aws.table(DEV_STACK).get({ pk: 'window', sk: 'current' })!.rollbackDoneAt).toBeUndefined();
+    // The other update finished; Lambda retries the same event a minute later.
+    s.pendingPolls = 0;
+    s.status = 'UPDATE_COMPLETE';
+    aws.clock.advance(60_000);
+    const retry = await handler(event('bgf-dev-api-green-errors'), { getRemainingTimeInMillis: () => 600_000 });
+    expect(retry.outcome).toBe('resumed');
+    expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
+    expect(aws.count('ModifyListener')).toBe(1);
+    expect(aws.table(DEV_STACK).query('history', false).filter((h) => h.outcome === 'auto-rolled-back')).toHaveLength(1);
+    expect(aws.table(DEV_STACK).get({ pk: 'window', sk: 'current' })!.rollbackDoneAt).toEqual(expect.any(String));
+  });
+
+  test.each(['PutItem (history)', 'UpdateStack'])('an invocation that fails after moving traffic (at %s) is finished by its retry', async (failing) => {
+    aws.clock.advance(3 * 60_000);
+    const operation = failing === 'UpdateStack' ? 'UpdateStack' : 'Put';
+    aws.inject({ operation, kind: 'error', times: 1, error: Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' }) });
+    await expect(handler(event('bgf-dev-api-green-errors'), { getRemainingTimeInMillis: () => 600_000 })).rejects.toThrow();
+    expect(aws.trafficColor(DEV_STACK)).toBe('blue');
+    const retry = await handler(event('bgf-dev-api-green-errors'), { getRemainingTimeInMillis: () => 600_000 });
+    expect(retry.outcome).toMatch(/rolled-back|resumed/);
+    expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
+    expect(aws.table(DEV_STACK).query('history', false).filter((h) => h.outcome === 'auto-rolled-back')).toHaveLength(1);
+    expect(aws.table(DEV_STACK).get({ pk: 'window', sk: 'current' })).toMatchObject({ rolledBack: true, liveColor: 'blue', rollbackDoneAt: expect.any(String) });
   });
 
   test('the Lambda updates as the parameter-update role; a later image release by the CLI still runs as the execution role', async () => {

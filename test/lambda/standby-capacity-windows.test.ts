@@ -2,7 +2,7 @@ import { clock, handler } from '../../lambda/standby-capacity';
 import { runDeploy } from '../../src/commands/deploy';
 import { runStatus } from '../../src/commands/status';
 import { runSwap } from '../../src/commands/swap';
-import { ExitCode } from '../../src/release/outcome';
+import { ExitCode } from '../../src/release/core/outcome';
 import { FakeAws } from '../release/support/fake-aws';
 import { json, run, V1 } from '../release/support/harness';
 import { lambdaEnv } from './support';

@@ -40,9 +40,31 @@ describe('standby-capacity', () => {
     aws = await releasedWorld();
     useClock();
     aws.table(DEV_STACK).update({ pk: 'window', sk: 'current' }, 'SET rolledBack = :t, liveColor = previousColor, previousColor = liveColor', { ExpressionAttributeValues: { ':t': true } });
-    aws.stacks.get(DEV_STACK)!.parameters.LiveColor = 'blue';
+    const s = aws.stacks.get(DEV_STACK)!;
+    s.parameters.LiveColor = 'blue';
+    aws.listeners.set(s.outputs.ProductionListenerArn, s.outputs.BlueTargetGroupArn);
     aws.clock.advance(13 * 60_000);
     expect((await handler({ action: 'cool', expectLiveColor: 'green' })).outcome).toBe('updated');
+  });
+
+  // Issue 11 defect 6, failed on the old code: after an auto-rollback whose LiveColor reconcile
+  // failed, LiveColor still says green while blue serves production, and `cool` set the "standby"
+  // (blue, by LiveColor) to zero: it lowered the fleet that serves production.
+  test.each([
+    ['cool', { action: 'cool' as const, expectLiveColor: 'green' as const }],
+    ['warm', { action: 'warm' as const }],
+    ['cool-if-idle', { action: 'cool-if-idle' as const }],
+  ])('%s refuses loudly when the production listener and LiveColor disagree; nothing changes', async (_name, request) => {
+    aws = await releasedWorld();
+    useClock();
+    const s = aws.stacks.get(DEV_STACK)!;
+    aws.table(DEV_STACK).update({ pk: 'window', sk: 'current' }, 'SET rolledBack = :t, liveColor = previousColor, previousColor = liveColor', { ExpressionAttributeValues: { ':t': true } });
+    aws.listeners.set(s.outputs.ProductionListenerArn, s.outputs.BlueTargetGroupArn);
+    aws.clock.advance(16 * 60_000);
+    const updates = aws.count('UpdateStack');
+    await expect(handler(request)).rejects.toThrow(/refused: production traffic goes to the blue fleet but LiveColor says green: .*run `bluegreen-fleet rollback` to reconcile, nothing changed/);
+    expect(aws.count('UpdateStack')).toBe(updates);
+    expect(aws.param(DEV_STACK, 'StandbyMinTasks')).toBe('2');
   });
 
   test('warm sets the live fleet size; cool-if-idle waits for an open window; both idempotent', async () => {
@@ -53,7 +75,7 @@ describe('standby-capacity', () => {
     expect(await handler({ action: 'warm' })).toMatchObject({ outcome: 'unchanged' });
     expect(await handler({ action: 'cool-if-idle' })).toMatchObject({ outcome: 'updated', standbyMinTasks: 0 });
     expect(await handler({ action: 'cool-if-idle' })).toMatchObject({ outcome: 'unchanged' });
-    aws.table(DEV_STACK).put({ pk: 'window', sk: 'current', closesAt: '2026-03-02T02:00:00.000Z', liveColor: 'blue', previousColor: 'green', swappedAt: 'x', releaseId: 'r' }, {});
+    aws.table(DEV_STACK).put({ pk: 'window', sk: 'current', closesAt: '2026-03-02T02:00:00.000Z', liveColor: 'blue', previousColor: 'green', swappedAt: '2026-03-02T01:00:00.000Z', releaseId: 'r' }, {});
     await handler({ action: 'warm' });
     expect((await handler({ action: 'cool-if-idle' })).reason).toMatch(/window is open until 2026-03-02T02:00:00.000Z; its own schedule cools/);
   });

@@ -1,5 +1,5 @@
 import { runDeploy } from '../../src/commands/deploy';
-import { ExitCode } from '../../src/release/outcome';
+import { ExitCode } from '../../src/release/core/outcome';
 import { FakeAws } from '../release/support/fake-aws';
 import { DEV_STACK, devWorld, run } from '../release/support/harness';
 

@@ -1,7 +1,8 @@
 import { runDeploy } from '../../src/commands/deploy';
-import { ExitCode } from '../../src/release/outcome';
+import { ExitCode } from '../../src/release/core/outcome';
+import { DEPLOY_STEPS } from '../../src/release/commands/deploy';
 import { awsError, FakeAws } from './support/fake-aws';
-import { DEV_BAKE_MINUTES, DEV_STACK, devWorld, json, run, stopAfter, V1, V2 } from './support/harness';
+import { DEV_STACK, devWorld, json, run, stopAfter, V1, V2 } from './support/harness';
 
 const deployV2 = { env: 'dev', service: 'api', image: 'v2', json: true };
 
@@ -132,18 +133,8 @@ describe('deploy through throttling and 5xx answers', () => {
 });
 
 describe('deploy stopped after each step, then run again', () => {
-  const steps = [
-    'take the release lock',
-    'record the release in flight',
-    'prepare the green fleet',
-    'wait for the green fleet',
-    'smoke check through the test listener',
-    'swap: traffic to the green fleet',
-    'open the rollback window',
-    `bake ${DEV_BAKE_MINUTES} min`,
-    'point dev-live at the release',
-    'record the release',
-  ];
+  // The lock, then every step of the release, from the one list the run executes.
+  const steps = ['take the release lock', ...DEPLOY_STEPS.map((st) => st.id)];
 
   test.each(steps)('stopped after "%s": the re-run completes, nothing is done twice', async (step) => {
     const aws = devWorld();

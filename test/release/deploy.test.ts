@@ -1,5 +1,5 @@
 import { runDeploy } from '../../src/commands/deploy';
-import { ExitCode } from '../../src/release/outcome';
+import { ExitCode } from '../../src/release/core/outcome';
 import { digestOf, FakeAws, imageRef } from './support/fake-aws';
 import { DEV_BAKE_MINUTES, DEV_STACK, devWorld, json, run, V1, V2 } from './support/harness';
 
@@ -205,7 +205,7 @@ describe('deploy: --dry-run, --no-swap, --ami, --image-from', () => {
     const r = run(aws);
     expect(await runDeploy({ ...deployV2, json: false }, r.deps)).toBe(ExitCode.Ok);
     expect(r.stderr.text).toMatch(/\[\s+[\d.]+s\] ok {3}resolve the image: .*@sha256:[0-9a-f]{64} \(200 MiB\), scan COMPLETE \([\d.]+s\)/);
-    expect(r.stderr.text).toMatch(/ok {3}swap: traffic to the green fleet/);
+    expect(r.stderr.text).toMatch(/ok {3}swap: LiveColor=green: LiveColor=green; the previous fleet stays warm/);
     expect(r.stdout.text).toMatch(/^released \S+: the green fleet is live with .*; rollback window until 2026-03-02T01:15:00.000Z\n$/);
   });
 });

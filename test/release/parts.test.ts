@@ -1,11 +1,11 @@
 import { stackNames } from '../../lib/app';
-import { architectureOf, recommendedAmiParameter } from '../../src/release/ami';
-import { parseImageRef, refusedSeverities } from '../../src/release/image';
-import { actorName } from '../../src/release/lock';
-import { planRollback } from '../../src/release/roll-back';
-import { atExpression, coolDownScheduleName } from '../../src/release/schedule';
-import { forwardTarget, parseStack, updateParameters } from '../../src/release/stack-state';
-import { serviceStackName } from '../../src/release/target';
+import { architectureOf, recommendedAmiParameter } from '../../src/release/steps/ami';
+import { parseImageRef, refusedSeverities } from '../../src/release/steps/image';
+import { actorName } from '../../src/release/state/lock';
+import { planRollback } from '../../src/release/steps/rollback-steps';
+import { atExpression, coolDownScheduleName } from '../../src/release/steps/schedule';
+import { forwardTarget, parseStack, updateParameters } from '../../src/release/core/stack-state';
+import { serviceStackName } from '../../src/release/runtime/target';
 
 const stack = (params: Record<string, string>, name = 'bgf-dev-api') =>
   parseStack({
@@ -86,8 +86,11 @@ describe('rollback planning', () => {
   test('stack already moved back but not recorded: only the records remain', () => {
     expect(planRollback(state('blue'), window)).toMatchObject({ kind: 'move', to: 'blue', stackReconciled: true });
   });
-  test('window rolled back and the stack agrees: nothing to do', () => {
-    expect(planRollback(state('blue'), { ...window, liveColor: 'blue', previousColor: 'green', rolledBack: true }).kind).toBe('already');
+  test('window rolled back, finished, and the stack agrees: nothing to do', () => {
+    expect(planRollback(state('blue'), { ...window, liveColor: 'blue', previousColor: 'green', rolledBack: true, rollbackDoneAt: '2026-03-02T01:05:00.000Z' }).kind).toBe('already');
+  });
+  test('window rolled back but not finished (an invocation failed part-way): resumed towards the same fleet', () => {
+    expect(planRollback(state('green'), { ...window, liveColor: 'blue', previousColor: 'green', rolledBack: true })).toMatchObject({ kind: 'move', from: 'green', to: 'blue' });
   });
   test('no window: the other fleet', () => {
     expect(planRollback(state('blue'), undefined)).toEqual({ kind: 'move', from: 'blue', to: 'green', stackReconciled: false });

@@ -1,5 +1,5 @@
 import { runPromote } from '../../src/commands/promote';
-import { ExitCode } from '../../src/release/outcome';
+import { ExitCode } from '../../src/release/core/outcome';
 import { FakeAws, imageRef, REPOSITORY } from './support/fake-aws';
 import { DEV_STACK, devWorld, json, run } from './support/harness';
 

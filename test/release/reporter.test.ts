@@ -1,4 +1,4 @@
-import { Reporter } from '../../src/release/reporter';
+import { Reporter } from '../../src/release/runtime/reporter';
 import { capture } from './support/harness';
 
 describe('Reporter', () => {

@@ -1,6 +1,7 @@
 import { runDeploy } from '../../src/commands/deploy';
 import { runRollback } from '../../src/commands/rollback';
-import { ExitCode } from '../../src/release/outcome';
+import { ExitCode } from '../../src/release/core/outcome';
+import { ROLLBACK_STEPS } from '../../src/release/core/rollback';
 import { FakeAws } from './support/fake-aws';
 import { DEV_STACK, devWorld, json, run, stopAfter, V1, V2 } from './support/harness';
 
@@ -29,11 +30,12 @@ describe('rollback while the previous fleet is warm', () => {
   });
   afterAll(() => aws.restore());
 
-  test('exactly one ELB call, ModifyListener on the production listener, before traffic is back', () => {
+  test('exactly one ELB write, ModifyListener on the production listener, before traffic is back; the blue targets were checked first', () => {
     expect(code).toBe(ExitCode.Ok);
     const calls = aws.calls.slice(start);
     const flip = calls.findIndex((c) => c.operation === 'ModifyListener');
-    const elbUntilTrafficBack = calls.slice(0, flip + 1).filter((c) => c.service === 'elb');
+    expect(calls.slice(0, flip).filter((c) => c.operation === 'DescribeTargetHealth').map((c) => c.input.TargetGroupArn)).toEqual([aws.stacks.get(DEV_STACK)!.outputs.BlueTargetGroupArn]);
+    const elbUntilTrafficBack = calls.slice(0, flip + 1).filter((c) => c.service === 'elb' && !c.operation.startsWith('Describe'));
     expect(elbUntilTrafficBack).toEqual([
       {
         service: 'elb',
@@ -82,12 +84,13 @@ describe('rollback while the previous fleet is warm', () => {
 });
 
 describe('rollback interrupted, then run again', () => {
-  test.each(['move production traffic back', 'reconcile LiveColor=blue', "point dev-live at the blue fleet's image", 'record the rollback'])('stopped after "%s": completes, traffic never goes forward again', async (step) => {
+  // Every step of the rollback core, from its list, plus the CLI's own steps after it.
+  test.each([...ROLLBACK_STEPS.filter((s) => s.id !== 'carry-capacity').map((s) => s.id), "point dev-live at the blue fleet's image", 'schedule the cool-down of the fleet traffic left'])('stopped after "%s": completes, traffic never goes forward again', async (step) => {
     const aws = await releasedWorld();
     try {
       const stopped = run(aws, { hooks: stopAfter(step) });
       expect(await runRollback(rollbackApi, stopped.deps)).toBe(ExitCode.Error);
-      expect(aws.trafficColor(DEV_STACK)).toBe('blue');
+      expect(aws.trafficColor(DEV_STACK)).toBe(step === 'check-destination' ? 'green' : 'blue');
       expect(await runRollback(rollbackApi, run(aws).deps)).toBe(ExitCode.Ok);
       expect(aws.trafficColor(DEV_STACK)).toBe('blue');
       expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');

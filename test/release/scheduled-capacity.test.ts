@@ -1,7 +1,7 @@
 import { runDeploy } from '../../src/commands/deploy';
 import { runRollback } from '../../src/commands/rollback';
 import { runSwap } from '../../src/commands/swap';
-import { ExitCode } from '../../src/release/outcome';
+import { ExitCode } from '../../src/release/core/outcome';
 import { FakeAws } from './support/fake-aws';
 import { DEV_STACK, json, run, stopAfter, V1 } from './support/harness';
 
@@ -53,7 +53,7 @@ describe('a release inside a scheduled period', () => {
     expect(json(r).steps.find((s: { name: string }) => s.name.startsWith('swap:')).detail).toMatch(/the blue fleet's bounds before the move: min 10, max 12/);
   });
 
-  test.each(['swap: traffic to the green fleet', 'keep the scheduled capacity on the green fleet', 'open the rollback window'])(
+  test.each(['swap', 'keep the scheduled capacity', 'open the rollback window'])(
     'stopped after "%s": the re-run carries the bounds once',
     async (step) => {
       aws = scheduledWorld();
@@ -86,7 +86,7 @@ describe('a release inside a scheduled period', () => {
 
   test('a re-run long after the reading leaves the bounds to the next scheduled action', async () => {
     aws = scheduledWorld();
-    expect(await runDeploy(deployV2, run(aws, { hooks: stopAfter('swap: traffic to the green fleet') }).deps)).toBe(ExitCode.Error);
+    expect(await runDeploy(deployV2, run(aws, { hooks: stopAfter('swap') }).deps)).toBe(ExitCode.Error);
     aws.clock.advance(50 * MINUTE);
     const r = run(aws);
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Ok);
@@ -125,7 +125,7 @@ describe('a rollback inside a scheduled period', () => {
 
   test('stopped after the LiveColor reconcile, the re-run carries them', async () => {
     await released();
-    expect(await runRollback(rollbackApi, run(aws, { hooks: stopAfter('reconcile LiveColor=blue') }).deps)).toBe(ExitCode.Error);
+    expect(await runRollback(rollbackApi, run(aws, { hooks: stopAfter('reconcile-live-color') }).deps)).toBe(ExitCode.Error);
     expect(bounds(aws, 'blue')).toEqual({ min: 6, max: 12 });
     expect(await runRollback(rollbackApi, run(aws).deps)).toBe(ExitCode.Ok);
     expect(bounds(aws, 'blue')).toEqual({ min: 10, max: 12 });

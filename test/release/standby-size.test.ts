@@ -1,7 +1,7 @@
 import { runDeploy } from '../../src/commands/deploy';
 import { runRollback } from '../../src/commands/rollback';
-import { ExitCode } from '../../src/release/outcome';
-import { clampStandby, standbyMaxValue } from '../../src/release/standby-size';
+import { ExitCode } from '../../src/release/core/outcome';
+import { clampStandby, standbyMaxValue } from '../../src/release/core/standby-size';
 import { FakeAws } from './support/fake-aws';
 import { DEV_STACK, json, run, V1 } from './support/harness';
 
@@ -45,12 +45,12 @@ describe('warming the standby while the live fleet runs more than maxTasks', () 
   test('deploy warms to the MaxValue and says so in the step and the plan', async () => {
     const planned = run(aws);
     expect(await runDeploy({ env: 'dev', service: 'api', image: 'v2', dryRun: true, json: true }, planned.deps)).toBe(ExitCode.Ok);
-    expect(json(planned).result.plan[0]).toMatch(/StandbyMinTasks=12 \(clamped to 12, the StandbyMinTasks MaxValue \(the live fleet counts 14 tasks while it deploys\)\)/);
+    expect(json(planned).result.plan.join('\n')).toMatch(/StandbyMinTasks=12 \(clamped to 12, the StandbyMinTasks MaxValue \(the live fleet counts 14 tasks while it deploys\)\)/);
     const r = run(aws);
     expect(await runDeploy({ env: 'dev', service: 'api', image: 'v2', json: true }, r.deps)).toBe(ExitCode.Ok);
     expect(aws.param(DEV_STACK, 'LiveColor')).toBe('green');
     expect(aws.calls.find((c) => c.operation === 'UpdateStack')!.input.Parameters).toContainEqual({ ParameterKey: 'StandbyMinTasks', ParameterValue: '12' });
-    expect(json(r).steps.find((s: { name: string }) => s.name === 'prepare the green fleet').detail).toMatch(/StandbyMinTasks=12 \(clamped to 12/);
+    expect(json(r).steps.find((s: { name: string }) => s.name.startsWith('set GreenImage=')).detail).toMatch(/StandbyMinTasks=12 \(clamped to 12/);
   });
 
   test('rollback --warm warms to the MaxValue too', async () => {

@@ -1,6 +1,6 @@
 import { runDeploy } from '../../src/commands/deploy';
 import { runStatus } from '../../src/commands/status';
-import { ExitCode } from '../../src/release/outcome';
+import { ExitCode } from '../../src/release/core/outcome';
 import { FakeAws } from './support/fake-aws';
 import { DEV_STACK, devWorld, json, run, V1, V2 } from './support/harness';
 

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EnvironmentCiRoles, ImageRepository } from '../../../constructs';
-import { ReleaseSchedule, releaseScheduleName } from '../../../src/release/schedule';
-import type { StackState } from '../../../src/release/stack-state';
+import { ReleaseSchedule, releaseScheduleName } from '../../../src/release/steps/schedule';
+import type { StackState } from '../../../src/release/core/stack-state';
 import { newApp } from '../../support/synth';
 
 /**
@@ -53,6 +53,8 @@ const CLI_CALLS: Readonly<Record<string, readonly Request[]>> = {
     { action: 'cloudformation:DescribeStacks', resource: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/bgf-dev-api/1` },
   ],
   waitUntilStackUpdateComplete: [{ action: 'cloudformation:DescribeStacks', resource: STACK_ARN }],
+  // A failed LiveColor reconcile names the first failed stack event.
+  DescribeStackEventsCommand: [{ action: 'cloudformation:DescribeStackEvents', resource: STACK_ARN }],
   // StandbyMinTasks' MaxValue, which the standby size is clamped to.
   GetTemplateCommand: [{ action: 'cloudformation:GetTemplate', resource: STACK_ARN }],
   UpdateStackCommand: [
@@ -137,7 +139,7 @@ const DENIED: readonly Request[] = [
 /** The SDK commands and waiters the release CLI's sources import from the AWS SDK. */
 function commandsInSources(): string[] {
   const root = path.join(__dirname, '../../..');
-  const files = ['src/release', 'src/aws', 'src/commands'].flatMap((dir) => fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith('.ts')).map((f) => path.join(root, dir, f)));
+  const files = ['src/release', 'src/aws', 'src/commands'].flatMap((dir) => (fs.readdirSync(path.join(root, dir), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => path.join(root, dir, f)));
   const found = new Set<string>();
   for (const file of files) {
     const text = fs.readFileSync(file, 'utf8');

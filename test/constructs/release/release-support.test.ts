@@ -54,7 +54,8 @@ describe('ReleaseSupport with default props', () => {
     expect(bundles).toHaveLength(3);
     for (const dir of bundles) {
       const code = fs.readFileSync(path.join(assemblyDir, dir, 'index.js'), 'utf8');
-      expect(code.length).toBeLessThan(30_000);
+      // The contract's zod/mini schemas (events and table items are parsed, not cast) add about 14 KB.
+      expect(code.length).toBeLessThan(60_000);
       // Minified: no indentation left; the SDK is required from the runtime, not bundled.
       expect(code).not.toMatch(/\n {2}\S/);
       expect(code).not.toMatch(/class CloudFormationClient/);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeAutoScalingGroupsCommand, AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand, GetTemplateCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { DescribeListenersCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -10,7 +10,7 @@ import { CreateScheduleCommand, GetScheduleCommand, SchedulerClient, UpdateSched
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AwsStub, mockClient } from 'aws-sdk-client-mock';
-import type { Clock } from '../../../src/release/context';
+import type { Clock } from '../../../src/release/runtime/context';
 import { FakeTable } from './fake-dynamo';
 import { installEcr } from './fake-ecr';
 
@@ -90,6 +90,8 @@ export interface FakeStack {
   pendingPolls: number;
   /** The next update fails in CloudFormation and rolls back, with this reason. */
   failNextUpdate?: string;
+  /** ...and its rollback fails too (UPDATE_ROLLBACK_FAILED). */
+  failRollback?: boolean;
   statusReason?: string;
   /** The template's bounds of the live fleet's scalable target (config minTasks, maxTasks = StandbyMinTasks' MaxValue). */
   minTasks: number;
@@ -118,6 +120,8 @@ export class FakeAws {
   readonly clock: FakeClock;
   readonly calls: Call[] = [];
   readonly faults: Fault[] = [];
+  /** Stack events, newest first (as DescribeStackEvents answers). */
+  readonly events: any[] = [];
   readonly stacks = new Map<string, FakeStack>();
   /** Listener ARN -> target group ARN it forwards to. */
   readonly listeners = new Map<string, string>();
@@ -286,6 +290,7 @@ export class FakeAws {
     };
     on(CloudFormationClient, 'cloudformation', DescribeStacksCommand, (i) => this.describeStacks(i.StackName));
     on(CloudFormationClient, 'cloudformation', UpdateStackCommand, (i) => this.updateStack(i));
+    on(CloudFormationClient, 'cloudformation', DescribeStackEventsCommand, (i) => ({ StackEvents: this.events.filter((e) => e.StackName === i.StackName) }));
     on(CloudFormationClient, 'cloudformation', GetTemplateCommand, (i) => ({ TemplateBody: JSON.stringify(this.templateOf(i.StackName)) }));
     on(ElasticLoadBalancingV2Client, 'elb', DescribeListenersCommand, (i) => ({
       Listeners: i.ListenerArns.map((arn: string) => ({ ListenerArn: arn, DefaultActions: [{ Type: 'forward', TargetGroupArn: this.listeners.get(arn) }] })),
@@ -423,9 +428,14 @@ export class FakeAws {
       return { StackId: s.name };
     }
     if (s.failNextUpdate) {
+      // A failed update rolls back: CloudFormation returns every resource it changed to the previous
+      // template's state (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks.html),
+      // so a listener moved by API since the last update is pointed where the old LiveColor says.
       s.statusReason = s.failNextUpdate;
       s.failNextUpdate = undefined;
-      s.status = 'UPDATE_ROLLBACK_COMPLETE';
+      s.status = s.failRollback ? 'UPDATE_ROLLBACK_FAILED' : 'UPDATE_ROLLBACK_COMPLETE';
+      if (next[`${this.prefixOf(s)}LiveColor`] !== s.parameters[`${this.prefixOf(s)}LiveColor`]) this.applyRouting(s);
+      this.events.unshift({ StackName: s.name, LogicalResourceId: 'ProductionListener', ResourceType: 'AWS::ElasticLoadBalancingV2::Listener', ResourceStatus: 'UPDATE_FAILED', ResourceStatusReason: s.statusReason });
       return { StackId: s.name };
     }
     s.parameters = next;

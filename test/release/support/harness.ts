@@ -1,6 +1,6 @@
-import type { CommandDeps } from '../../../src/release/cli-runtime';
-import type { ReleaseHooks, ReleaseTimings } from '../../../src/release/context';
-import { resolveTarget } from '../../../src/release/target';
+import type { CommandDeps } from '../../../src/release/runtime/cli-runtime';
+import type { ReleaseHooks, ReleaseTimings } from '../../../src/release/runtime/context';
+import { resolveTarget } from '../../../src/release/runtime/target';
 import { FakeAws, imageRef } from './fake-aws';
 
 /** Waits that give up in a fraction of a second, so a stuck standby fails fast in tests. */

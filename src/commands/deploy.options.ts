@@ -1,0 +1,24 @@
+import { defineOptions, flag, OptionsOf, text } from '../cli/options';
+import { amiProblem, BREAK_LOCK, envNameProblem, imageProblem, TARGET_OPTIONS, targetAcross } from './target.options';
+
+/** `deploy`: the one definition of its options (flags, types, checks). */
+export const DEPLOY_OPTIONS = defineOptions({
+  options: {
+    ...TARGET_OPTIONS,
+    image: text('--image <tag-or-digest>', 'tag, sha256 digest or <registry>/<repository>[:tag|@digest]', { check: imageProblem }),
+    imageFrom: text('--image-from <env>', 'release the exact digest live in another environment (e.g. staging)', { check: envNameProblem }),
+    ami: text('--ami <id-or-latest>', "AMI for the standby: an id or latest (default: the live fleet's)", { check: amiProblem }),
+    swap: flag('--no-swap', 'stop once the standby is warm, healthy and smoke-checked'),
+    dryRun: flag('--dry-run', 'print the plan and change nothing'),
+    allowUnscanned: flag('--allow-unscanned', 'release an image without a completed scan (warns)'),
+    breakLock: BREAK_LOCK,
+  },
+  across: (v) => [
+    ...targetAcross(v),
+    ...(v.image === undefined && v.imageFrom === undefined ? ([['--image', 'or --image-from is required (give exactly one)']] as [string, string][]) : []),
+    ...(v.image !== undefined && v.imageFrom !== undefined ? ([['--image', 'and --image-from exclude each other (give exactly one)']] as [string, string][]) : []),
+    ...(v.imageFrom !== undefined && v.imageFrom === v.env ? ([['--image-from', `names the environment being released (${v.env}); name the one to copy from`]] as [string, string][]) : []),
+  ],
+});
+
+export type DeployCommandOptions = OptionsOf<typeof DEPLOY_OPTIONS.options>;

@@ -1,0 +1,366 @@
+import type { FleetSpec } from '../../../lib/config';
+import { bakeBody, openWindowBody, recordReleaseBody, rolledBackError } from '../steps/after-swap';
+import { resolveAmi } from '../steps/ami';
+import { ReleaseContext } from '../runtime/context';
+import { readService, waitUntilReady, warmSize } from '../steps/fleet';
+import { parseImageRef, resolveImage, ResolvedImage } from '../steps/image';
+import { fleetCapacity, moveLiveColor } from '../steps/live-capacity';
+import { carryLiveBounds } from '../core/capacity';
+import { planSteps, runSteps, Step } from '../core/steps';
+import { liveTag, pointLiveTag } from '../steps/live-tag';
+import { ExitCode, ReleaseError } from '../core/outcome';
+import { assertNoTrafficDrift, newReleaseId, releaseTable, Session, withSession } from '../state/session';
+import { pendingHistory, pendingStaleAt, releaseWindowMinutes } from '../core/pending';
+import { schedulePendingExpiry } from '../steps/schedule';
+import { runSmokeCheck } from '../steps/smoke';
+import { assertUpdatable, readStack, standbySize, updateStack } from '../state/stack';
+import { amiParameter, Color, fleet, imageParameter, StackState } from '../core/stack-state';
+import { PendingRelease, ReleaseTable, WindowItem } from '../core/table';
+import { ReleaseTarget, resolveTarget } from '../runtime/target';
+
+export interface DeployOptions {
+  /** A tag, a digest or a full reference; or use `imageFrom`. */
+  readonly image?: string;
+  /** Another environment whose live image (exact digest) is released here. */
+  readonly imageFrom?: string;
+  /** An AMI id or `latest`. Default: the live fleet's AMI (a release changes only the image). */
+  readonly ami?: string;
+  /** Stop once the standby is warm, healthy and smoke-checked. */
+  readonly noSwap?: boolean;
+  readonly dryRun?: boolean;
+  readonly allowUnscanned?: boolean;
+  readonly breakLock?: boolean;
+  readonly parameterPrefix?: string;
+}
+
+export type DeployOutcome = 'planned' | 'already-live' | 'ready' | 'released';
+
+export interface DeployResult {
+  readonly outcome: DeployOutcome;
+  readonly releaseId?: string;
+  readonly liveColor: Color;
+  readonly image: string;
+  readonly ami: string;
+  readonly plan?: readonly string[];
+  readonly rollbackWindowClosesAt?: string;
+  readonly imageSizeBytes?: number;
+}
+
+/** The fleet spec of one color, overrides applied. */
+export function fleetSpec(target: ReleaseTarget, color: Color): FleetSpec {
+  return { ...target.service.fleet, ...(target.service.overrides[color] ?? {}) };
+}
+
+/** `--image-from staging`: the exact digest the other environment's live fleet runs. */
+async function liveImageOf(ctx: ReleaseContext, target: ReleaseTarget, environment: string): Promise<string> {
+  const source = resolveTarget({ env: environment, service: target.service.name });
+  const state = await readStack(ctx, source.stackName, undefined, ctx.clients.forRegion(source.region));
+  const image = fleet(state, state.liveColor).image;
+  if (!parseImageRef(image).digest) throw new ReleaseError(ExitCode.Refused, `${environment}'s live image "${image}" is not pinned by digest`);
+  return image;
+}
+
+interface Plan {
+  readonly phase: 'already-live' | 'after-swap' | 'prepare';
+  readonly pending: PendingRelease;
+  readonly warmTo: number;
+  /** Why `warmTo` is less than the live fleet's size. */
+  readonly warmNote?: string;
+  /** Only for already-live: what to say. */
+  readonly note?: string;
+}
+
+async function makePlan(ctx: ReleaseContext, target: ReleaseTarget, state: StackState, table: ReleaseTable, image: string, ami: string): Promise<Plan> {
+  const [inFlight, window] = [await table.readPending(), await table.readWindow()];
+  // A release whose window was rolled back is over, whatever its pending item says.
+  const pendingNow = inFlight && !(window?.releaseId === inFlight.releaseId && window.rolledBack) ? inFlight : undefined;
+  const live = fleet(state, state.liveColor);
+  const standby = fleet(state, state.standbyColor);
+  const now = ctx.clock.now();
+  if (live.image === image && live.ami === ami) {
+    const resuming = pendingNow !== undefined && pendingNow.toColor === state.liveColor && pendingNow.newImage === image && pendingNow.newAmi === ami;
+    return {
+      phase: resuming ? 'after-swap' : 'already-live',
+      pending: resuming ? pendingNow : { ...describe(target, state, standby.color, image, ami, ctx, now), releaseId: 'none' },
+      warmTo: state.standbyMinTasks,
+      note: `nothing to do: the ${live.color} fleet already runs ${image} on ${ami}`,
+    };
+  }
+  const sameRelease = pendingNow && pendingNow.toColor === standby.color && pendingNow.newImage === image && pendingNow.newAmi === ami;
+  const pending = sameRelease ? pendingNow : { ...describe(target, state, standby.color, image, ami, ctx, now), releaseId: newReleaseId(now) };
+  const warm = await standbySize(ctx, state, Math.max(warmSize(await readService(ctx, live)), state.standbyMinTasks));
+  const warmTo = warm.size;
+  return { phase: 'prepare', pending, warmTo, warmNote: warm.note };
+}
+
+function describe(target: ReleaseTarget, state: StackState, to: Color, image: string, ami: string, ctx: ReleaseContext, now: Date): Omit<PendingRelease, 'releaseId'> {
+  const from = fleet(state, state.liveColor);
+  return {
+    kind: 'deploy',
+    fromColor: from.color,
+    toColor: to,
+    oldImage: from.image,
+    newImage: image,
+    oldAmi: from.ami,
+    newAmi: ami,
+    startedAt: now.toISOString(),
+    staleAt: pendingStaleAt(target.service, now),
+    actor: ctx.actor,
+  };
+}
+
+/**
+ * `deploy`: a reconciler. It reads the real state, works out which steps are still needed for
+ * `image` (and AMI) to be live, and does only those; an interrupted deploy is finished by running
+ * the same command again. Live traffic changes at exactly one point (the swap), and only after
+ * the standby is warm, healthy and smoke-checked.
+ */
+export async function deploy(ctx: ReleaseContext, target: ReleaseTarget, options: DeployOptions, deploySteps: readonly Step<DeployState>[] = DEPLOY_STEPS): Promise<DeployResult> {
+  if (!options.image === !options.imageFrom) throw new ReleaseError(ExitCode.Usage, 'give exactly one of --image and --image-from');
+  const first = await ctx.reporter.step('read the stack', async (h) => {
+    const s = await readStack(ctx, target.stackName, options.parameterPrefix);
+    h.detail(`${s.name} ${s.status}, live ${s.liveColor}`);
+    return s;
+  });
+  const live = fleet(first, first.liveColor);
+  const image = await ctx.reporter.step('resolve the image', async (h) => {
+    const requested = options.image ?? (await liveImageOf(ctx, target, options.imageFrom!));
+    const resolved = await resolveImage(ctx, requested, { base: parseImageRef(live.image), service: target.service, allowUnscanned: options.allowUnscanned });
+    h.detail(`${resolved.reference}${resolved.sizeBytes !== undefined ? ` (${(resolved.sizeBytes / 1024 / 1024).toFixed(0)} MiB)` : ''}, scan ${resolved.scanStatus}`);
+    return resolved;
+  });
+  const ami = await ctx.reporter.step('resolve the AMI', async (h) => {
+    const id = options.ami ? await resolveAmi(ctx, options.ami, fleetSpec(target, first.standbyColor)) : live.ami;
+    h.detail(options.ami ? id : `${id} (the live fleet's)`);
+    return id;
+  });
+
+  if (options.dryRun) {
+    assertUpdatable(first);
+    const table = releaseTable(ctx, first);
+    const plan = await makePlan(ctx, target, first, table, image.reference, ami);
+    const steps = plan.phase === 'already-live' ? [plan.note ?? 'nothing to do'] : planSteps(deploySteps, deployState(ctx, target, first, plan, image, options)).map((p) => p.description);
+    for (const step of steps) ctx.reporter.note(`plan: ${step}`);
+    return { outcome: 'planned', liveColor: first.liveColor, image: image.reference, ami, plan: steps, imageSizeBytes: image.sizeBytes };
+  }
+
+  return withSession(ctx, target, `deploy ${image.digest}`, options, async (session) => {
+    await assertNoTrafficDrift(session);
+    const plan = await makePlan(ctx, target, session.state, session.table, image.reference, ami);
+    if (plan.phase === 'already-live') {
+      ctx.reporter.note(plan.note ?? 'nothing to do');
+      return { outcome: 'already-live', liveColor: session.state.liveColor, image: image.reference, ami, imageSizeBytes: image.sizeBytes };
+    }
+    const initial = { ...deployState(ctx, target, session.state, plan, image, options), session };
+    let done: DeployState;
+    try {
+      done = await runSteps(deploySteps, initial, session.runner);
+    } catch (error) {
+      // Before the swap live traffic was never touched: say so, and keep a record.
+      if (!ctx.phase.trafficMovedTo && plan.phase === 'prepare') await recordAbort(session, plan.pending, error as Error);
+      throw error;
+    }
+    const { pending } = plan;
+    if (options.noSwap) return { outcome: 'ready', releaseId: pending.releaseId, liveColor: session.state.liveColor, image: image.reference, ami };
+    return {
+      outcome: 'released',
+      releaseId: pending.releaseId,
+      liveColor: pending.toColor,
+      image: pending.newImage,
+      ami: pending.newAmi,
+      rollbackWindowClosesAt: done.window?.closesAt,
+      imageSizeBytes: image.sizeBytes,
+    };
+  });
+}
+
+/**
+ * With release windows, the standby this release warms is kept warm by `cool-if-idle` until the
+ * release is stale; a one-time schedule runs `cool-if-idle` then, so a release that never swaps
+ * does not keep it warm until the next window's end. Without windows nothing cools a standby on
+ * its own schedule, and nothing is scheduled.
+ */
+async function scheduleExpiry(session: Session, pending: PendingRelease): Promise<string> {
+  const windowMinutes = releaseWindowMinutes(session.target.service);
+  if (windowMinutes === 0 || !pending.staleAt) return '';
+  const staleAt = new Date(pending.staleAt);
+  if (staleAt.getTime() <= session.ctx.clock.now().getTime()) return `; stale since ${pending.staleAt}`;
+  await schedulePendingExpiry(session.ctx, session.state, staleAt, windowMinutes);
+  return `; keeps the standby warm until ${pending.staleAt} unless it swaps (then cool-if-idle, scheduled)`;
+}
+
+/** An abort before the swap: live traffic was never touched; say so, and keep a record. */
+async function recordAbort(session: Session, pending: PendingRelease, error: Error): Promise<void> {
+  const { ctx, state } = session;
+  const live = fleet(state, state.liveColor);
+  const standby = fleet(state, state.standbyColor);
+  const where = `live traffic untouched: the ${live.color} fleet serves ${live.image}; the ${standby.color} fleet has ${standby.image} with StandbyMinTasks=${state.standbyMinTasks}. Fix the cause and re-run the same command to continue.`;
+  ctx.reporter.note(where);
+  try {
+    const at = ctx.clock.now().toISOString();
+    const where = { service: session.target.service.name, environment: session.target.environment.name };
+    await session.table.putHistory(
+      pendingHistory(pending, where, { at, id: `${pending.releaseId}.aborted`, actor: ctx.actor, outcome: 'aborted', detail: error.message.slice(0, 500) }),
+    );
+  } catch (recordError) {
+    ctx.reporter.warn(`could not record the abort: ${(recordError as Error).message}`);
+  }
+  if (error instanceof ReleaseError) Object.assign(error.detail, { state: where });
+}
+
+/** `LiveColor=to`; `moveId` names the move whose capacity `carryCapacity` carries after it. */
+export async function swapTraffic(session: Session, to: Color, moveId: string): Promise<void> {
+  await session.step(`swap: traffic to the ${to} fleet`, async (h) => {
+    const { result, recorded } = await moveLiveColor(session, to, moveId);
+    if (result === 'unchanged') h.skip(`LiveColor is already ${to}`);
+    else h.detail(`LiveColor=${to}; the previous fleet stays warm; ${recorded}`);
+  });
+}
+
+/** What the deploy steps pass along: the session (its stack as last read), the plan, and what each step found. */
+export interface DeployState {
+  readonly session?: Session;
+  readonly target: ReleaseTarget;
+  readonly stack: StackState;
+  readonly plan: Plan;
+  readonly image: ResolvedImage;
+  readonly noSwap: boolean;
+  readonly window?: WindowItem;
+}
+
+function deployState(_ctx: ReleaseContext, target: ReleaseTarget, stack: StackState, plan: Plan, image: ResolvedImage, options: DeployOptions): DeployState {
+  return { target, stack, plan, image, noSwap: options.noSwap === true };
+}
+
+function sessionOf(s: DeployState): Session {
+  if (!s.session) throw new Error('a deploy step ran without a session (dry run?)');
+  return s.session;
+}
+
+const preparing = (s: DeployState) => s.plan.phase === 'prepare';
+const swapping = (s: DeployState) => !s.noSwap;
+
+/**
+ * The release as a list of steps: `--dry-run` prints their descriptions, the run executes them in
+ * order (each re-reads what it needs, so a re-run skips what is done), the progress output and the
+ * test hooks name them. A step added here shows up in all of them.
+ */
+export const DEPLOY_STEPS: readonly Step<DeployState>[] = [
+  {
+    id: 'record the release in flight',
+    applies: preparing,
+    describe: (s) => `record release ${s.plan.pending.releaseId} in flight (${s.plan.pending.fromColor} -> ${s.plan.pending.toColor})`,
+    run: async (s, h) => {
+      const session = sessionOf(s);
+      const { pending } = s.plan;
+      const current = await session.table.readPending();
+      const expiry = await scheduleExpiry(session, pending);
+      if (current?.releaseId === pending.releaseId) return h.skip(`release ${pending.releaseId} already recorded${expiry}`), s;
+      await session.table.putPending(pending);
+      h.detail(`release ${pending.releaseId}: ${pending.fromColor} -> ${pending.toColor}${expiry}`);
+      return s;
+    },
+  },
+  {
+    id: 'prepare the standby',
+    applies: preparing,
+    describe: (s) => {
+      const { pending } = s.plan;
+      const standby = fleet(s.stack, pending.toColor);
+      const p = s.stack.prefix;
+      return `set ${p}${imageParameter(pending.toColor)}=${pending.newImage}${standby.ami !== pending.newAmi ? `, ${p}${amiParameter(pending.toColor)}=${pending.newAmi}` : ''}, ${p}StandbyMinTasks=${s.plan.warmTo}${s.plan.warmNote ? ` (${s.plan.warmNote})` : ''} (UpdateStack, previous template)`;
+    },
+    run: async (s, h) => {
+      const session = sessionOf(s);
+      const { pending } = s.plan;
+      const { result, state } = await updateStack(session.ctx, session.state, {
+        [imageParameter(pending.toColor)]: pending.newImage,
+        [amiParameter(pending.toColor)]: pending.newAmi,
+        StandbyMinTasks: String(s.plan.warmTo),
+      });
+      session.replaceState(state);
+      if (result === 'unchanged') h.skip(`already runs the image with StandbyMinTasks=${state.standbyMinTasks}`);
+      else h.detail(`image, AMI set; StandbyMinTasks=${s.plan.warmTo}${s.plan.warmNote ? ` (${s.plan.warmNote})` : ''}`);
+      return { ...s, stack: state };
+    },
+  },
+  {
+    id: 'wait for the standby',
+    applies: preparing,
+    describe: (s) => `wait for the ${s.plan.pending.toColor} ECS service to be stable and its targets healthy behind the test listener`,
+    run: async (s, h) => {
+      const session = sessionOf(s);
+      const { service, targets } = await waitUntilReady(session.ctx, fleet(session.state, s.plan.pending.toColor));
+      h.detail(`${service.running}/${service.desired} tasks, ${targets.healthy}/${targets.total} targets healthy`);
+      return s;
+    },
+  },
+  {
+    id: 'smoke check through the test listener',
+    applies: preparing,
+    describe: (s) => `smoke check: GET ${s.target.service.smokeCheckPath} through the test listener, from inside the VPC`,
+    run: async (s, h) => {
+      const session = sessionOf(s);
+      const result = await runSmokeCheck(session.ctx, session.state, s.target.service.smokeCheckPath);
+      const summary = `${result.url} -> ${result.status ?? result.error ?? 'no answer'} in ${result.latencyMs} ms`;
+      if (!result.pass) throw new ReleaseError(ExitCode.Refused, `smoke check failed: ${summary}`, { smokeCheck: result });
+      h.detail(summary);
+      return s;
+    },
+  },
+  {
+    id: 'swap',
+    applies: (s) => preparing(s) && swapping(s),
+    describe: (s) => `swap: LiveColor=${s.plan.pending.toColor}`,
+    run: async (s, h) => {
+      const session = sessionOf(s);
+      const { result, recorded } = await moveLiveColor(session, s.plan.pending.toColor, s.plan.pending.releaseId);
+      if (result === 'unchanged') h.skip(`LiveColor is already ${s.plan.pending.toColor}`);
+      else h.detail(`LiveColor=${s.plan.pending.toColor}; the previous fleet stays warm; ${recorded}`);
+      return { ...s, stack: session.state };
+    },
+  },
+  {
+    id: 'keep the scheduled capacity',
+    applies: swapping,
+    describe: (s) => `keep the scheduled capacity on the ${s.plan.pending.toColor} fleet`,
+    run: async (s, h) => {
+      const session = sessionOf(s);
+      const outcome = await carryLiveBounds(fleetCapacity(session.ctx), session.table, session.state, s.plan.pending.releaseId, session.ctx.clock.now());
+      if (outcome.applied) h.detail(outcome.detail);
+      else h.skip(outcome.detail);
+      return s;
+    },
+  },
+  {
+    id: 'open the rollback window',
+    applies: swapping,
+    describe: (s) => `keep the ${s.plan.pending.fromColor} fleet warm for the ${s.target.service.rollbackWindowMinutes} min rollback window, then cool it (scheduled)`,
+    run: async (s, h) => ({ ...s, window: await openWindowBody(sessionOf(s), s.plan.pending, h) }),
+  },
+  {
+    id: 'bake',
+    applies: swapping,
+    describe: (s) => `bake ${s.target.service.bakeMinutes} min watching the ${s.plan.pending.toColor} fleet's alarms`,
+    run: async (s, h) => {
+      const result = await bakeBody(sessionOf(s), s.window!, h);
+      if (result !== 'passed') throw rolledBackError(result, s.window!);
+      return s;
+    },
+  },
+  {
+    id: 'point the live tag',
+    applies: swapping,
+    describe: (s) => `point ${liveTag(s.target.environment.name)} at the release`,
+    run: async (s, h) => (h.detail(await pointLiveTag(sessionOf(s).ctx, s.target.environment.name, s.plan.pending.newImage)), s),
+  },
+  {
+    id: 'record the release',
+    applies: swapping,
+    describe: () => 'record the release',
+    run: async (s, h) => {
+      await recordReleaseBody(sessionOf(s), s.plan.pending, s.window!, `baked ${s.target.service.bakeMinutes} min; rollback window until ${s.window!.closesAt}`, h);
+      return s;
+    },
+  },
+];

@@ -1,0 +1,111 @@
+import { DescribeStacksCommand, GetTemplateCommand, UpdateStackCommand, waitUntilStackUpdateComplete } from '@aws-sdk/client-cloudformation';
+import { waitFor } from '../../aws/waiters';
+import { call, ReleaseContext } from '../runtime/context';
+import { ExitCode, ReleaseError } from '../core/outcome';
+import { effectiveChanges, isBusy, output, isNoUpdatesError, isUpdatable, ParameterName, parseStack, StackState, updateParameters } from '../core/stack-state';
+import { clampStandby, StandbySize, standbyMaxValue } from '../core/standby-size';
+
+export async function readStack(ctx: ReleaseContext, stackName: string, prefixHint?: string, clients = ctx.clients): Promise<StackState> {
+  const out = await call(ctx, 'DescribeStacks', `stack ${stackName} (${clients.region})`, () =>
+    clients.cloudFormation.send(new DescribeStacksCommand({ StackName: stackName })),
+  );
+  const stack = out.Stacks?.[0];
+  if (!stack) throw new ReleaseError(ExitCode.Error, `stack ${stackName} does not exist in ${clients.region}`);
+  return parseStack(stack, prefixHint);
+}
+
+/**
+ * The standby size to set for `wanted` tasks, clamped to the `StandbyMinTasks` parameter's
+ * MaxValue read from the stack's template (GetTemplateSummary does not carry MaxValue).
+ */
+export async function standbySize(ctx: ReleaseContext, state: StackState, wanted: number): Promise<StandbySize> {
+  const out = await call(ctx, 'GetTemplate', `stack ${state.name}`, () => ctx.clients.cloudFormation.send(new GetTemplateCommand({ StackName: state.name })));
+  const max = standbyMaxValue(out.TemplateBody, state.prefix);
+  if (max === undefined) ctx.reporter.warn(`the template of ${state.name} declares no MaxValue for ${state.prefix}StandbyMinTasks that could be read; the standby size is not clamped`);
+  return clampStandby(wanted, max);
+}
+
+/** Refuses to start while CloudFormation is changing the stack, or when it cannot be updated. */
+export function assertUpdatable(state: StackState): void {
+  if (isBusy(state.status)) {
+    throw new ReleaseError(
+      ExitCode.Refused,
+      `stack ${state.name} is ${state.status} since ${state.lastChange?.toISOString() ?? 'an unknown time'}: another change is running (a cdk deploy, or a scheduled warm/cool of the standby); wait for it to finish and re-run (rollback does not wait: it moves traffic first)`,
+      { stackStatus: state.status },
+    );
+  }
+  if (!isUpdatable(state.status)) {
+    throw new ReleaseError(ExitCode.Refused, `stack ${state.name} is ${state.status}${state.statusReason ? ` (${state.statusReason})` : ''}: fix the stack before releasing`, {
+      stackStatus: state.status,
+    });
+  }
+}
+
+export type UpdateResult = 'updated' | 'unchanged';
+
+/**
+ * The role the CLI's updates run as: the stack's execution role (`CloudFormationExecutionRoleArn`
+ * output, else the role associated with the stack when it is not the Lambdas' narrow
+ * `ParameterUpdateRoleArn`). Always named: CloudFormation reuses the role of the last update for
+ * one that names none, and after an auto-rollback or a warm/cool by the Lambdas that is the
+ * narrow role, which cannot change task definitions or launch templates. Undefined for a stack
+ * that never had a role (CloudFormation then uses the caller's credentials, as before).
+ */
+export function executionRoleArn(state: StackState): string | undefined {
+  const published = output(state, 'CloudFormationExecutionRoleArn');
+  if (published) return published;
+  const narrow = output(state, 'ParameterUpdateRoleArn');
+  if (state.roleArn && state.roleArn !== narrow) return state.roleArn;
+  if (state.roleArn) {
+    throw new ReleaseError(
+      ExitCode.Refused,
+      `stack ${state.name} is associated with its parameter-update role ${state.roleArn} and publishes no CloudFormationExecutionRoleArn: deploy it with cdk deploy (which passes the execution role), or set ReleaseSupport's cloudFormationRoleArn`,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * Sets parameters with the previous template (other parameters keep their values, the stack's
+ * capabilities are passed through) and waits for the update. Parameters that already hold are
+ * not sent; "No updates are to be performed" counts as success.
+ */
+export async function updateStack(
+  ctx: ReleaseContext,
+  state: StackState,
+  changes: Partial<Record<ParameterName, string>>,
+): Promise<{ result: UpdateResult; state: StackState }> {
+  const effective = effectiveChanges(state, changes);
+  if (Object.keys(effective).length === 0) return { result: 'unchanged', state };
+  const resource = `stack ${state.name}`;
+  const roleArn = executionRoleArn(state);
+  try {
+    await call(ctx, 'UpdateStack', resource, () =>
+      ctx.clients.cloudFormation.send(
+        new UpdateStackCommand({
+          StackName: state.name,
+          UsePreviousTemplate: true,
+          Parameters: updateParameters(state, effective),
+          Capabilities: [...state.capabilities] as never,
+          RoleARN: roleArn,
+        }),
+      ),
+    );
+  } catch (error) {
+    if (isNoUpdatesError(error)) return { result: 'unchanged', state: await readStack(ctx, state.name, state.prefix) };
+    throw error;
+  }
+  const what = `${resource} to finish updating (${Object.entries(effective)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ')})`;
+  const stop = ctx.reporter.progress(what, ctx.timings.stackUpdate.maxWaitSeconds);
+  try {
+    await waitFor(what, ctx.timings.stackUpdate, ctx.signal, (cfg) =>
+      waitUntilStackUpdateComplete({ client: ctx.clients.cloudFormation, ...cfg }, { StackName: state.name }),
+    );
+  } finally {
+    stop();
+  }
+  return { result: 'updated', state: await readStack(ctx, state.name, state.prefix) };
+}
+

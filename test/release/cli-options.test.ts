@@ -1,0 +1,77 @@
+import { main } from '../../src/cli/main';
+import { ExitCode } from '../../src/release/core/outcome';
+import { FakeAws } from './support/fake-aws';
+import { devWorld } from './support/harness';
+
+/**
+ * Bad release-CLI invocations: each exits with the documented code and names the option, before
+ * a single AWS call (the SDK clients are mocked onto the fake, which counts every call).
+ */
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+const REF = `123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/bluegreen-fleet/api@${DIGEST}`;
+const T = ['--env', 'dev', '--service', 'api'];
+
+const CASES: [string, string[], number, RegExp][] = [
+  ['deploy without --image or --image-from', ['deploy', ...T], ExitCode.Usage, /--image or --image-from is required/],
+  ['deploy with both --image and --image-from', ['deploy', ...T, '--image', 'v2', '--image-from', 'staging'], ExitCode.Usage, /--image and --image-from exclude each other/],
+  ['a digest too short', ['deploy', ...T, '--image', 'sha256:abc'], ExitCode.Usage, /--image "sha256:abc" is not a sha256 digest/],
+  ['a digest in upper case', ['deploy', ...T, '--image', `sha256:${'A'.repeat(64)}`], ExitCode.Usage, /--image .* is not a sha256 digest/],
+  ['a reference whose digest is not sha256', ['deploy', ...T, '--image', 'repo@md5:abc'], ExitCode.Usage, /--image "repo@md5:abc": "md5:abc" is not a sha256 digest/],
+  ['a tag starting with a dash', ['deploy', ...T, '--image=-v2'], ExitCode.Usage, /--image "-v2": "-v2" is not a valid image tag/],
+  ['a tag longer than 128 characters', ['deploy', ...T, '--image', 'v'.repeat(129)], ExitCode.Usage, /--image .* is not a valid image tag/],
+  ['a tag with a space', ['deploy', ...T, '--image', 'v 2'], ExitCode.Usage, /--image "v 2": "v 2" is not a valid image tag/],
+  ['--ami that is not an AMI id', ['deploy', ...T, '--image', 'v2', '--ami', 'ami-xyz'], ExitCode.Usage, /--ami "ami-xyz" is not an AMI id/],
+  ['--ami of a snapshot id', ['deploy', ...T, '--image', 'v2', '--ami', 'snap-0123456789abcdef0'], ExitCode.Usage, /--ami "snap-0123456789abcdef0" is not an AMI id/],
+  ['--ami Latest (case)', ['deploy', ...T, '--image', 'v2', '--ami', 'Latest'], ExitCode.Usage, /--ami "Latest" is not an AMI id/],
+  ['--image-from the same environment', ['deploy', ...T, '--image-from', 'dev'], ExitCode.Usage, /--image-from names the environment being released \(dev\)/],
+  ['--image-from not an environment name', ['deploy', ...T, '--image-from', 'Staging!'], ExitCode.Usage, /--image-from "Staging!" is not an environment name/],
+  ['--image-from an unknown environment', ['deploy', ...T, '--image-from', 'qa'], ExitCode.Usage, /qa/],
+  ['--stack of another environment', ['deploy', ...T, '--image', 'v2', '--stack', 'bgf-production-api'], ExitCode.Usage, /--stack "bgf-production-api" is not a stack of --env dev/],
+  ['--stack that is not a stack name', ['deploy', ...T, '--image', 'v2', '--stack', 'bgf_dev_api'], ExitCode.Usage, /--stack "bgf_dev_api" is not a CloudFormation stack name/],
+  ['--stack starting with a digit', ['rollback', ...T, '--stack', '1bgf-dev-api'], ExitCode.Usage, /--stack "1bgf-dev-api" is not a CloudFormation stack name/],
+  ['--branch without --env branch', ['swap', ...T, '--branch', 'feature-x'], ExitCode.Usage, /--branch is only for --env branch, not --env dev/],
+  ['--parameter-prefix with a dash', ['swap', ...T, '--parameter-prefix', 'api-'], ExitCode.Usage, /--parameter-prefix "api-" is not a parameter prefix/],
+  ['--env not an environment name', ['status', '--env', 'Dev', '--service', 'api'], ExitCode.Usage, /--env "Dev" is not an environment name/],
+  ['--env unknown', ['status', '--env', 'qa', '--service', 'api'], ExitCode.Usage, /qa/],
+  ['--service unknown', ['status', '--env', 'dev', '--service', 'nope'], ExitCode.Usage, /service "nope" is not configured in dev; known: /],
+  ['--service not a name', ['status', '--env', 'dev', '--service', 'API'], ExitCode.Usage, /--service "API" is not a service name/],
+  ['--last zero', ['status', ...T, '--last', '0'], ExitCode.Usage, /--last must be at least 1, not 0/],
+  ['--last not a number', ['status', ...T, '--last', 'five'], ExitCode.Usage, /--last must be an integer, not "five"/],
+  ['--last a fraction', ['status', ...T, '--last', '2.5'], ExitCode.Usage, /--last must be an integer, not "2.5"/],
+  ['--last too many', ['status', ...T, '--last', '1000'], ExitCode.Usage, /--last must be at most 100, not 1000/],
+  ['--env missing', ['rollback', '--service', 'api'], ExitCode.Usage, /required option '--env <env>' not specified/],
+  ['--service missing', ['swap', '--env', 'dev'], ExitCode.Usage, /required option '--service <name>' not specified/],
+  ['an unknown option', ['rollback', ...T, '--force'], ExitCode.Usage, /unknown option '--force'/],
+  ['--image without a value', ['deploy', ...T, '--image'], ExitCode.Usage, /option '--image <tag-or-digest>' argument missing/],
+  ['promote a tag, not a digest', ['promote', '--service', 'api', '--image', 'v2', '--tag', 'prod'], ExitCode.Usage, /--image "v2" is not pinned by digest/],
+  ['promote a bare digest without --repository or --env', ['promote', '--service', 'api', '--image', DIGEST, '--tag', 'prod'], ExitCode.Usage, /--image "sha256:a+" is a bare digest: add --repository or --env/],
+  ['promote to an invalid tag', ['promote', '--service', 'api', '--image', REF, '--tag', '.prod'], ExitCode.Usage, /--tag ".prod" is not a valid image tag/],
+  ['promote with a repository that is not ECR', ['promote', '--service', 'api', '--image', DIGEST, '--tag', 'prod', '--repository', 'docker.io/library/nginx'], ExitCode.Usage, /--repository "docker.io\/library\/nginx" is not <account>.dkr.ecr/],
+];
+
+describe('bad release-CLI invocations', () => {
+  let aws: FakeAws;
+  let stderr: string;
+  beforeAll(() => {
+    aws = devWorld();
+  });
+  afterAll(() => aws.restore());
+  beforeEach(() => {
+    stderr = '';
+    process.exitCode = undefined;
+    jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true));
+    jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    process.exitCode = undefined;
+  });
+
+  test(`at least 30 cases (${CASES.length})`, () => expect(CASES.length).toBeGreaterThanOrEqual(30));
+
+  test.each(CASES)('%s: exit %#', async (_name, argv, code, message) => {
+    const before = aws.calls.length;
+    expect({ code: await main(['node', 'bluegreen-fleet', ...argv]), stderr }).toEqual({ code, stderr: expect.stringMatching(message) });
+    expect(aws.calls.slice(before)).toEqual([]);
+  });
+});

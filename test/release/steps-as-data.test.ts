@@ -1,0 +1,73 @@
+import { runDeploy } from '../../src/commands/deploy';
+import { deploy, DEPLOY_STEPS, DeployState } from '../../src/release/commands/deploy';
+import { ExitCode } from '../../src/release/core/outcome';
+import { Step } from '../../src/release/core/steps';
+import { runCommand } from '../../src/release/runtime/cli-runtime';
+import { resolveTarget } from '../../src/release/runtime/target';
+import { DEV_STACK, devWorld, json, run, stopAfter } from './support/harness';
+
+/**
+ * The release is one list of steps: a step added to a copy of the list appears in the dry-run
+ * plan, runs in its place, shows in the progress output, and is a point the crash-and-resume
+ * hooks can stop at, with no other change.
+ */
+const ran: string[] = [];
+const extra: Step<DeployState> = {
+  id: 'notify the channel',
+  applies: (s) => !s.noSwap,
+  describe: (s) => `tell #releases that ${s.plan.pending.toColor} is live`,
+  run: async (s, h) => {
+    ran.push(s.plan.pending.releaseId);
+    h.detail('posted');
+    return s;
+  },
+};
+const at = DEPLOY_STEPS.findIndex((s) => s.id === 'point the live tag');
+const steps = [...DEPLOY_STEPS.slice(0, at), extra, ...DEPLOY_STEPS.slice(at)];
+const target = resolveTarget({ env: 'dev', service: 'api' });
+const go = (options: { dryRun?: boolean }, deps: ReturnType<typeof run>['deps']) =>
+  runCommand({ name: 'deploy', json: true, region: () => target.region, run: (ctx) => deploy(ctx, target, { image: 'v2', ...options }, steps), format: () => '' }, deps);
+
+describe('a step added to a copy of the deploy steps', () => {
+  beforeEach(() => ran.splice(0));
+
+  test('shows in the dry-run plan, in its place', async () => {
+    const aws = devWorld();
+    try {
+      const r = run(aws);
+      expect(await go({ dryRun: true }, r.deps)).toBe(ExitCode.Ok);
+      const plan: string[] = json(r).result.plan;
+      expect(plan[at]).toBe('tell #releases that green is live');
+      expect(plan).toHaveLength(DEPLOY_STEPS.length + 1);
+      expect(ran).toEqual([]);
+    } finally {
+      aws.restore();
+    }
+  });
+
+  test('runs, in order, with its progress line', async () => {
+    const aws = devWorld();
+    try {
+      const r = run(aws);
+      expect(await go({}, r.deps)).toBe(ExitCode.Ok);
+      expect(ran).toHaveLength(1);
+      const names = json(r).steps.map((s: { name: string }) => s.name);
+      expect(names.indexOf('tell #releases that green is live')).toBe(names.findIndex((n: string) => n.startsWith('point dev-live')) - 1);
+      expect(json(r).steps).toContainEqual(expect.objectContaining({ name: 'tell #releases that green is live', status: 'done', detail: 'posted' }));
+    } finally {
+      aws.restore();
+    }
+  });
+
+  test('is a point a crash can stop at; the re-run (the shipped list) finishes the release', async () => {
+    const aws = devWorld();
+    try {
+      expect(await go({}, run(aws, { hooks: stopAfter('notify the channel') }).deps)).toBe(ExitCode.Error);
+      expect(ran).toHaveLength(1);
+      expect(await runDeploy({ env: 'dev', service: 'api', image: 'v2' }, run(aws).deps)).toBe(ExitCode.Ok);
+      expect(aws.table(DEV_STACK).query('history', false).filter((h) => h.outcome === 'succeeded')).toHaveLength(1);
+    } finally {
+      aws.restore();
+    }
+  });
+});

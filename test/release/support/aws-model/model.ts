@@ -1,0 +1,213 @@
+import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, DescribeScheduledActionsCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import {
+  CancelUpdateStackCommand,
+  CloudFormationClient,
+  ContinueUpdateRollbackCommand,
+  DescribeStackEventsCommand,
+  DescribeStackResourcesCommand,
+  DescribeStacksCommand,
+  GetTemplateCommand,
+  UpdateStackCommand,
+} from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeServicesCommand, ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs';
+import { DescribeListenersCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { AwsStub, mockClient } from 'aws-sdk-client-mock';
+import { ApplicationAutoScaling } from './app-autoscaling';
+import { CallLog, currentOrigin, Fault, faultError, Hook } from './calls';
+import { CfnEngine } from './cfn-engine';
+import { ModelClock, Timeline } from './clock';
+import { CloudFormation } from './cloudformation';
+import { FakeTable } from './dynamodb';
+import { Ecs } from './ecs';
+import { Elbv2 } from './elbv2';
+import { awsError } from './errors';
+import { Lambda } from './lambda';
+import { Ecr } from './ecr';
+import { Observers } from './observers';
+import { Scheduler } from './scheduler';
+import { World } from './resources';
+
+export const ACCOUNT = '123456789012';
+export const REGION = 'ap-northeast-1';
+
+/** Durations the model gives AWS's work; every one is an assumption, listed in one place. */
+export interface ModelTimings {
+  /**
+   * assumed: how much fake time one API call takes. The SDK waiters the CLI uses poll in real
+   * time, so the cloud must move while they poll; 0 freezes it between explicit advances.
+   */
+  callMs: number;
+}
+
+type Serve = (client: any, service: string, command: any, handle: (input: any) => any) => void;
+
+/**
+ * An in-memory AWS account and region that behaves like AWS where the release depends on it:
+ * asynchronous CloudFormation updates that roll back and restore, tasks and targets that take
+ * time, capacity that only moves into a new range, retried asynchronous Lambdas, schedules that
+ * fire. Every SDK v3 client is mocked onto it (aws-sdk-client-mock), so the code under test runs
+ * unchanged. See README.md.
+ */
+export class AwsCore {
+  readonly clock: ModelClock;
+  readonly timeline: Timeline;
+  readonly log = new CallLog();
+  readonly timings: ModelTimings = { callMs: 1_000 };
+  readonly world: World;
+  readonly elb: Elbv2;
+  readonly ecs: Ecs;
+  readonly aas: ApplicationAutoScaling;
+  readonly engine: CfnEngine;
+  readonly cloudFormation: CloudFormation;
+  readonly lambda: Lambda;
+  readonly observers: Observers;
+  readonly ecr: Ecr;
+  readonly scheduler: Scheduler;
+  readonly ssm = new Map<string, string>([['/cdk-bootstrap/hnb659fds/version', '30']]);
+  readonly tables = new Map<string, FakeTable>();
+  /** Who GetCallerIdentity says the caller is. */
+  caller = { Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/release/alice`, UserId: 'AROAEXAMPLE:alice' };
+  /** Roles AssumeRole lets the caller assume (others: AccessDenied). */
+  readonly assumableRoles = new Set<string>();
+  private mocks: AwsStub<any, any, any>[] = [];
+  /** Extra services (ecr, scheduler) plug their commands in here. */
+  readonly installers: ((serve: Serve) => void)[] = [];
+
+  constructor(clock = new ModelClock()) {
+    this.clock = clock;
+    this.timeline = new Timeline(clock);
+    const now = () => this.clock.t;
+    this.elb = new Elbv2(now);
+    this.ecs = new Ecs(now, this.timeline, this.elb, { provisioningMs: 30_000, pendingMs: 15_000, tickMs: 5_000 });
+    this.aas = new ApplicationAutoScaling(this.ecs);
+    this.world = { region: REGION, account: ACCOUNT, now, elb: this.elb, ecs: this.ecs, aas: this.aas, listeners: [], counters: new Map() };
+    this.engine = new CfnEngine(this.timeline, { stepMs: 1_000, cleanupMs: 5_000, defaultResourceMs: 5_000 });
+    this.cloudFormation = new CloudFormation(this.world, this.engine, this.ssm);
+    this.lambda = new Lambda(this.timeline, now, REGION, ACCOUNT);
+    this.observers = new Observers(this.world, this.lambda);
+    this.ecr = new Ecr(now, ACCOUNT, REGION);
+    this.scheduler = new Scheduler(this.timeline, now, this.lambda, REGION, ACCOUNT);
+    this.world.listeners.push((e) => {
+      if (e.type === 'AWS::DynamoDB::Table' && e.change !== 'delete' && !this.tables.has(e.physicalId)) this.tables.set(e.physicalId, new FakeTable());
+    });
+  }
+
+  get calls() {
+    return this.log.calls;
+  }
+
+  /** Calls of an operation by the code under test (or by `from`, a function name; undefined: anyone). */
+  count(operation: string, from?: string | null): number {
+    return this.log.count(operation, from === null ? undefined : (from ?? 'client'));
+  }
+
+  inject(fault: Fault): void {
+    this.log.faults.push(fault);
+  }
+
+  /**
+   * Runs `run` before the model answers the nth call of `operation` (counted from now): the way to
+   * make an in-cloud handler, a schedule or another operator act at an exact await point of the
+   * code under test.
+   */
+  before(operation: string, nth: number, run: (input: any) => void | Promise<void>, options: { origin?: Hook['origin'] } = {}): void {
+    this.log.hooks.push({ operation, nth, run, origin: options.origin, seen: 0, done: false });
+  }
+
+  /** Lets the cloud work for `ms` of fake time (running everything due on the way). */
+  runFor(ms: number): Promise<Date> {
+    return this.timeline.runFor(ms);
+  }
+
+  /** Mocks every SDK client the release code and the handlers use onto this model. Call `restore()` after. */
+  install(): this {
+    const serve: Serve = (client, service, command, handle) => {
+      let mock: any = this.mocks.find((m) => (m as any).__client === client);
+      if (!mock) {
+        mock = Object.assign(mockClient(client), { __client: client });
+        this.mocks.push(mock);
+      }
+      const operation = (command as { name: string }).name.replace(/Command$/, '');
+      mock.on(command).callsFake(async (input: any) => {
+        const origin = currentOrigin();
+        this.clock.advance(this.timings.callMs);
+        this.log.calls.push({ service, operation, input: structuredClone(input), origin, at: this.clock.now() });
+        await this.log.runHooks(operation, input, origin);
+        await this.timeline.settle();
+        const fault = this.log.takeFault(operation, input, origin);
+        if (!fault) return handle(input);
+        if (fault.afterEffect) await handle(input);
+        throw faultError(fault, service);
+      });
+    };
+    const cfn = this.cloudFormation;
+    serve(CloudFormationClient, 'cloudformation', DescribeStacksCommand, (i) => cfn.describeStacks(i));
+    serve(CloudFormationClient, 'cloudformation', UpdateStackCommand, (i) => cfn.updateStack(i));
+    serve(CloudFormationClient, 'cloudformation', GetTemplateCommand, (i) => cfn.getTemplate(i));
+    serve(CloudFormationClient, 'cloudformation', DescribeStackEventsCommand, (i) => cfn.describeStackEvents(i));
+    serve(CloudFormationClient, 'cloudformation', DescribeStackResourcesCommand, (i) => cfn.describeStackResources(i));
+    serve(CloudFormationClient, 'cloudformation', ContinueUpdateRollbackCommand, (i) => cfn.continueUpdateRollback(i));
+    serve(CloudFormationClient, 'cloudformation', CancelUpdateStackCommand, (i) => cfn.cancelUpdateStack(i));
+    serve(ElasticLoadBalancingV2Client, 'elasticloadbalancing', DescribeListenersCommand, (i) => this.elb.describeListeners(i));
+    serve(ElasticLoadBalancingV2Client, 'elasticloadbalancing', ModifyListenerCommand, (i) => this.elb.modifyListener(i));
+    serve(ElasticLoadBalancingV2Client, 'elasticloadbalancing', DescribeTargetHealthCommand, (i) => this.elb.describeTargetHealth(i));
+    serve(ECSClient, 'ecs', DescribeServicesCommand, (i) => this.ecs.describeServices(i));
+    serve(ECSClient, 'ecs', ListTasksCommand, (i) => this.ecs.listTasks(i));
+    serve(ApplicationAutoScalingClient, 'application-autoscaling', DescribeScalableTargetsCommand, (i) => this.aas.describeScalableTargets(i));
+    serve(ApplicationAutoScalingClient, 'application-autoscaling', DescribeScheduledActionsCommand, (i) => this.aas.describeScheduledActions(i));
+    serve(ApplicationAutoScalingClient, 'application-autoscaling', RegisterScalableTargetCommand, (i) => {
+      const t = this.aas.register(i);
+      return { ScalableTargetARN: `arn:aws:application-autoscaling:${REGION}:${ACCOUNT}:scalable-target/${t.resourceId.length}${t.resourceId.split('/').pop()}` };
+    });
+    serve(CloudWatchClient, 'cloudwatch', DescribeAlarmsCommand, (i) => this.observers.describeAlarms(i));
+    serve(AutoScalingClient, 'autoscaling', DescribeAutoScalingGroupsCommand, (i) => this.observers.describeAutoScalingGroups(i));
+    serve(LambdaClient, 'lambda', InvokeCommand, (i) => this.lambda.invoke(i));
+    serve(SSMClient, 'ssm', GetParameterCommand, (i) => {
+      const value = this.ssm.get(i.Name);
+      if (value === undefined) throw awsError('ParameterNotFound', '', 400);
+      return { Parameter: { Name: i.Name, Type: 'String', Value: value } };
+    });
+    // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+    serve(STSClient, 'sts', GetCallerIdentityCommand, () => ({ ...this.caller }));
+    // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+    serve(STSClient, 'sts', AssumeRoleCommand, (i) => {
+      if (!this.assumableRoles.has(i.RoleArn)) throw awsError('AccessDenied', `User: ${this.caller.Arn} is not authorized to perform: sts:AssumeRole on resource: ${i.RoleArn}`, 403);
+      const account = i.RoleArn.split(':')[4];
+      return {
+        Credentials: { AccessKeyId: 'ASIAMODEL', SecretAccessKey: 'model', SessionToken: 'model', Expiration: new Date(this.clock.t + (i.DurationSeconds ?? 3600) * 1000) },
+        AssumedRoleUser: { Arn: `arn:aws:sts::${account}:assumed-role/${i.RoleArn.split('/').pop()}/${i.RoleSessionName}`, AssumedRoleId: `AROAMODEL:${i.RoleSessionName}` },
+      };
+    });
+    this.installTables(serve);
+    this.ecr.install(serve);
+    this.scheduler.install(serve);
+    for (const install of this.installers) install(serve);
+    return this;
+  }
+
+  restore(): void {
+    for (const m of this.mocks) m.restore();
+    this.mocks = [];
+  }
+
+  table(name: string): FakeTable {
+    const t = this.tables.get(name);
+    if (!t) throw awsError('ResourceNotFoundException', `Requested resource not found: Table: ${name} not found`, 400);
+    return t;
+  }
+
+  private installTables(serve: Serve): void {
+    const t = (name: string) => this.table(name);
+    serve(DynamoDBDocumentClient, 'dynamodb', PutCommand, (i) => (t(i.TableName).put(i.Item, i), {}));
+    serve(DynamoDBDocumentClient, 'dynamodb', GetCommand, (i) => ({ Item: t(i.TableName).get(i.Key) }));
+    serve(DynamoDBDocumentClient, 'dynamodb', DeleteCommand, (i) => (t(i.TableName).delete(i.Key, i), {}));
+    serve(DynamoDBDocumentClient, 'dynamodb', UpdateCommand, (i) => (t(i.TableName).update(i.Key, i.UpdateExpression, i), {}));
+    serve(DynamoDBDocumentClient, 'dynamodb', QueryCommand, (i) => ({ Items: t(i.TableName).query(i.ExpressionAttributeValues[':pk'], i.ScanIndexForward !== false, i.Limit) }));
+  }
+}
