@@ -150,7 +150,12 @@ export function planScopedEvaluation(templatePaths: readonly string[], rules: re
       if (kept.size === 0) continue;
       if (scope === 'reference') {
         for (const queue = [...kept]; queue.length > 0; ) {
-          for (const id of referencedIds(all[queue.pop() as string], new Set())) if (id in all && !kept.has(id)) queue.push(id), kept.add(id);
+          for (const id of referencedIds(all[queue.pop() as string], new Set())) {
+            if (id in all && !kept.has(id)) {
+              queue.push(id);
+              kept.add(id);
+            }
+          }
         }
       }
       const reduced = reducedTemplate(template, Object.fromEntries(Object.entries(all).filter(([id]) => kept.has(id))), scope);
