@@ -162,8 +162,12 @@ function benchScale(): void {
 
 function benchTest(): void {
   const report = path.join(os.tmpdir(), `bgf-bench-jest-${process.pid}.json`);
-  const ms = timeCommand('npm', ['test', '--silent', '--', '--json', `--outputFile=${report}`]);
-  record({ section: 'test', figure: '`npm test` wall time (lint, tsc, jest)', value: seconds(ms), budget: '<= 60 s', pass: ms <= 60_000 });
+  const started = performance.now();
+  const run = spawnSync('npm', ['test', '--silent', '--', '--json', `--outputFile=${report}`], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const ms = performance.now() - started;
+  // A failing test still leaves a wall time and the per-file report worth recording.
+  record({ section: 'test', figure: `\`npm test\` wall time (lint, tsc, jest)${run.status === 0 ? '' : ', with failures'}`, value: seconds(ms), budget: '<= 60 s', pass: run.status === 0 && ms <= 60_000 });
+  if (!fs.existsSync(report)) throw new Error(`npm test wrote no jest report:\n${run.stdout}\n${run.stderr}`);
   // Where jest spends it: the slowest files (wall time inside a worker).
   const results = (JSON.parse(fs.readFileSync(report, 'utf8')) as { testResults: Array<{ name: string; startTime: number; endTime: number }> }).testResults;
   fs.rmSync(report, { force: true });
