@@ -12,7 +12,9 @@ import { selectEnvironments } from '../lib/config';
 import { generatedEnvironments } from './generate';
 
 const count = Number(process.argv[2] ?? '1');
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bgf-bench-${count}-`));
+// A third argument keeps the assembly there (the cfn-guard comparison reads it).
+const keep = process.argv[3];
+const outdir = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), `bgf-bench-${count}-`));
 const started = performance.now();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const flags = require('../../cdk.json').context as Record<string, unknown>;
@@ -26,5 +28,5 @@ const stacks = assembly.stacks.map((s) => {
   const file = path.join(assembly.directory, s.templateFile);
   return { name: s.stackName, resources: Object.keys(s.template.Resources ?? {}).length, bytes: fs.statSync(file).size };
 });
-fs.rmSync(outdir, { recursive: true, force: true });
+if (!keep) fs.rmSync(outdir, { recursive: true, force: true });
 process.stdout.write(`${JSON.stringify({ count, ms, maxRssMiB: process.resourceUsage().maxRSS / 1024, stacks })}\n`);

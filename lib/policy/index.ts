@@ -7,6 +7,16 @@ import { preflightChecks } from './preflight';
 export { ScopedControlTowerValidator, controlTowerRuleIndex, relevantControlTowerRules } from './scoped-guard';
 export { ParallelControlTowerValidator } from './parallel-guard';
 export { CachedCloudFormationValidatePlugin } from './cached-plugin';
+export { planScopedEvaluation, findingsForTemplates, ruleScope } from './scoped-evaluation';
+
+/**
+ * `BLUEGREEN_FLEET_POLICY_GATES=off` skips the gates. Only the pull-request diff sets it, for the
+ * base side it synthesizes to compare with (src/diff/synth.ts): those templates merged through
+ * the gates already, and are never deployed from the diff.
+ */
+export function policyGatesEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.BLUEGREEN_FLEET_POLICY_GATES !== 'off';
+}
 
 /**
  * Registers the policy gates that run on every synth of the app: cdk-nag's AwsSolutions pack,
@@ -21,6 +31,7 @@ export { CachedCloudFormationValidatePlugin } from './cached-plugin';
  * like cfn-guard's.
  */
 export function addPolicyGates(app: App): void {
+  if (!policyGatesEnabled()) return;
   const guard = new ParallelControlTowerValidator();
   Validations.of(app).addPlugins(guard.starter, new AwsSolutionsChecks(app), CachedCloudFormationValidatePlugin.instance(), preflightChecks(), guard.collector);
 }

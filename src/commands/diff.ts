@@ -8,7 +8,7 @@ import { CloudFormationLiveColors, FileLiveColors, hasAwsCredentials, LiveColorL
 import { defaultPriceTables, readPriceTable } from '../diff/prices';
 import { renderMarkdown } from '../diff/render-markdown';
 import { renderText } from '../diff/render-text';
-import { synthesizeApp, synthesizeRef } from '../diff/synth';
+import { resolveCommit, synthesizeApp, synthesizeRef } from '../diff/synth';
 import { DANGER_EXIT_CODE, EXIT_OK } from '../diff/types';
 
 /** Options of `bluegreen-fleet diff` as commander parses them. */
@@ -37,7 +37,10 @@ export interface DiffDependencies {
   readonly liveColors: () => LiveColorLookup;
   readonly deployed: DeployedSources;
   readonly synthHead: (repoRoot: string, outDir: string, context: readonly string[]) => Promise<string>;
-  readonly synthRef: (repoRoot: string, ref: string, outDir: string, context: readonly string[]) => Promise<string>;
+  /** The base side: a verified commit id, synthesized without the policy gates. */
+  readonly synthRef: (repoRoot: string, commit: string, outDir: string, context: readonly string[]) => Promise<string>;
+  /** `--base-ref` to a commit id, or an error naming the option (src/diff/synth.ts). */
+  readonly resolveCommit: (repoRoot: string, ref: string) => Promise<string>;
 }
 
 export const DEFAULT_DEPENDENCIES: DiffDependencies = {
@@ -47,8 +50,18 @@ export const DEFAULT_DEPENDENCIES: DiffDependencies = {
   liveColors: () => new CloudFormationLiveColors(),
   deployed: DEPLOYED_SOURCES,
   synthHead: (repoRoot, outDir, context) => synthesizeApp(repoRoot, outDir, path.join(repoRoot, 'node_modules'), { context }),
-  synthRef: (repoRoot, ref, outDir, context) => synthesizeRef({ repoRoot, ref, outDir, context }),
+  synthRef: (repoRoot, commit, outDir, context) => synthesizeRef({ repoRoot, ref: commit, outDir, context, withoutPolicyGates: true }),
+  resolveCommit: (repoRoot, ref) => resolveCommit(repoRoot, ref),
 };
+
+/** An assembly the user named, with the option in any error about it. */
+function loadNamed(option: string, dir: string): LoadedAssembly {
+  try {
+    return loadAssembly(dir);
+  } catch (error) {
+    throw new Error(`${option} ${dir}: ${(error as Error).message}`, { cause: error });
+  }
+}
 
 function writeOut(file: string, text: string): void {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -72,10 +85,23 @@ export async function runDiffCommand(options: DiffCommandOptions, deps: DiffDepe
   if (needsSynth && !existsSync(path.join(deps.cwd, 'cdk.json'))) throw new Error(`${deps.cwd} has no cdk.json: run the diff from the project root, or pass --base-assembly and --head-assembly`);
 
   const context = options.context ?? [];
+  for (const c of context) if (!/^[^=\s]+=/.test(c)) throw new Error(`--context "${c}" must be key=value, e.g. env=production`);
+  const baseRef = !options.deployed && !options.baseAssembly ? (options.baseRef ?? 'HEAD') : undefined;
+  // Verified before anything is synthesized, so a bad ref costs nothing.
+  const baseCommit = baseRef !== undefined ? await deps.resolveCommit(deps.cwd, baseRef) : undefined;
   const scratch = mkdtempSync(path.join(tmpdir(), 'bgf-diff-'));
   try {
-    const headDir = options.headAssembly ?? (await deps.synthHead(deps.cwd, path.join(scratch, 'head.out'), context));
-    const head = loadAssembly(headDir);
+    // The head (with its gates) and the base (without) synthesize side by side; both finish
+    // (and clean up their worktree) before an error of either is reported.
+    const [headSide, baseSide] = await Promise.allSettled([
+      options.headAssembly ?? deps.synthHead(deps.cwd, path.join(scratch, 'head.out'), context),
+      baseCommit !== undefined ? deps.synthRef(deps.cwd, baseCommit, path.join(scratch, 'base.out'), context) : undefined,
+    ]);
+    if (headSide.status === 'rejected') throw headSide.reason;
+    if (baseSide.status === 'rejected') throw baseSide.reason;
+    const headDir = headSide.value;
+    const baseDir = baseSide.value;
+    const head = options.headAssembly ? loadNamed('--head-assembly', headDir) : loadAssembly(headDir);
     let base: LoadedAssembly;
     let precomputed;
     let baseLabel: string;
@@ -83,12 +109,11 @@ export async function runDiffCommand(options: DiffCommandOptions, deps: DiffDepe
       ({ base, precomputed } = await deployedBase(head, deps.deployed));
       baseLabel = 'deployed stacks';
     } else if (options.baseAssembly) {
-      base = loadAssembly(options.baseAssembly);
+      base = loadNamed('--base-assembly', options.baseAssembly);
       baseLabel = options.baseAssembly;
     } else {
-      const ref = options.baseRef ?? 'HEAD';
-      base = loadAssembly(await deps.synthRef(deps.cwd, ref, path.join(scratch, 'base.out'), context));
-      baseLabel = ref;
+      base = loadAssembly(baseDir as string);
+      baseLabel = baseRef as string;
     }
     const lookUp = options.liveColor !== false && credentials;
     const report = await diffAssemblies(base, head, {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, readFileSync, realpathSync } from 'fs';
 import * as path from 'path';
 import { CfnTemplate } from './template';
 
@@ -46,6 +46,23 @@ function readJson(file: string): unknown {
   }
 }
 
+/**
+ * A path the manifest names, resolved inside the assembly directory. A manifest is input (an
+ * assembly may come from a cache or an artifact of an untrusted build), so a path that leaves
+ * the directory, by `..`, an absolute path or a symbolic link, is refused rather than read.
+ */
+export function insideAssembly(directory: string, relative: unknown, what: string): string {
+  if (typeof relative !== 'string' || relative === '') throw new Error(`${path.join(directory, 'manifest.json')}: ${what} is missing`);
+  const root = realpathSync(directory);
+  const resolved = path.resolve(root, relative);
+  const real = existsSync(resolved) ? realpathSync(resolved) : resolved;
+  const rel = path.relative(root, real);
+  if (path.isAbsolute(relative) || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+    throw new Error(`${path.join(directory, 'manifest.json')}: ${what} "${relative}" points outside the assembly directory; refusing to read it`);
+  }
+  return real;
+}
+
 export function loadAssembly(directory: string): LoadedAssembly {
   const manifestFile = path.join(directory, 'manifest.json');
   if (!existsSync(manifestFile)) {
@@ -55,8 +72,8 @@ export function loadAssembly(directory: string): LoadedAssembly {
   const stacks: AssemblyStack[] = [];
   for (const [artifactId, artifact] of Object.entries(manifest.artifacts ?? {})) {
     if (artifact.type === 'cdk:cloud-assembly') {
-      const nested = String(artifact.properties?.directoryName ?? '');
-      stacks.push(...loadAssembly(path.join(directory, nested)).stacks);
+      const nested = insideAssembly(directory, artifact.properties?.directoryName, `artifact ${artifactId} directoryName`);
+      stacks.push(...loadAssembly(nested).stacks);
     } else if (artifact.type === 'aws:cloudformation:stack') {
       stacks.push(readStack(directory, artifactId, artifact));
     }
@@ -66,12 +83,12 @@ export function loadAssembly(directory: string): LoadedAssembly {
 
 function readStack(directory: string, artifactId: string, artifact: ManifestArtifact): AssemblyStack {
   const props = artifact.properties ?? {};
-  const template = readJson(path.join(directory, String(props.templateFile))) as CfnTemplate;
+  const template = readJson(insideAssembly(directory, props.templateFile, `artifact ${artifactId} templateFile`)) as CfnTemplate;
   const env = /^aws:\/\/([^/]+)\/(.+)$/.exec(artifact.environment ?? '');
   const known = (v: string | undefined) => (v && !v.startsWith('unknown-') ? v : undefined);
   const metadata = { ...(artifact.metadata ?? {}) };
   if (artifact.additionalMetadataFile) {
-    const extra = path.join(directory, artifact.additionalMetadataFile);
+    const extra = insideAssembly(directory, artifact.additionalMetadataFile, `artifact ${artifactId} additionalMetadataFile`);
     if (existsSync(extra)) Object.assign(metadata, readJson(extra));
   }
   const paths = new Map<string, string>();

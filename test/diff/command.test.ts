@@ -69,16 +69,36 @@ describe('bluegreen-fleet diff (offline)', () => {
     expect(asked).toBe(1);
   });
 
-  test('a base ref is synthesized (HEAD by default) and the working tree too, with the context given', async () => {
+  test('a base ref is verified as a commit, then synthesized (HEAD by default) beside the working tree, with the context given', async () => {
     const calls: string[] = [];
     const d = deps({
-      synthRef: async (root, ref, _out, context) => (calls.push(`ref ${ref} ${context.join(',')} ${root === REPO}`), base),
+      resolveCommit: async (root, ref) => (calls.push(`resolve ${ref} ${root === REPO}`), 'c0ffee'.padEnd(40, '0')),
+      synthRef: async (root, commit, _out, context) => (calls.push(`ref ${commit} ${context.join(',')} ${root === REPO}`), base),
       synthHead: async (root, _out, context) => (calls.push(`head ${context.join(',')} ${root === REPO}`), dangerous),
     });
     const { code, out } = await run({ context: ['env=production'] }, d);
-    expect(calls).toEqual(['head env=production true', 'ref HEAD env=production true']);
+    // Verified first; both sides start before either finishes.
+    expect(calls).toEqual(['resolve HEAD true', 'head env=production true', `ref ${'c0ffee'.padEnd(40, '0')} env=production true`]);
     expect(code).toBe(DANGER_EXIT_CODE);
     expect(out).toMatch(/^bluegreen-fleet diff: HEAD -> working tree/);
+  });
+
+  test('the two sides synthesize at the same time, and an error of one is reported after both finished', async () => {
+    const events: string[] = [];
+    let releaseHead!: () => void;
+    const headGate = new Promise<void>((resolve) => (releaseHead = resolve));
+    const d = deps({
+      resolveCommit: async () => 'a'.repeat(40),
+      synthHead: async () => (events.push('head started'), await headGate, events.push('head done'), dangerous),
+      synthRef: async () => {
+        events.push('base started');
+        // The head is still running when the base starts and fails.
+        releaseHead();
+        throw new Error('base synth failed');
+      },
+    });
+    await expect(run({}, d)).rejects.toThrow(/base synth failed/);
+    expect(events).toEqual(['head started', 'base started', 'head done']);
   });
 
   test('--deployed diffs the toolkit’s diffs against the deployed templates', async () => {

@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { needsBuild, synthesizeApp, synthesizeRef } from '../../src/diff/synth';
+import { needsBuild, resolveCommit, synthesizeApp, synthesizeRef, WITHOUT_POLICY_GATES } from '../../src/diff/synth';
 import { removeTemporaryFolders, temporaryFolder } from './fixtures';
 
 function git(cwd: string, ...args: string[]): string {
@@ -74,14 +74,56 @@ describe('base-ref synthesis in a temporary worktree', () => {
   });
 });
 
+describe('--base-ref verified as a commit', () => {
+  let repo: string;
+  let first: string;
+  beforeAll(() => {
+    repo = temporaryFolder('bgf-diff-verify-');
+    git(repo, 'init', '-q', '-b', 'main');
+    writeFileSync(path.join(repo, 'a.txt'), 'one');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'one');
+    first = git(repo, 'rev-parse', 'HEAD').trim();
+    writeFileSync(path.join(repo, 'a.txt'), 'two');
+    git(repo, 'commit', '-q', '-am', 'two');
+    git(repo, 'tag', 'tree-tag', git(repo, 'rev-parse', 'HEAD^{tree}').trim());
+  });
+
+  test('a branch, a relative ref and a commit id resolve to the commit id', async () => {
+    expect(await resolveCommit(repo, 'HEAD~1')).toBe(first);
+    expect(await resolveCommit(repo, first)).toBe(first);
+    expect(await resolveCommit(repo, 'main')).toBe(git(repo, 'rev-parse', 'main').trim());
+  });
+
+  test.each([
+    ['no-such-ref', /--base-ref "no-such-ref" is not a commit/],
+    ['tree-tag', /--base-ref "tree-tag" is not a commit/],
+    ['--all', /--base-ref "--all" is not a git ref/],
+    ['', /--base-ref "" is not a git ref/],
+  ])('%j is refused', async (ref, message) => {
+    await expect(resolveCommit(repo, ref)).rejects.toThrow(message);
+  });
+});
+
 describe('synthesizing an app folder', () => {
   test('sources run directly: only cdk synth, into the given folder, with context', async () => {
     const dir = temporaryFolder('bgf-diff-app-');
     writeFileSync(path.join(dir, 'cdk.json'), JSON.stringify({ app: 'node scripts/app.js' }));
     const calls: string[] = [];
-    await synthesizeApp(dir, '/tmp/out', '/repo/node_modules', { context: ['env=production'], run: async (cmd, args) => void calls.push([cmd, ...args].join(' ')) });
+    const envs: unknown[] = [];
+    await synthesizeApp(dir, '/tmp/out', '/repo/node_modules', { context: ['env=production'], run: async (cmd, args, _cwd, env) => void (calls.push([cmd, ...args].join(' ')), envs.push(env)) });
     expect(needsBuild(dir)).toBe(false);
     expect(calls).toEqual(['/repo/node_modules/.bin/cdk synth --quiet --no-notices -o /tmp/out -c env=production']);
+    expect(envs).toEqual([{}]);
+  });
+
+  test('the base side synthesizes with the policy gates off', async () => {
+    const dir = temporaryFolder('bgf-diff-app-');
+    writeFileSync(path.join(dir, 'cdk.json'), JSON.stringify({ app: 'node scripts/app.js' }));
+    const envs: unknown[] = [];
+    await synthesizeApp(dir, '/tmp/out', '/m', { withoutPolicyGates: true, run: async (_cmd, _args, _cwd, env) => void envs.push(env) });
+    expect(envs).toEqual([{ BLUEGREEN_FLEET_POLICY_GATES: 'off', CDK_VALIDATION: 'false' }]);
+    expect(WITHOUT_POLICY_GATES).toEqual({ BLUEGREEN_FLEET_POLICY_GATES: 'off', CDK_VALIDATION: 'false' });
   });
 
   test('a revision whose cdk.json runs dist/ is compiled first', async () => {
