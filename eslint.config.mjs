@@ -2,7 +2,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'cdk.out/', 'node_modules/', '**/*.js', '**/*.mjs', '**/*.d.ts', 'tmp/'] },
+  { ignores: ['dist/', 'cdk.out/', 'node_modules/', '**/*.js', '**/*.mjs', '**/*.d.ts', 'tmp/', '.stryker-tmp/', 'reports/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

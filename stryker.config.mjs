@@ -1,0 +1,29 @@
+// Mutation testing of the release code (npm run test:mutation; not part of npm test, it takes long).
+// Versions pinned together: 9.6.1 is the newest line that runs on Node 20 (10.x requires Node >= 22);
+// jest-runner and typescript-checker require the same core version exactly.
+// Narrow a run with: npx stryker run --mutate 'src/aws/**/*.ts'
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  jest: {
+    projectType: 'custom',
+    configFile: 'jest.config.js',
+    // Only the suites that exercise the release code; the construct and app synth suites
+    // cannot kill a mutant of src/release, src/aws or lambda/ and take most of npm test's time.
+    config: { roots: ['<rootDir>/test/release', '<rootDir>/test/lambda', '<rootDir>/test/aws'], maxWorkers: 1 },
+    enableFindRelatedTests: false,
+  },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.mutation.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  mutate: ['src/release/**/*.ts', 'src/aws/**/*.ts', 'lambda/**/*.ts', '!**/*.d.ts'],
+  coverageAnalysis: 'perTest',
+  concurrency: 2,
+  timeoutMS: 30_000,
+  reporters: ['html', 'json', 'clear-text', 'progress'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  ignorePatterns: ['cdk.out', 'dist', 'reports', '.stryker-tmp', 'coverage'],
+};
