@@ -107,7 +107,10 @@ async function decideAndAct(event: StandbyCapacityRequest): Promise<StandbyCapac
     // The live counts can exceed maxTasks while it deploys; StandbyMinTasks cannot (its MaxValue is
     // maxTasks, the standby's scalable-target MaxCapacity too: BlueGreenService sets both from it,
     // and only the live fleet's target has scheduled actions).
-    const standbyBounds = await capacity.read(fleet(state, state.standbyColor));
+    // A cold standby's scalable target is 0..0 (BlueGreenService), so its MaxCapacity says nothing
+    // about how far it may warm: ReleaseSupport hands the service's maxTasks over as MAX_TASKS.
+    const maxTasks = Number(process.env.MAX_TASKS);
+    const standbyBounds = Number.isInteger(maxTasks) && maxTasks > 0 ? { max: maxTasks } : await capacity.read(fleet(state, state.standbyColor));
     const warm = clampStandby(Math.max(1, live.desired, live.running, state.standbyMinTasks), standbyBounds?.max);
     target = warm.size;
     note = warm.note;
