@@ -24,18 +24,23 @@ export const lockItemSchema = z.object({
 });
 export type LockItem = Readonly<z.infer<typeof lockItemSchema>>;
 
-export const historyRecordSchema = z.object({
-  /** ISO time; with `id` it forms the sort key, so writing the same record twice is a no-op. */
-  at: isoTime,
-  id: z.string(),
-  service: z.string(),
-  environment: z.string(),
+/** What a release moves: from which fleet to which, and the image and AMI before and after. */
+const releaseChange = {
   fromColor: color,
   toColor: color,
   oldImage: z.string(),
   newImage: z.string(),
   oldAmi: z.string(),
   newAmi: z.string(),
+};
+
+export const historyRecordSchema = z.object({
+  /** ISO time; with `id` it forms the sort key, so writing the same record twice is a no-op. */
+  at: isoTime,
+  id: z.string(),
+  service: z.string(),
+  environment: z.string(),
+  ...releaseChange,
   actor: z.string(),
   outcome: z.enum(OUTCOMES),
   detail: z.string(),
@@ -67,12 +72,7 @@ export type WindowItem = Readonly<z.infer<typeof windowItemSchema>>;
 export const pendingReleaseSchema = z.object({
   releaseId: z.string(),
   kind: z.enum(['deploy', 'swap']),
-  fromColor: color,
-  toColor: color,
-  oldImage: z.string(),
-  newImage: z.string(),
-  oldAmi: z.string(),
-  newAmi: z.string(),
+  ...releaseChange,
   startedAt: isoTime,
   /** From then on `cool-if-idle` no longer keeps the standby warm for it. */
   staleAt: z.optional(isoTime),

@@ -1,6 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { effectiveChanges, FleetRefs, isNoUpdatesError, ParameterName, parseStack, StackState, updateParameters } from '../../src/release/core/stack-state';
+import { FleetRefs, isNoUpdatesError, parameterUpdateInput, ParameterName, parseStack, StackState } from '../../src/release/core/stack-state';
 import { LAMBDA_ENV } from '../../contract';
 
 /**
@@ -44,18 +44,10 @@ export async function setParameters(
   changes: Partial<Record<ParameterName, string>>,
   roleArn: string | undefined,
 ): Promise<'updated' | 'unchanged'> {
-  const effective = effectiveChanges(state, changes);
-  if (Object.keys(effective).length === 0) return 'unchanged';
+  const update = parameterUpdateInput(state, changes, roleArn);
+  if (!update) return 'unchanged';
   try {
-    await cfn.send(
-      new UpdateStackCommand({
-        StackName: state.name,
-        UsePreviousTemplate: true,
-        Parameters: updateParameters(state, effective),
-        Capabilities: [...state.capabilities] as never,
-        RoleARN: roleArn,
-      }),
-    );
+    await cfn.send(new UpdateStackCommand(update.input));
     return 'updated';
   } catch (error) {
     if (isNoUpdatesError(error)) return 'unchanged';

@@ -3,23 +3,14 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DEFAULT_BUILD_SECRET_PREFIX } from '../../constructs/secrets/placeholder';
 import { buildImage, BuildDeps, BuildResult } from '../build/build-image';
 import { spawnRunner } from '../build/docker';
-import { BuildUsageError, checkBuildOptions } from '../build/options';
+import { BuildUsageError, checkBuildOptions, RawBuildOptions } from '../build/options';
 import { BuildSecretRef } from '../build/secrets';
 
-/** What commander hands the action (repeatable options arrive as arrays). */
-export interface BuildCommandOptions {
+/** What commander hands the action (repeatable options arrive as arrays): the checked options, plus the two switches. */
+export interface BuildCommandOptions extends RawBuildOptions {
   readonly repository: string;
   readonly tag: readonly string[];
-  readonly context?: string;
-  readonly file?: string;
-  readonly secret?: readonly string[];
-  readonly secretPrefix?: string;
-  readonly buildArg?: readonly string[];
-  readonly platform?: string;
-  readonly target?: string;
   readonly push?: boolean;
-  readonly region?: string;
-  readonly tmpDir?: string;
   readonly json?: boolean;
 }
 

@@ -1,5 +1,6 @@
 import { resourcesOfType, constructPathOf } from '../assembly';
 import { isAllowed } from '../iam';
+import { AWS_MANAGED_POLICIES } from '../managed-policies';
 import { PreflightFinding, PreflightRule, PreflightSeverity, requestOf } from '../types';
 import { referencedRole } from '../values';
 
@@ -8,17 +9,12 @@ const DOC = 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html
 /**
  * Lambda creates the ENIs of a VPC function with the function's execution role, and CreateFunction
  * fails ("The provided execution role does not have permissions to call CreateNetworkInterface on
- * EC2") when the role cannot (DOC; the actions are AWSLambdaVPCAccessExecutionRole's). aws-cdk-lib
+ * EC2") when the role cannot (DOC): the EC2 actions of AWSLambdaVPCAccessExecutionRole. aws-cdk-lib
  * adds that policy only to roles it creates for the function.
  */
-export const ENI_ACTIONS = [
-  'ec2:CreateNetworkInterface',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeSubnets',
-  'ec2:DeleteNetworkInterface',
-  'ec2:AssignPrivateIpAddresses',
-  'ec2:UnassignPrivateIpAddresses',
-];
+export const ENI_ACTIONS: readonly string[] = AWS_MANAGED_POLICIES['service-role/AWSLambdaVPCAccessExecutionRole']
+  .flatMap((statement) => (Array.isArray(statement.Action) ? (statement.Action as string[]) : []))
+  .filter((action) => action.startsWith('ec2:'));
 
 export const lambdaVpcEni: PreflightRule = {
   id: 'LambdaVpcEni',

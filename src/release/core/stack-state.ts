@@ -1,4 +1,4 @@
-import type { Parameter, Stack } from '@aws-sdk/client-cloudformation';
+import type { Capability, Parameter, Stack, UpdateStackCommandInput } from '@aws-sdk/client-cloudformation';
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { amiParameter, Color, COLORS, fleetOutput, imageParameter, isColor, OutputName, otherColor, ParameterName, parseFleetOutputs, WindowItem } from '../../../contract';
 import { ExitCode, ReleaseError } from './outcome';
@@ -164,6 +164,31 @@ export function effectiveChanges(
     if (v !== undefined && parameter(state, k) !== v) out[k] = v;
   }
   return out;
+}
+
+/**
+ * The one parameter-only stack update the CLI and the Lambdas send: the previous template, the
+ * changes that differ from the stack's values (`UsePreviousValue` for the rest), the stack's
+ * capabilities passed through, and the role CloudFormation runs it as. `undefined` when nothing
+ * differs, so no update is sent.
+ */
+export function parameterUpdateInput(
+  state: StackState,
+  changes: Partial<Record<ParameterName, string>>,
+  roleArn: string | undefined,
+): { input: UpdateStackCommandInput; effective: Partial<Record<ParameterName, string>> } | undefined {
+  const effective = effectiveChanges(state, changes);
+  if (Object.keys(effective).length === 0) return undefined;
+  return {
+    effective,
+    input: {
+      StackName: state.name,
+      UsePreviousTemplate: true,
+      Parameters: updateParameters(state, effective),
+      Capabilities: [...state.capabilities] as Capability[],
+      RoleARN: roleArn,
+    },
+  };
 }
 
 /** CloudFormation's answer when the parameters already hold: a re-run, not an error. */

@@ -2,7 +2,7 @@ import { DescribeStacksCommand, GetTemplateCommand, UpdateStackCommand, waitUnti
 import { waitFor } from '../../aws/waiters';
 import { call, ReleaseContext } from '../runtime/context';
 import { ExitCode, ReleaseError } from '../core/outcome';
-import { effectiveChanges, isBusy, output, isNoUpdatesError, isUpdatable, ParameterName, parseStack, StackState, updateParameters } from '../core/stack-state';
+import { isBusy, output, isNoUpdatesError, isUpdatable, parameterUpdateInput, ParameterName, parseStack, StackState } from '../core/stack-state';
 import { clampStandby, StandbySize, standbyMaxValue } from '../core/standby-size';
 
 export async function readStack(ctx: ReleaseContext, stackName: string, prefixHint?: string, clients = ctx.clients): Promise<StackState> {
@@ -75,22 +75,12 @@ export async function updateStack(
   state: StackState,
   changes: Partial<Record<ParameterName, string>>,
 ): Promise<{ result: UpdateResult; state: StackState }> {
-  const effective = effectiveChanges(state, changes);
-  if (Object.keys(effective).length === 0) return { result: 'unchanged', state };
+  const update = parameterUpdateInput(state, changes, executionRoleArn(state));
+  if (!update) return { result: 'unchanged', state };
+  const { input, effective } = update;
   const resource = `stack ${state.name}`;
-  const roleArn = executionRoleArn(state);
   try {
-    await call(ctx, 'UpdateStack', resource, () =>
-      ctx.clients.cloudFormation.send(
-        new UpdateStackCommand({
-          StackName: state.name,
-          UsePreviousTemplate: true,
-          Parameters: updateParameters(state, effective),
-          Capabilities: [...state.capabilities] as never,
-          RoleARN: roleArn,
-        }),
-      ),
-    );
+    await call(ctx, 'UpdateStack', resource, () => ctx.clients.cloudFormation.send(new UpdateStackCommand(input)));
   } catch (error) {
     if (isNoUpdatesError(error)) return { result: 'unchanged', state: await readStack(ctx, state.name, state.prefix) };
     throw error;

@@ -11,7 +11,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AwsStub, mockClient } from 'aws-sdk-client-mock';
 import type { Clock } from '../../../src/release/runtime/context';
-import { FakeTable } from './fake-dynamo';
+import { FakeTable } from './aws-model/dynamodb';
 import { installEcr } from './fake-ecr';
 
 /**
