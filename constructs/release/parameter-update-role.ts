@@ -117,6 +117,21 @@ export function createParameterUpdateRole(scope: Construct, service: ReleasableS
       }),
       'RunInstances touches instances, volumes, interfaces, subnets and groups whose ids are not known; it is held by ec2:LaunchTemplate to the two launch templates of this stack, which UpdateAutoScalingGroup checks the caller may launch from.',
     );
+    // The launch templates tag the instances and volumes they launch (TagSpecifications), and a
+    // group created or updated from a launch template may need "ec2:CreateTags – To add tags to
+    // the instances and volumes on creation" besides RunInstances
+    // (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-launch-template-permissions.html);
+    // held to tags applied by RunInstances itself
+    // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html).
+    // assumed: needed when this role updates a group's MaxSize; to confirm with one real deploy.
+    add(
+      new iam.PolicyStatement({
+        actions: ['ec2:CreateTags'],
+        resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' }), stack.formatArn({ service: 'ec2', resource: 'volume', resourceName: '*' })],
+        conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+      }),
+      'Instances and volumes are launched by the groups with ids not known in advance; CreateTags is held to tags applied at launch (ec2:CreateAction RunInstances).',
+    );
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['iam:PassRole'],
@@ -160,8 +175,10 @@ export function createParameterUpdateRole(scope: Construct, service: ReleasableS
 /**
  * Lets `fn` read every SSM-typed parameter of its stack (`BootstrapVersion` included, which the
  * synthesizer adds at synthesis): CloudFormation resolves SSM parameter types again on every
- * stack update, `UsePreviousValue` included, with the credentials of the caller of UpdateStack
+ * stack update, `UsePreviousValue` included
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html).
+ * assumed: with the credentials of the caller of UpdateStack; the page does not say whose, so the
+ * callers and the role CloudFormation runs the update as are both granted the read.
  */
 export function grantSsmParameterResolution(fn: iam.IGrantable & IConstruct): void {
   const stack = Stack.of(fn);

@@ -346,7 +346,21 @@ export class ReleaseSupport extends Construct {
    * parameter-update role (UsePreviousTemplate cannot be required in IAM: the role is the limit).
    */
   private grantStackUpdate(fn: lambda.IFunction): void {
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks', 'cloudformation:UpdateStack'], resources: [Aws.STACK_ID] }));
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: [Aws.STACK_ID] }));
+    // Without RoleARN, UpdateStack runs as the role last associated with the stack (the CDK
+    // execution role after any cdk deploy) and the caller needs no iam:PassRole for it
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStack.html,
+    // RoleARN). cloudformation:RoleArn is the request's RoleARN
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html#awscloudformation-policy-keys),
+    // and a condition on a key the request lacks does not match, so an update without the narrow
+    // role is denied.
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudformation:UpdateStack'],
+        resources: [Aws.STACK_ID],
+        conditions: { ArnEquals: { 'cloudformation:RoleArn': this.parameterUpdateRole.roleArn } },
+      }),
+    );
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['iam:PassRole'],

@@ -63,6 +63,8 @@ describe('service stacks of staging and production', () => {
       expect(JSON.stringify(update[0].Resource).match(/"Ref":"([^"]+)"/g)!.map((m) => m.slice(7, -1)).sort()).toEqual(ids('AWS::AutoScaling::AutoScalingGroup'));
       const run = granting('ec2:RunInstances');
       expect(JSON.stringify(run[0].Condition.ArnLike['ec2:LaunchTemplate']).match(/"Ref":"([^"]+)"/g)!.map((m) => m.slice(7, -1)).sort()).toEqual(ids('AWS::EC2::LaunchTemplate'));
+      // The launch templates tag instances and volumes at launch: CreateTags, only as part of RunInstances.
+      expect(granting('ec2:CreateTags').map((st) => st.Condition)).toEqual([{ StringEquals: { 'ec2:CreateAction': 'RunInstances' } }]);
       // The ScalableTarget handler's alarm writes: only the target-tracking alarms of the two services.
       expect(JSON.stringify(granting('cloudwatch:DeleteAlarms')[0].Resource)).toMatch(/alarm:TargetTracking-service\/"/);
       expect(JSON.stringify(granting('ecs:UpdateService')[0].Resource).match(/"Ref":"([^"]+)"/g)!.map((m) => m.slice(7, -1)).sort()).toEqual(ids('AWS::ECS::Service'));

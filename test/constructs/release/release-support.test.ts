@@ -155,7 +155,16 @@ describe('ReleaseSupport with default props', () => {
     for (const role of ['AutoRollbackRole', 'StandbyCapacityRole']) {
       template.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
-          Statement: Match.arrayWith([{ Action: ['cloudformation:DescribeStacks', 'cloudformation:UpdateStack'], Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } }]),
+          Statement: Match.arrayWith([
+            { Action: 'cloudformation:DescribeStacks', Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
+            {
+              Action: 'cloudformation:UpdateStack',
+              Effect: 'Allow',
+              Resource: { Ref: 'AWS::StackId' },
+              // Issue 16 item 4: an update that names no role (or another) is denied.
+              Condition: { ArnEquals: { 'cloudformation:RoleArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('ReleaseParameterUpdateRole'), 'Arn'] } } },
+            },
+          ]),
         },
         Roles: [{ Ref: Match.stringLikeRegexp(role) }],
       });
