@@ -92,9 +92,11 @@ export function releaseStatements(scope: ReleaseScope): ReleaseStatement[] {
     }, `ReleaseSupport's parameter-update roles live under the path ${RELEASE_PARAMETER_UPDATE_ROLE_PATH} with a CloudFormation-generated name that starts with the stack's (${prefix}...); only to CloudFormation.`),
     entry({
       // CloudFormation resolves SSM-typed parameters (the CDK BootstrapVersion) again on every
-      // update, UsePreviousValue included, with the caller's credentials
-      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-ssm-parameter-types.html;
-      // issue 11 item 2): without this read every update of this role fails with a ValidationError.
+      // update, UsePreviousValue included
+      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html).
+      // assumed: with the caller's credentials (the page does not say whose; the parameter-update
+      // role this role names may read it too, constructs/release/parameter-update-role.ts), so
+      // without this read an update of this role would fail with a ValidationError.
       sid: 'ResolveCdkBootstrapVersion',
       actions: ['ssm:GetParameter', 'ssm:GetParameters'],
       resources: [`arn:${p}:ssm:${region}:${account}:parameter/cdk-bootstrap/${scope.cdkQualifier}/version`],

@@ -200,9 +200,11 @@ export class Fleet extends Construct implements ec2.IConnectable {
     // the rollback of a failed create waits forever on the group (aws/aws-cdk#18179, workaround
     // there: turn it off). A group with protected instances also never reaches a MaxSize of 0 (a
     // cold standby): https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-protection.html
-    // Managed draining moves tasks off an instance before the group terminates it, whatever
-    // terminates it (scale-in, MaxSize 0, deletion):
-    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-instance-draining.html
+    // Managed draining moves tasks off an instance before the group terminates it on scale-in,
+    // instance refresh or maximum instance lifetime
+    // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-instance-draining.html).
+    // assumed: a MaxSize of 0 counts as scale-in; the page does not cover a stack deletion, where
+    // the capacity provider and its lifecycle hook may go before the group.
     this.capacityProvider = new ecs.AsgCapacityProvider(this, 'CapacityProvider', {
       autoScalingGroup: this.autoScalingGroup,
       enableManagedScaling: true,
