@@ -23,17 +23,20 @@ async function health(color: 'blue' | 'green'): Promise<string[]> {
 }
 
 describe('capacity follows the scalable target, and only into its range', () => {
-  // Written against the template before the cold standby became 0..0 (StandbyMinTasks MaxValue 100,
-  // MaxCapacity and MaxSize 0 while cold); to be rewritten against it, not weakened.
-  test.skip('raising the standby minimum raises its count; lowering it leaves the count', async () => {
+  test('raising the standby minimum raises its count; lowering only the minimum leaves the count; a cold range 0..0 takes it to zero', async () => {
     expect(aws.service(STACK, 'green').desired).toBe(0);
     aws.updateOutOfBand(STACK, { StandbyMinTasks: '2' });
     await aws.settleStack(STACK);
     expect(aws.service(STACK, 'green').desired).toBe(2);
+    const id = aws.resourceId(STACK, 'green');
+    const max = aws.scalableTarget(STACK, 'green').max;
+    await aas.send(new RegisterScalableTargetCommand({ ServiceNamespace: 'ecs', ResourceId: id, ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 0, MaxCapacity: max }));
+    expect(aws.service(STACK, 'green').desired).toBe(2);
+    // The template's cold standby: StandbyMinTasks 0 makes the range 0..0, so the count must go.
     aws.updateOutOfBand(STACK, { StandbyMinTasks: '0' });
     await aws.settleStack(STACK);
-    expect(aws.scalableTarget(STACK, 'green').min).toBe(0);
-    expect(aws.service(STACK, 'green').desired).toBe(2);
+    expect(aws.scalableTarget(STACK, 'green')).toMatchObject({ min: 0, max: 0 });
+    expect(aws.service(STACK, 'green').desired).toBe(0);
   });
 
   test('RegisterScalableTarget with a maximum below the count lowers it; min above max is refused', async () => {
@@ -47,9 +50,7 @@ describe('capacity follows the scalable target, and only into its range', () => 
 });
 
 describe('tasks and targets take time', () => {
-  // Written against the template before the cold standby became 0..0 (StandbyMinTasks MaxValue 100,
-  // MaxCapacity and MaxSize 0 while cold); to be rewritten against it, not weakened.
-  test.skip('new tasks go PROVISIONING, PENDING, RUNNING; their targets initial then healthy', async () => {
+  test('new tasks go PROVISIONING, PENDING, RUNNING; their targets initial then healthy', async () => {
     aws.updateOutOfBand(STACK, { StandbyMinTasks: '2' });
     const seen = new Set<string>();
     for (let i = 0; i < 120; i++) {
@@ -57,7 +58,8 @@ describe('tasks and targets take time', () => {
       const s = (await ecs.send(new DescribeServicesCommand({ cluster: aws.outputs(STACK).GreenClusterName, services: [aws.outputs(STACK).GreenServiceName] }))).services![0];
       seen.add(`desired=${s.desiredCount} pending=${s.pendingCount} running=${s.runningCount} targets=${(await health('green')).join(',')}`);
     }
-    expect([...seen]).toEqual(['desired=2 pending=2 running=0 targets=', 'desired=2 pending=0 running=2 targets=initial,initial', 'desired=2 pending=0 running=2 targets=healthy,healthy']);
+    // The first second: the stack update has not reached the scalable target yet.
+    expect([...seen]).toEqual(['desired=0 pending=0 running=0 targets=', 'desired=2 pending=2 running=0 targets=', 'desired=2 pending=0 running=2 targets=initial,initial', 'desired=2 pending=0 running=2 targets=healthy,healthy']);
   });
 
   test('a new image: a new deployment; the old tasks drain for the deregistration delay; CloudFormation waits for the service', async () => {
