@@ -6,6 +6,7 @@ import * as path from 'path';
 import { main } from '../../bin/app';
 import { stackNames } from '../../lib/app';
 import { branchCidr, branchSlug, deriveBranchEnvironment, ENVIRONMENTS } from '../../lib/config';
+import { PREFLIGHT_RULES, readAssembly, runPreflight } from '../../constructs/preflight';
 import { SECRET_LOOKING } from '../support/secrets';
 import { CONTEXT, newApp, scrubbed } from '../support/synth';
 
@@ -30,6 +31,15 @@ describe('the whole app', () => {
     const names = assembly.stacks.map((s) => s.stackName);
     expect(names).toContain(stackNames.shared());
     for (const env of ['dev', 'staging', 'production', 'load']) expect(names).toContain(stackNames.network(env));
+  });
+
+  // Before the fixes of issue 11 the preflight rules reported, on this app, the smoke check's ENI
+  // rights (LambdaVpcEni), BootstrapVersion unreadable by the Lambdas' and CI roles
+  // (SsmParameterAccess) and the parameter-update role unable to describe the producer stacks
+  // (StackOutputAccess): 50 errors in all. Read from the assembly the gates ran on, by rule.
+  test.each(PREFLIGHT_RULES.map((r) => r.id))('preflight rule %s finds no error on the app', (ruleId) => {
+    const errors = runPreflight(readAssembly(assembly.directory)).findings.filter((f) => f.ruleId === ruleId && f.severity === 'error');
+    expect(errors.map((f) => `${f.stackName}/${f.logicalId}: ${f.message}`)).toEqual([]);
   });
 
   test('the policy gates ran and left no unacknowledged finding', () => {
