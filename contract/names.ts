@@ -31,6 +31,7 @@ export const SERVICE_OUTPUTS = {
   standbyCapacityFunctionArn: 'StandbyCapacityFunctionArn',
   releaseSchedulerRoleArn: 'ReleaseSchedulerRoleArn',
   parameterUpdateRoleArn: 'ParameterUpdateRoleArn',
+  releaseRoleArn: 'ReleaseRoleArn',
   cloudFormationExecutionRoleArn: 'CloudFormationExecutionRoleArn',
 } as const;
 

@@ -39,7 +39,7 @@ export const RELEASE_SCHEDULE_SUFFIXES: readonly string[] = ['-cool-down', '-pen
 
 /**
  * What a release of one environment calls besides ECR (granted by the repositories): read that
- * environment's stacks and update them only as their narrow parameter-update role (the
+ * environment's stacks and update them only as their release or parameter-update role (the
  * parameter change that swaps colors; never as the CDK execution role), flip that environment's listeners (the fast rollback path), keep the release lock
  * and history, invoke the smoke check, schedule the end of the rollback window, and read the
  * state it reconciles against. test/constructs/ci/release-calls.test.ts holds every SDK call of
@@ -78,18 +78,19 @@ export function releaseStatements(scope: ReleaseScope): ReleaseStatement[] {
       // a request without it has no value for the key, and a condition on a key missing from the
       // request context does not match, so the call is denied
       // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html). So every update this role
-      // makes runs with a parameter-update role, whatever template it sends.
+      // makes runs with a release or parameter-update role (both under this path), whatever
+      // template it sends.
       sid: 'UpdateEnvironmentStacksAsParameterUpdateRole',
       actions: ['cloudformation:UpdateStack'],
       resources: [stacks],
       conditions: { ArnLike: { 'cloudformation:RoleArn': parameterUpdateRoles } },
-    }, `Stack ARNs end in a CloudFormation-assigned id. ${byName} Held to RoleARN = a parameter-update role of those stacks.`),
+    }, `Stack ARNs end in a CloudFormation-assigned id. ${byName} Held to RoleARN = a release or parameter-update role of those stacks.`),
     entry({
       sid: 'PassParameterUpdateRoleToCloudFormation',
       actions: ['iam:PassRole'],
       resources: [parameterUpdateRoles],
       conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
-    }, `ReleaseSupport's parameter-update roles live under the path ${RELEASE_PARAMETER_UPDATE_ROLE_PATH} with a CloudFormation-generated name that starts with the stack's (${prefix}...); only to CloudFormation.`),
+    }, `ReleaseSupport's release and parameter-update roles live under the path ${RELEASE_PARAMETER_UPDATE_ROLE_PATH} with a CloudFormation-generated name that starts with the stack's (${prefix}...); only to CloudFormation.`),
     entry({
       // CloudFormation resolves SSM-typed parameters (the CDK BootstrapVersion) again on every
       // update, UsePreviousValue included

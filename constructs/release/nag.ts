@@ -20,12 +20,13 @@ export function acknowledgeReleaseFindings(
     readonly logGroups: readonly logs.LogGroup[];
     readonly logKey?: kms.IKey;
     readonly capacityStatement: { readonly role: iam.IRole; readonly statement: iam.PolicyStatement };
-    readonly parameterUpdate: {
+    /** The parameter-update role, and the release role when there is one. */
+    readonly updateRoles: ReadonlyArray<{
       readonly role: iam.IRole;
       readonly wildcardStatements: readonly iam.PolicyStatement[];
       readonly scoped: ReadonlyArray<{ readonly statement: iam.PolicyStatement; readonly reason: string }>;
       readonly actionWildcards: readonly string[];
-    };
+    }>;
   },
 ): void {
   if (Stack.of(parts.vpc) !== Stack.of(scope)) {
@@ -52,23 +53,25 @@ export function acknowledgeReleaseFindings(
     parts.capacityStatement.statement,
     'Scalable-target ARNs end in an id Application Auto Scaling generates, unknown to the template. RegisterScalableTarget is held to ECS desired counts, and Application Auto Scaling checks the caller may update the ECS service it scales: only the two fleets of this stack.',
   );
-  const [scaling, reads] = parts.parameterUpdate.wildcardStatements;
-  acknowledgeWildcardResources(
-    parts.parameterUpdate.role,
-    scaling,
-    'Scalable-target ARNs end in an id Application Auto Scaling generates, unknown to the template. The role registers and schedules ECS desired counts only, and Application Auto Scaling checks it may update the ECS service it scales: only the two fleets of this stack.',
-  );
-  acknowledgeWildcardResources(
-    parts.parameterUpdate.role,
-    reads,
-    'Describe calls the resource handlers make while they update listeners, scalable targets, Auto Scaling groups and alarms (their published update permissions), and the AMI parameter check (DescribeImages): read-only, and none supports resource-level permissions.',
-  );
-  for (const { statement, reason } of parts.parameterUpdate.scoped) acknowledgeWildcardResources(parts.parameterUpdate.role, statement, reason);
-  for (const action of parts.parameterUpdate.actionWildcards) {
-    Validations.of(parts.parameterUpdate.role).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Action::${action}]`,
-      reason: `${action}: read-only calls the Auto Scaling group resource handler lists in its update permissions (the CloudFormation registry schema of AWS::AutoScaling::AutoScalingGroup); none has resource-level scope.`,
-    });
+  for (const update of parts.updateRoles) {
+    const [scaling, reads] = update.wildcardStatements;
+    acknowledgeWildcardResources(
+      update.role,
+      scaling,
+      'Scalable-target ARNs end in an id Application Auto Scaling generates, unknown to the template. The role registers and schedules ECS desired counts only, and Application Auto Scaling checks it may update the ECS service it scales: only the two fleets of this stack.',
+    );
+    acknowledgeWildcardResources(
+      update.role,
+      reads,
+      'Describe calls the resource handlers make while they update listeners, scalable targets, Auto Scaling groups and alarms (their published update permissions), and the AMI parameter check (DescribeImages): read-only, and none supports resource-level permissions.',
+    );
+    for (const { statement, reason } of update.scoped) acknowledgeWildcardResources(update.role, statement, reason);
+    for (const action of update.actionWildcards) {
+      Validations.of(update.role).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Action::${action}]`,
+        reason: `${action}: read-only calls the Auto Scaling group resource handler lists in its update permissions (the CloudFormation registry schema of AWS::AutoScaling::AutoScalingGroup); none has resource-level scope.`,
+      });
+    }
   }
   const key = parts.logKey;
   if (key && Stack.of(key) !== Stack.of(scope)) {

@@ -7,7 +7,7 @@
 export const RELEASE_SCHEDULER_ROLE_PATH = '/bluegreen-fleet/release-scheduler/';
 
 /**
- * IAM path of ReleaseSupport's parameter-update role, for the same reason: the CI release roles
+ * IAM path of ReleaseSupport's parameter-update and release roles, for the same reason: the CI release roles
  * may call UpdateStack only with `cloudformation:RoleArn` = `role<path><stack name prefix>*`.
  */
 export const RELEASE_PARAMETER_UPDATE_ROLE_PATH = '/bluegreen-fleet/parameter-update/';

@@ -44,8 +44,81 @@ export interface ParameterUpdateRoleParts {
  */
 export function createParameterUpdateRole(scope: Construct, service: ReleasableService, groups: ReadonlyArray<ReleaseFleetInstances & { service: ecs.IBaseService }>): ParameterUpdateRoleParts {
   const stack = Stack.of(scope);
+  return createUpdateRole(scope, 'ParameterUpdateRole', `${service.serviceName}: CloudFormation applies LiveColor/StandbyMinTasks updates of ${stack.stackName} with this role`, service, groups).parts;
+}
+
+/**
+ * The service role of the release CLI's updates: everything the parameter-update role may do,
+ * and what an image or AMI parameter change makes CloudFormation do besides: replace the fleet's
+ * task definition (register the new revision, deregister the old one on cleanup, or the new one
+ * on a rollback) and version its launch template. Still no IAM, Lambda, network or load balancer
+ * change: a caller who passes it cannot make the stack an administrator's, whatever template it
+ * sends (UpdateStack's UsePreviousTemplate cannot be required in IAM, so the role is the limit).
+ *
+ * The actions are the resource handlers' published permissions (same source as above):
+ * - AWS::ECS::TaskDefinition, create: RegisterTaskDefinition, DescribeTaskDefinition, TagResource,
+ *   iam:GetRole, iam:PassRole; delete: DeregisterTaskDefinition, DescribeTaskDefinition,
+ *   iam:GetRole, iam:PassRole (a changed container image replaces the resource:
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html).
+ * - AWS::EC2::LaunchTemplate, update: CreateLaunchTemplateVersion (read: DescribeLaunchTemplates,
+ *   inside ec2:Describe*).
+ */
+export function createReleaseRole(
+  scope: Construct,
+  service: ReleasableService,
+  groups: ReadonlyArray<ReleaseFleetInstances & { service: ecs.IBaseService }>,
+  taskDefinitions: readonly ecs.TaskDefinition[],
+): ParameterUpdateRoleParts {
+  const stack = Stack.of(scope);
+  const { parts, add } = createUpdateRole(scope, 'ReleaseRole', `${service.serviceName}: CloudFormation applies the release CLI's updates of ${stack.stackName} (LiveColor, images, AMIs) with this role`, service, groups);
+  const { role } = parts;
+  // assumed: RegisterTaskDefinition, DeregisterTaskDefinition and DescribeTaskDefinition are not
+  // held by a task-definition ARN here (a new revision's ARN does not exist before the call);
+  // the roles the new revision may name are held by the PassRole below.
+  add(
+    new iam.PolicyStatement({ actions: ['ecs:RegisterTaskDefinition', 'ecs:DeregisterTaskDefinition', 'ecs:DescribeTaskDefinition'], resources: ['*'] }),
+    'Task-definition revisions get their ARN when registered; what a revision may run as is held by PassRole to the two fleets\' task and execution roles.',
+  );
+  // Tags on the new revision, only as part of registering it:
+  // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html
+  add(
+    new iam.PolicyStatement({
+      actions: ['ecs:TagResource'],
+      resources: [stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: '*' })],
+      conditions: { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } },
+    }),
+    'A new revision\'s ARN is not known in advance; TagResource is held to tags applied by RegisterTaskDefinition (ecs:CreateAction).',
+  );
+  const taskRoles = taskDefinitions.flatMap((td) => [td.taskRole, ...(td.executionRole ? [td.executionRole] : [])]);
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['iam:GetRole'], resources: taskRoles.map((r) => r.roleArn) }));
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: taskRoles.map((r) => r.roleArn),
+      conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    }),
+  );
+  if (groups.length > 0) {
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['ec2:CreateLaunchTemplateVersion'],
+        resources: groups.map((g) => stack.formatArn({ service: 'ec2', resource: 'launch-template', resourceName: g.launchTemplate.launchTemplateId! })),
+      }),
+    );
+  }
+  return parts;
+}
+
+function createUpdateRole(
+  scope: Construct,
+  id: string,
+  description: string,
+  service: ReleasableService,
+  groups: ReadonlyArray<ReleaseFleetInstances & { service: ecs.IBaseService }>,
+): { parts: ParameterUpdateRoleParts; add: (statement: iam.PolicyStatement, reason: string) => void } {
+  const stack = Stack.of(scope);
   const colors = ['blue', 'green'] as const;
-  const role = new iam.Role(scope, 'ParameterUpdateRole', {
+  const role = new iam.Role(scope, id, {
     // The CI release role may pass only roles under this path (constructs/ci/release-permissions.ts).
     path: RELEASE_PARAMETER_UPDATE_ROLE_PATH,
     // assumed: no aws:SourceAccount condition. CloudFormation's service-role page
@@ -53,7 +126,7 @@ export function createParameterUpdateRole(scope: Construct, service: ReleasableS
     // documents no source keys on its AssumeRole; a condition it never satisfies would fail every
     // parameter update. Only callers that may pass this role (PassRole above) can use it.
     assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com'),
-    description: `${service.serviceName}: CloudFormation applies LiveColor/StandbyMinTasks updates of ${stack.stackName} with this role`,
+    description,
   });
   const listeners = [service.productionListener, ...(service.testListener ? [service.testListener] : [])];
   role.addToPolicy(
@@ -169,7 +242,7 @@ export function createParameterUpdateRole(scope: Construct, service: ReleasableS
     resources: ['*'],
   });
   role.addToPolicy(reads);
-  return { role, wildcardStatements: [scaling, reads], scoped, actionWildcards: groups.length > 0 ? ['autoscaling:Describe*', 'ec2:Describe*', 'ec2:Get*'] : [] };
+  return { parts: { role, wildcardStatements: [scaling, reads], scoped, actionWildcards: groups.length > 0 ? ['autoscaling:Describe*', 'ec2:Describe*', 'ec2:Get*'] : [] }, add };
 }
 
 /**

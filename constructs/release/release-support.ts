@@ -13,7 +13,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { releaseFunction } from './functions';
-import { createParameterUpdateRole, grantSsmParameterResolution } from './parameter-update-role';
+import { createParameterUpdateRole, createReleaseRole, grantSsmParameterResolution } from './parameter-update-role';
 import { RELEASE_SCHEDULER_ROLE_PATH } from './names';
 import { acknowledgeReleaseFindings } from './nag';
 import { LAMBDA_ENV } from '../../contract/names';
@@ -32,6 +32,13 @@ export interface ReleaseFleet {
    * @default - the parameter-update role may not update any Auto Scaling group
    */
   readonly fleet?: ReleaseFleetInstances;
+  /**
+   * The fleet's task definition, which an image parameter change replaces: with both fleets'
+   * given, ReleaseSupport makes the release role (`releaseRole`) that the release CLI names on its
+   * updates, held to what those updates make CloudFormation do.
+   * @default - no release role; the CLI names the stack's execution role (`cloudFormationRoleArn`)
+   */
+  readonly taskDefinition?: ecs.TaskDefinition;
 }
 
 /** A fleet's instances: the group whose bounds follow the release parameters, and what it launches with. */
@@ -167,6 +174,13 @@ export class ReleaseSupport extends Construct {
    * actions, alarms of this service). The Lambdas may pass this role and no other.
    */
   public readonly parameterUpdateRole: iam.Role;
+  /**
+   * The role CloudFormation applies the release CLI's updates with (`LiveColor`, images, AMIs):
+   * what the parameter-update role may do, plus replacing the fleets' task definitions and
+   * versioning their launch templates; no IAM, network or load balancer change. Published as the
+   * `ReleaseRoleArn` output. Undefined when the fleets do not give their task definitions.
+   */
+  public readonly releaseRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: ReleaseSupportProps) {
     super(scope, id);
@@ -250,9 +264,12 @@ export class ReleaseSupport extends Construct {
     });
     const parameterUpdate = createParameterUpdateRole(this, service, groups);
     this.parameterUpdateRole = parameterUpdate.role;
+    const taskDefinitions = (['blue', 'green'] as const).map((c) => service.fleet(c).taskDefinition);
+    const release = taskDefinitions.every((td): td is ecs.TaskDefinition => td !== undefined) ? createReleaseRole(this, service, groups, taskDefinitions) : undefined;
+    this.releaseRole = release?.role;
     // assumed: CloudFormation resolves SSM-typed parameters with the caller's credentials (the
-    // Lambdas, below); the role it runs the update as may read them too, in case it is that one.
-    grantSsmParameterResolution(this.parameterUpdateRole);
+    // Lambdas, below); the roles it runs the updates as may read them too, in case it is those.
+    for (const role of [this.parameterUpdateRole, ...(this.releaseRole ? [this.releaseRole] : [])]) grantSsmParameterResolution(role);
     for (const fn of [autoRollback, standbyCapacity]) {
       fn.addEnvironment(LAMBDA_ENV.updateRoleArn, this.parameterUpdateRole.roleArn);
       this.grantStackUpdate(fn);
@@ -306,6 +323,9 @@ export class ReleaseSupport extends Construct {
     output('StandbyCapacityFunctionArn', standbyCapacity.functionArn, `${service.serviceName}: target of the cool-down and release-window schedules`);
     output('ReleaseSchedulerRoleArn', this.schedulerRole.roleArn, `${service.serviceName}: role EventBridge Scheduler invokes the standby-capacity Lambda with`);
     output('ParameterUpdateRoleArn', this.parameterUpdateRole.roleArn, `${service.serviceName}: role CloudFormation applies the Lambdas' LiveColor/StandbyMinTasks updates with`);
+    if (this.releaseRole) {
+      output('ReleaseRoleArn', this.releaseRole.roleArn, `${service.serviceName}: role CloudFormation applies the release CLI's updates with (LiveColor, images, AMIs)`);
+    }
     const executionRoleArn = props.cloudFormationRoleArn ?? defaultExecutionRoleArn(stack);
     if (executionRoleArn) {
       output('CloudFormationExecutionRoleArn', executionRoleArn, `${service.serviceName}: role the release CLI passes on its stack updates (image, AMI), as cdk deploy does`);
@@ -318,7 +338,7 @@ export class ReleaseSupport extends Construct {
       logGroups: [smoke, autoRollback, standbyCapacity].map((fn) => fn.logGroup as logs.LogGroup),
       logKey: props.logKey,
       capacityStatement: { role: autoRollback.role!, statement: carryCapacity },
-      parameterUpdate: parameterUpdate,
+      updateRoles: [parameterUpdate, ...(release ? [release] : [])],
     });
   }
 

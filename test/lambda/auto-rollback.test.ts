@@ -3,7 +3,7 @@ import { runRollback } from '../../src/commands/rollback';
 import { ExitCode } from '../../src/release/core/outcome';
 import { parseStack } from '../../src/release/core/stack-state';
 import { runDeploy } from '../../src/commands/deploy';
-import { EXECUTION_ROLE_ARN, FakeAws, parameterUpdateRoleArn } from '../release/support/fake-aws';
+import { FakeAws, parameterUpdateRoleArn, releaseRoleArn } from '../release/support/fake-aws';
 import { DEV_STACK, run, V1, V2 } from '../release/support/harness';
 import { releasedWorld } from './support';
 
@@ -198,9 +198,10 @@ describe('the auto-rollback handler on the fake AWS', () => {
     expect({ exit: await runDeploy({ env: 'dev', service: 'api', image: 'v3' }, r.deps), err: r.stderr.text }).toMatchObject({ exit: ExitCode.Ok });
     const cliUpdates = aws.calls.slice(cli).filter((c) => c.operation === 'UpdateStack');
     expect(cliUpdates.length).toBeGreaterThan(0);
-    expect(cliUpdates.map((c) => c.input.RoleARN)).toEqual(cliUpdates.map(() => EXECUTION_ROLE_ARN));
+    // The CLI names its release role on every update, so the narrow role never runs an image change.
+    expect(cliUpdates.map((c) => c.input.RoleARN)).toEqual(cliUpdates.map(() => releaseRoleArn(DEV_STACK)));
     expect(aws.param(DEV_STACK, 'GreenImage')).toMatch(new RegExp(`@${v3}$`));
     expect(aws.param(DEV_STACK, 'LiveColor')).toBe('green');
-    expect(aws.stacks.get(DEV_STACK)!.roleArn).toBe(EXECUTION_ROLE_ARN);
+    expect(aws.stacks.get(DEV_STACK)!.roleArn).toBe(releaseRoleArn(DEV_STACK));
   });
 });

@@ -71,6 +71,33 @@ describe('service stacks of staging and production', () => {
     }
   });
 
+  test('the release role: what the parameter-update role may do, plus replacing the task definitions and versioning the launch templates; no other IAM', () => {
+    for (const stack of built.environments.flatMap((e) => e.services)) {
+      const t = json(stack);
+      const policyOf = (prefix: string) =>
+        Object.entries(t.Resources as Json).find(([id, r]) => r.Type === 'AWS::IAM::Policy' && id.startsWith(prefix))![1].Properties.PolicyDocument.Statement as Json[];
+      const actions = (statements: Json[]) => new Set(statements.flatMap((st) => [st.Action].flat() as string[]));
+      const release = policyOf('ReleaseReleaseRoleDefaultPolicy');
+      const narrow = policyOf('ReleaseParameterUpdateRoleDefaultPolicy');
+      for (const action of actions(narrow)) expect({ action, release: actions(release).has(action) }).toEqual({ action, release: true });
+      for (const action of ['ecs:RegisterTaskDefinition', 'ecs:DeregisterTaskDefinition', 'ec2:CreateLaunchTemplateVersion']) {
+        expect({ action, release: actions(release).has(action), narrow: actions(narrow).has(action) }).toEqual({ action, release: true, narrow: false });
+      }
+      expect([...actions(release)].filter((a) => a.startsWith('iam:')).sort()).toEqual(['iam:GetRole', 'iam:PassRole']);
+      const ids = (type: string) => Object.entries(t.Resources as Json).filter(([, r]) => r.Type === type).map(([id]) => id);
+      const taskDefinitionRoles = ids('AWS::ECS::TaskDefinition').flatMap((id) => {
+        const p = t.Resources[id].Properties;
+        return [p.TaskRoleArn, p.ExecutionRoleArn].map((ref: Json) => ref['Fn::GetAtt'][0]);
+      });
+      const passToTasks = release.filter((st) => [st.Action].flat().includes('iam:PassRole') && st.Condition?.StringEquals?.['iam:PassedToService'] === 'ecs-tasks.amazonaws.com');
+      expect(passToTasks).toHaveLength(1);
+      expect((passToTasks[0].Resource as Json[]).map((r) => r['Fn::GetAtt'][0]).sort()).toEqual(taskDefinitionRoles.sort());
+      const versions = release.find((st) => [st.Action].flat().includes('ec2:CreateLaunchTemplateVersion'))!;
+      expect(JSON.stringify(versions.Resource).match(/"Ref":"([^"]+)"/g)!.map((m) => m.slice(7, -1)).sort()).toEqual(ids('AWS::EC2::LaunchTemplate').sort());
+      expect(t.Outputs.ReleaseRoleArn.Value).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ReleaseReleaseRole/), 'Arn'] });
+    }
+  });
+
   test('the standby-capacity Lambda knows maxTasks (a cold standby\'s scalable target is 0..0, so its MaxCapacity is not the warm limit)', () => {
     for (const env of built.environments) {
       for (const stack of env.services) {

@@ -44,14 +44,20 @@ export function assertUpdatable(state: StackState): void {
 export type UpdateResult = 'updated' | 'unchanged';
 
 /**
- * The role the CLI's updates run as: the stack's execution role (`CloudFormationExecutionRoleArn`
- * output, else the role associated with the stack when it is not the Lambdas' narrow
- * `ParameterUpdateRoleArn`). Always named: CloudFormation reuses the role of the last update for
- * one that names none, and after an auto-rollback or a warm/cool by the Lambdas that is the
- * narrow role, which cannot change task definitions or launch templates. Undefined for a stack
- * that never had a role (CloudFormation then uses the caller's credentials, as before).
+ * The role the CLI's updates run as: ReleaseSupport's release role (`ReleaseRoleArn` output),
+ * which may apply LiveColor, image and AMI changes and nothing that touches IAM; else the stack's
+ * execution role (`CloudFormationExecutionRoleArn` output, else the role associated with the
+ * stack when it is not the Lambdas' narrow `ParameterUpdateRoleArn`). Always named: CloudFormation
+ * reuses the role of the last update for one that names none
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStack.html, RoleARN),
+ * and after an auto-rollback or a warm/cool by the Lambdas that is the narrow role, which cannot
+ * change task definitions or launch templates. The CI release role may pass only the release and
+ * parameter-update roles (constructs/ci/release-permissions.ts). Undefined for a stack that never
+ * had a role (CloudFormation then uses the caller's credentials, as before).
  */
 export function executionRoleArn(state: StackState): string | undefined {
+  const release = output(state, 'ReleaseRoleArn');
+  if (release) return release;
   const published = output(state, 'CloudFormationExecutionRoleArn');
   if (published) return published;
   const narrow = output(state, 'ParameterUpdateRoleArn');

@@ -33,6 +33,7 @@ const ECS_SERVICE = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${NAMES.cluster}/$
 const REPOSITORY = 'bluegreen-fleet/api';
 const SCHEDULER_ROLE = `arn:aws:iam::${ACCOUNT}:role/bluegreen-fleet/release-scheduler/${NAMES.schedulerRole}`;
 const PARAMETER_UPDATE_ROLE = `arn:aws:iam::${ACCOUNT}:role/bluegreen-fleet/parameter-update/${STACK}-ApiReleaseParameterUpdateRole3A4B5C6D-ABCDEF123456`;
+const RELEASE_ROLE = `arn:aws:iam::${ACCOUNT}:role/bluegreen-fleet/parameter-update/${STACK}-ApiReleaseReleaseRole9F8E7D6C-ABCDEF123456`;
 const CDK_EXEC_ROLE = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`;
 /** The CLI's one-time schedules, named as src/release/schedule.ts names them (with and without a parameter prefix). */
 const SCHEDULES = (['cool-down', 'pending-expiry'] as ReleaseSchedule[]).flatMap((kind) =>
@@ -58,9 +59,11 @@ const CLI_CALLS: Readonly<Record<string, readonly Request[]>> = {
   // StandbyMinTasks' MaxValue, which the standby size is clamped to.
   GetTemplateCommand: [{ action: 'cloudformation:GetTemplate', resource: STACK_ARN }],
   UpdateStackCommand: [
-    // As the stack's narrow parameter-update role (ReleaseSupport's ParameterUpdateRoleArn output).
-    // src/release/stack.ts executionRoleArn still names the CDK execution role for image/AMI
-    // updates: that request is in DENIED below and must move to the narrow role.
+    // As the stack's release role (ReleaseSupport's ReleaseRoleArn output, what
+    // src/release/state/stack.ts executionRoleArn names), or its narrow parameter-update role;
+    // never the CDK execution role (in DENIED below).
+    { action: 'cloudformation:UpdateStack', resource: STACK_ARN, context: { 'cloudformation:RoleArn': RELEASE_ROLE } },
+    { action: 'iam:PassRole', resource: RELEASE_ROLE, context: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
     { action: 'cloudformation:UpdateStack', resource: STACK_ARN, context: { 'cloudformation:RoleArn': PARAMETER_UPDATE_ROLE } },
     { action: 'iam:PassRole', resource: PARAMETER_UPDATE_ROLE, context: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
     // CloudFormation resolves the SSM-typed BootstrapVersion parameter again with the caller's credentials.

@@ -194,6 +194,12 @@ describe('ReleaseSupport with default props', () => {
     });
   });
 
+  test('ReleaseFleet.taskDefinition defaults to none: no release role, and the CLI names the execution role', () => {
+    expect(release.releaseRole).toBeUndefined();
+    expect(Object.keys(template.findOutputs('ReleaseRoleArn'))).toEqual([]);
+    expect(Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => id.includes('ReleaseRole'))).toEqual([]);
+  });
+
   test('the parameter-update role: assumed by CloudFormation, allowed only what a LiveColor/StandbyMinTasks change makes it do', () => {
     const roles = Object.entries(template.findResources('AWS::IAM::Role')).filter(([id]) => id.includes('ParameterUpdateRole'));
     expect(roles).toHaveLength(1);

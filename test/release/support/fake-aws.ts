@@ -73,6 +73,11 @@ export function awsError(name: string, message: string, status: number, fault: '
 /** The CDK bootstrap execution role every fake stack was deployed with (cdk deploy passes it). */
 export const EXECUTION_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`;
 
+/** ReleaseSupport's release role of a stack: the one the release CLI names (images, AMIs, LiveColor). */
+export function releaseRoleArn(stack: string): string {
+  return `arn:aws:iam::${ACCOUNT}:role/bluegreen-fleet/parameter-update/${stack}-ReleaseRole-ABC`;
+}
+
 /** ReleaseSupport's narrow role of a stack: the one the Lambdas pass. */
 export function parameterUpdateRoleArn(stack: string): string {
   return `arn:aws:iam::${ACCOUNT}:role/${stack}-ParameterUpdateRole-ABC`;
@@ -168,6 +173,7 @@ export class FakeAws {
       StandbyCapacityFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}-StandbyCapacity-ABC`,
       ReleaseSchedulerRoleArn: `arn:aws:iam::${ACCOUNT}:role/bluegreen-fleet/release-scheduler/${name}-SchedulerRole-ABC`,
       ParameterUpdateRoleArn: parameterUpdateRoleArn(name),
+      ReleaseRoleArn: releaseRoleArn(name),
       CloudFormationExecutionRoleArn: EXECUTION_ROLE_ARN,
     };
     for (const c of ['blue', 'green'] as Color[]) {

@@ -132,6 +132,10 @@ export class AwsModel extends AwsCore {
       this.engine.denials.push({ roleArn: narrow, types: ['AWS::EC2::LaunchTemplate'], action: 'ec2:CreateLaunchTemplateVersion' });
       this.engine.denials.push({ roleArn: narrow, types: ['AWS::IAM::Policy'], action: 'iam:PutRolePolicy' });
     }
+    // The release CLI's role may also replace task definitions and version launch templates, but
+    // touches no IAM (constructs/release/parameter-update-role.ts createReleaseRole).
+    const release = stack.outputs()[`${p}ReleaseRoleArn`];
+    if (release) this.engine.denials.push({ roleArn: release, types: ['AWS::IAM::Policy'], action: 'iam:PutRolePolicy' });
     return stack;
   }
 
