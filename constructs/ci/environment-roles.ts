@@ -97,7 +97,7 @@ export interface EnvironmentCiRolesProps {
  * - deploy: `cdk deploy` of the environment. May assume the CDK deploy, file-publishing and
  *   lookup roles, nothing else. What a deploy can do is what the bootstrap's execution policy
  *   and permissions boundary allow (bootstrap/README.md).
- * - release: the release CLI. No CDK bootstrap role; UpdateStack only as the stacks' narrow
+ * - release: the release CLI. No CDK bootstrap role; UpdateStack only as the stacks' release or
  *   parameter-update role; listeners, table, functions and schedules of this environment.
  * - live-state: DescribeStacks on this environment's stacks, for the trusted job of the
  *   pull-request diff. No lookup role, no template, nothing else.

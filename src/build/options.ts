@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import { scanSecretName, scanSecretValue } from '../../contract/secret-scan';
+import { DEFAULT_BUILD_SECRET_PREFIX } from '../../constructs/secrets/placeholder';
+import type { BuildSecretRef } from './secrets';
 
 /**
  * A mistake in the `build` command line, found before any AWS call or docker process: the
@@ -59,8 +61,16 @@ function isFile(p: string): boolean {
   }
 }
 
+/** The repeatable options, parsed once by the checks that refuse them. */
+export interface CheckedBuildOptions {
+  /** `--secret <id>` reads `<prefix><id>` (prefix default bluegreen-fleet/build/); `--secret id=name` names the secret. */
+  readonly secrets: BuildSecretRef[];
+  /** `--build-arg KEY=VALUE`, "=" kept inside values. */
+  readonly buildArgs: Record<string, string>;
+}
+
 /** Every check that needs no AWS call, in the order the options appear in `--help`. */
-export function checkBuildOptions(o: RawBuildOptions): void {
+export function checkBuildOptions(o: RawBuildOptions): CheckedBuildOptions {
   const repository = o.repository ?? '';
   const uri = REPOSITORY_URI.exec(repository);
   const name = uri ? uri[3] : repository;
@@ -88,17 +98,20 @@ export function checkBuildOptions(o: RawBuildOptions): void {
     throw new BuildUsageError('--secret-prefix', `"${o.secretPrefix}" may hold only letters, digits and / _ + = . @ -`);
   }
   const ids = new Set<string>();
+  const secrets: BuildSecretRef[] = [];
   for (const value of o.secret ?? []) {
     const eq = value.indexOf('=');
     const id = eq < 0 ? value : value.slice(0, eq);
-    const secretName = eq < 0 ? `${o.secretPrefix ?? ''}${value}` : value.slice(eq + 1);
+    const secretName = eq < 0 ? `${o.secretPrefix ?? DEFAULT_BUILD_SECRET_PREFIX}${value}` : value.slice(eq + 1);
     if (!id || !SECRET_ID.test(id)) throw new BuildUsageError('--secret', `"${value.slice(0, 60)}" must be <id> or <id>=<secret name or ARN>, the id letters, digits and _ . -`);
     if (!secretName || !SECRET_NAME.test(secretName)) throw new BuildUsageError('--secret', `"${value.slice(0, 60)}" names no valid Secrets Manager secret`);
     if (scanSecretValue(secretName)) throw new BuildUsageError('--secret', `${id}= carries what looks like a secret value; name the secret, the value is read from Secrets Manager`);
     if (ids.has(id)) throw new BuildUsageError('--secret', `${id} is given twice`);
     ids.add(id);
+    secrets.push({ id, secretId: secretName });
   }
   const keys = new Set<string>();
+  const buildArgs: Record<string, string> = {};
   for (const value of o.buildArg ?? []) {
     const eq = value.indexOf('=');
     // Never echo a build argument's value: it may be the secret being refused.
@@ -107,6 +120,7 @@ export function checkBuildOptions(o: RawBuildOptions): void {
     if (!BUILD_ARG_NAME.test(key)) throw new BuildUsageError('--build-arg', `name "${key.slice(0, 40)}" must be letters, digits and underscores, not starting with a digit`);
     if (keys.has(key)) throw new BuildUsageError('--build-arg', `${key} is given twice`);
     keys.add(key);
+    buildArgs[key] = value.slice(eq + 1);
     // Build arguments are kept in the image's history for anyone who can pull it
     // (https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/).
     const found = scanSecretName(key) ?? scanSecretValue(value.slice(eq + 1));
@@ -118,4 +132,5 @@ export function checkBuildOptions(o: RawBuildOptions): void {
   if (o.target !== undefined && !STAGE.test(o.target)) throw new BuildUsageError('--target', `"${o.target}" is not a Dockerfile stage name`);
   if (o.region !== undefined && !REGION.test(o.region)) throw new BuildUsageError('--region', `"${o.region}" is not an AWS Region such as ap-northeast-1`);
   if (o.tmpDir !== undefined && !isDirectory(o.tmpDir)) throw new BuildUsageError('--tmp-dir', `"${o.tmpDir}" is not a directory`);
+  return { secrets, buildArgs };
 }

@@ -1,23 +1,26 @@
-import { parseBuildArgs, parseSecretRefs, runBuild } from '../../src/commands/build';
+import { checkBuildOptions } from '../../src/build/options';
+import { runBuild } from '../../src/commands/build';
 import { FakeDocker, REGISTRY, Registry, SecretStore } from './fakes';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
 describe('bluegreen-fleet build: option parsing', () => {
+  const base = { repository: 'bluegreen-fleet/api', tag: ['v1'], context: os.tmpdir() };
+
   test('--secret <id> reads <prefix><id>; --secret id=name names the secret; the prefix defaults to bluegreen-fleet/build/', () => {
-    expect(parseSecretRefs(['git-deploy-key', 'npm=arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:x-AbCdEf'])).toEqual([
+    expect(checkBuildOptions({ ...base, secret: ['git-deploy-key', 'npm=arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:x-AbCdEf'] }).secrets).toEqual([
       { id: 'git-deploy-key', secretId: 'bluegreen-fleet/build/git-deploy-key' },
       { id: 'npm', secretId: 'arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:x-AbCdEf' },
     ]);
-    expect(parseSecretRefs(['token'], 'team/')).toEqual([{ id: 'token', secretId: 'team/token' }]);
-    expect(() => parseSecretRefs(['=x'])).toThrow(/must be <id> or <id>=/);
-    expect(() => parseSecretRefs(['id='])).toThrow(/must be <id> or <id>=/);
+    expect(checkBuildOptions({ ...base, secret: ['token'], secretPrefix: 'team/' }).secrets).toEqual([{ id: 'token', secretId: 'team/token' }]);
+    expect(() => checkBuildOptions({ ...base, secret: ['=x'] })).toThrow(/must be <id> or <id>=/);
+    expect(() => checkBuildOptions({ ...base, secret: ['id='] })).toThrow(/names no valid Secrets Manager secret/);
   });
 
   test('--build-arg KEY=VALUE keeps "=" inside values', () => {
-    expect(parseBuildArgs(['A=1', 'URL=http://x/?a=b'])).toEqual({ A: '1', URL: 'http://x/?a=b' });
-    expect(() => parseBuildArgs(['NOVALUE'])).toThrow(/must be KEY=VALUE/);
+    expect(checkBuildOptions({ ...base, buildArg: ['A=1', 'URL=http://x/?a=b'] }).buildArgs).toEqual({ A: '1', URL: 'http://x/?a=b' });
+    expect(() => checkBuildOptions({ ...base, buildArg: ['NOVALUE'] })).toThrow(/must be KEY=VALUE/);
   });
 });
 
