@@ -1,12 +1,12 @@
 import { runDeploy } from '../../src/commands/deploy';
 import { ExitCode } from '../../src/release/core/outcome';
-import { digestOf, FakeAws, imageRef } from './support/fake-aws';
-import { DEV_BAKE_MINUTES, DEV_STACK, devWorld, json, run, V1, V2 } from './support/harness';
+import { AwsModel, digestOf, imageRef } from './support/aws-model';
+import { DEV_BAKE_MINUTES, DEV_STACK, DEV_WINDOW_MINUTES, devWorld, json, run, V1, V2, windowItem } from './support/model-harness';
 
 const deployV2 = { env: 'dev', service: 'api', image: 'v2', json: true };
 
 describe('deploy: the happy path', () => {
-  let aws: FakeAws;
+  let aws: AwsModel;
   let code: number;
   let out: any;
 
@@ -33,7 +33,13 @@ describe('deploy: the happy path', () => {
 
   test('the AMI stays the live fleet\'s and other parameters keep their values', () => {
     expect(aws.param(DEV_STACK, 'GreenAmi')).toBe(aws.param(DEV_STACK, 'BlueAmi'));
-    expect(aws.param(DEV_STACK, 'OtherSetting')).toBe('keep-me');
+    expect(aws.param(DEV_STACK, 'BlueImage')).toBe(V1);
+    expect(aws.param(DEV_STACK, 'BootstrapVersion')).toBe('/cdk-bootstrap/hnb659fds/version');
+    // A parameter left out of UpdateStack takes its Default, not its previous value
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html), so
+    // every update names every parameter of the template.
+    const declared = Object.keys(aws.stack(DEV_STACK).template.Parameters ?? {}).sort();
+    for (const u of aws.calls.filter((c) => c.operation === 'UpdateStack')) expect(u.input.Parameters.map((p: any) => p.ParameterKey).sort()).toEqual(declared);
   });
 
   test('blue stays warm at the live size for the rollback window (StandbyMinTasks = 2)', () => {
@@ -52,32 +58,40 @@ describe('deploy: the happy path', () => {
       ]),
     );
     expect(updates[1].input.Parameters).toEqual(expect.arrayContaining([{ ParameterKey: 'LiveColor', ParameterValue: 'green' }]));
-    for (const u of updates) expect(u.input).toMatchObject({ UsePreviousTemplate: true, Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'] });
+    // The capabilities the stack was deployed with (DescribeStacks), which the template needs.
+    for (const u of updates) expect(u.input).toMatchObject({ UsePreviousTemplate: true, Capabilities: aws.stack(DEV_STACK).capabilities, RoleARN: aws.outputs(DEV_STACK).ReleaseRoleArn });
   });
 
   test('the smoke check ran through the test listener, before the swap', () => {
-    expect(aws.invocations).toEqual([{ functionName: 'bgf-dev-api-SmokeCheck-ABC', payload: { url: 'http://internal-bgf-dev-api-123.ap-northeast-1.elb.amazonaws.com:8443/healthz' } }]);
+    const o = aws.outputs(DEV_STACK);
+    expect(aws.invocations).toEqual([expect.objectContaining({ functionName: o.SmokeCheckFunctionName, type: 'RequestResponse', payload: { url: `http://${o.LoadBalancerDnsName}:${o.TestListenerPort}/healthz` } })]);
     const smoke = aws.calls.findIndex((c) => c.operation === 'Invoke');
     const swap = aws.calls.findIndex((c) => c.operation === 'UpdateStack' && c.input.Parameters.some((p: any) => p.ParameterKey === 'LiveColor' && p.ParameterValue));
     expect(smoke).toBeLessThan(swap);
   });
 
-  test('a one-time schedule cools blue when the 15 min window closes, and deletes itself', () => {
+  test(`a one-time schedule cools blue when the ${DEV_WINDOW_MINUTES} min window after the swap closes, and deletes itself`, () => {
+    const window = windowItem(aws);
+    expect(Date.parse(window.closesAt) - Date.parse(window.swappedAt)).toBe(DEV_WINDOW_MINUTES * 60_000);
     expect([...aws.schedules.values()]).toEqual([
       expect.objectContaining({
         Name: 'bgf-dev-api-cool-down',
-        ScheduleExpression: 'at(2026-03-02T01:15:00)',
+        ScheduleExpression: `at(${window.closesAt.slice(0, 19)})`,
         ActionAfterCompletion: 'DELETE',
         Target: expect.objectContaining({ Input: JSON.stringify({ action: 'cool', expectLiveColor: 'green' }), RoleArn: expect.stringContaining('SchedulerRole') }),
       }),
     ]);
   });
 
-  test(`baked ${DEV_BAKE_MINUTES} minutes (dev bakeMinutes) watching the green alarms`, () => {
-    expect(aws.clock.now().toISOString()).toBe(new Date(Date.parse('2026-03-02T01:00:00.000Z') + DEV_BAKE_MINUTES * 60_000).toISOString());
+  test(`baked ${DEV_BAKE_MINUTES} minutes (dev bakeMinutes) after the swap watching the green alarms, then recorded`, () => {
+    const window = windowItem(aws);
     const alarmCalls = aws.calls.filter((c) => c.operation === 'DescribeAlarms');
     expect(alarmCalls.length).toBeGreaterThan(1);
-    expect(alarmCalls[0].input.AlarmNames).toEqual(['bgf-dev-api-green-errors', 'bgf-dev-api-green-latency']);
+    expect(alarmCalls[0].input.AlarmNames).toEqual(aws.alarmNames(DEV_STACK, 'green'));
+    expect(alarmCalls[0].at.getTime()).toBeGreaterThanOrEqual(Date.parse(window.swappedAt));
+    expect(alarmCalls[alarmCalls.length - 1].at.getTime()).toBeGreaterThanOrEqual(Date.parse(window.swappedAt) + DEV_BAKE_MINUTES * 60_000);
+    const recorded = aws.calls.find((c) => c.operation === 'Put' && c.input.Item?.pk === 'history')!;
+    expect(recorded.at.getTime()).toBeGreaterThan(alarmCalls[alarmCalls.length - 1].at.getTime());
   });
 
   test('history has one succeeded record; the window item and no lock remain', () => {
@@ -85,7 +99,7 @@ describe('deploy: the happy path', () => {
     expect(table.query('history', false)).toEqual([
       expect.objectContaining({ outcome: 'succeeded', fromColor: 'blue', toColor: 'green', oldImage: V1, newImage: V2, actor: expect.stringMatching(/^alice@/), service: 'api', environment: 'dev' }),
     ]);
-    expect(table.get({ pk: 'window', sk: 'current' })).toMatchObject({ previousColor: 'blue', liveColor: 'green', closesAt: '2026-03-02T01:15:00.000Z', previousImage: V1, previousAmi: 'ami-0aaaaaaaaaaaaaaa1' });
+    expect(table.get({ pk: 'window', sk: 'current' })).toMatchObject({ previousColor: 'blue', liveColor: 'green', closesAt: expect.any(String), previousImage: V1, previousAmi: 'ami-0aaaaaaaaaaaaaaa1' });
     expect(table.get({ pk: 'lock', sk: 'lock' })).toBeUndefined();
     expect(table.get({ pk: 'release', sk: 'pending' })).toBeUndefined();
   });
@@ -105,7 +119,7 @@ describe('deploy: the happy path', () => {
 });
 
 describe('deploy: the image gates', () => {
-  let aws: FakeAws;
+  let aws: AwsModel;
   beforeEach(() => (aws = devWorld()));
   afterEach(() => aws.restore());
 
@@ -125,7 +139,7 @@ describe('deploy: the image gates', () => {
   });
 
   test('findings below the threshold pass; an image without a completed scan is refused unless --allow-unscanned', async () => {
-    aws.addImage('v4', { scanStatus: 'FAILED', findings: {} });
+    aws.addImage('v4', { findings: {} }).scanFails = true;
     const refused = run(aws);
     expect(await runDeploy({ ...deployV2, image: 'v4' }, refused.deps)).toBe(ExitCode.Refused);
     expect(json(refused).error).toMatch(/no completed scan \(status FAILED\).*--allow-unscanned/);
@@ -150,7 +164,7 @@ describe('deploy: the image gates', () => {
 });
 
 describe('deploy: --dry-run, --no-swap, --ami, --image-from', () => {
-  let aws: FakeAws;
+  let aws: AwsModel;
   beforeEach(() => (aws = devWorld()));
   afterEach(() => aws.restore());
 
@@ -206,6 +220,7 @@ describe('deploy: --dry-run, --no-swap, --ami, --image-from', () => {
     expect(await runDeploy({ ...deployV2, json: false }, r.deps)).toBe(ExitCode.Ok);
     expect(r.stderr.text).toMatch(/\[\s+[\d.]+s\] ok {3}resolve the image: .*@sha256:[0-9a-f]{64} \(200 MiB\), scan COMPLETE \([\d.]+s\)/);
     expect(r.stderr.text).toMatch(/ok {3}swap: LiveColor=green: LiveColor=green; the previous fleet stays warm/);
-    expect(r.stdout.text).toMatch(/^released \S+: the green fleet is live with .*; rollback window until 2026-03-02T01:15:00.000Z\n$/);
+    const { closesAt } = windowItem(aws);
+    expect(r.stdout.text).toMatch(new RegExp(`^released \\S+: the green fleet is live with .*; rollback window until ${closesAt}\n$`));
   });
 });

@@ -1,0 +1,100 @@
+import type { CommandDeps } from '../../../src/release/runtime/cli-runtime';
+import type { ReleaseHooks, ReleaseTimings } from '../../../src/release/runtime/context';
+import { resolveTarget } from '../../../src/release/runtime/target';
+import { DEFAULT_MUTABLE_TAG_PATTERNS } from '../../../constructs/image/image-repository';
+import { AwsModel, imageRef, REPOSITORY } from './aws-model';
+
+/**
+ * The release CLI's dependencies for one run against the AWS model (./aws-model): its fake clock,
+ * short real-time waits, no real sleeps. The model moves by `aws.timings.callMs` per API call, so a
+ * wait of `maxWaitSeconds` sees the cloud move for as many calls as the waiter makes in that time.
+ */
+const wait = { maxWaitSeconds: 3, minDelaySeconds: 0.01, maxDelaySeconds: 0.02 };
+export const MODEL_TIMINGS: Partial<ReleaseTimings> = { stackUpdate: wait, serviceStable: wait, targetsHealthy: wait, imageScan: wait };
+
+export interface Captured {
+  text: string;
+  write(s: string): boolean;
+}
+
+export function capture(): Captured {
+  return {
+    text: '',
+    write(s: string) {
+      this.text += s;
+      return true;
+    },
+  };
+}
+
+export interface Run {
+  readonly stdout: Captured;
+  readonly stderr: Captured;
+  readonly sleeps: number[];
+  readonly deps: CommandDeps;
+}
+
+export function run(aws: AwsModel, options: { hooks?: ReleaseHooks; actor?: string; timings?: Partial<ReleaseTimings> } = {}): Run {
+  const stdout = capture();
+  const stderr = capture();
+  const sleeps: number[] = [];
+  return {
+    stdout,
+    stderr,
+    sleeps,
+    deps: {
+      clock: aws.clock,
+      stdout,
+      stderr,
+      timings: { ...MODEL_TIMINGS, ...options.timings },
+      retry: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
+      hooks: options.hooks,
+      env: { USER: options.actor ?? 'alice' },
+    },
+  };
+}
+
+export const DEV_STACK = 'bgf-dev-api';
+/** dev api's bakeMinutes, from lib/config (the tests follow the config, not a copy of it). */
+export const DEV_BAKE_MINUTES = resolveTarget({ env: 'dev', service: 'api' }).service.bakeMinutes;
+/** dev api's rollback window, from lib/config. */
+export const DEV_WINDOW_MINUTES = resolveTarget({ env: 'dev', service: 'api' }).service.rollbackWindowMinutes;
+export const V1 = imageRef('v1');
+export const V2 = imageRef('v2');
+
+/**
+ * dev's api service deployed from the real template, live on blue with v1, standby cold; images v1
+ * and v2 pushed and scanned, in a repository set as ImageRepository sets it (immutable tags but the
+ * `*-live` pointers). Each API call takes 5 s of fake time (README: what works for a whole release).
+ */
+export function devWorld(): AwsModel {
+  const aws = new AwsModel().install();
+  aws.ecr.putRepository(REPOSITORY, { tagMutability: 'IMMUTABLE_WITH_EXCLUSION', exclusions: [...DEFAULT_MUTABLE_TAG_PATTERNS] });
+  aws.addServiceStack(DEV_STACK, { live: 'blue', liveImage: V1 });
+  aws.addImage('v1');
+  aws.addImage('v2');
+  aws.timings.callMs = 5_000;
+  return aws;
+}
+
+/** The JSON result a `--json` run printed. */
+export function json(r: Run): any {
+  return JSON.parse(r.stdout.text);
+}
+
+/** Hooks that stop the process (as a crash or Ctrl-C would) right after `step`. */
+export function stopAfter(step: string | ((name: string) => boolean)): ReleaseHooks {
+  const matches = typeof step === 'string' ? (name: string) => name === step : step;
+  return {
+    afterStep: (name) => {
+      if (matches(name)) throw new Error(`process stopped after ${name}`);
+    },
+  };
+}
+
+/** The release table's rollback window item of the dev api stack. */
+export function windowItem(aws: AwsModel, stack = DEV_STACK): { swappedAt: string; closesAt: string; [k: string]: unknown } {
+  const item = aws.table(stack).get({ pk: 'window', sk: 'current' });
+  if (!item) throw new Error(`no rollback window item in the release table of ${stack}`);
+  return item as { swappedAt: string; closesAt: string };
+}
