@@ -2,13 +2,16 @@ import { runDeploy } from '../../src/commands/deploy';
 import { runRollback } from '../../src/commands/rollback';
 import { ExitCode } from '../../src/release/core/outcome';
 import { ROLLBACK_STEPS } from '../../src/release/core/rollback';
-import { FakeAws } from './support/fake-aws';
-import { DEV_STACK, devWorld, json, run, stopAfter, V1, V2 } from './support/harness';
+import { AwsModel } from './support/aws-model';
+import { DEV_STACK, DEV_WINDOW_MINUTES, devWorld, json, run, stopAfter, V1, V2, windowItem } from './support/model-harness';
 
 const rollbackApi = { env: 'dev', service: 'api', json: true };
 
+// The in-cloud handlers (the cool-down's standby-capacity) log one JSON line per run.
+beforeAll(() => jest.spyOn(console, 'log').mockImplementation(() => undefined));
+
 /** dev's api just released v2 on green; blue (v1) warm; the 15-minute window is open. */
-async function releasedWorld(): Promise<FakeAws> {
+async function releasedWorld(): Promise<AwsModel> {
   const aws = devWorld();
   expect(await runDeploy({ env: 'dev', service: 'api', image: 'v2' }, run(aws).deps)).toBe(ExitCode.Ok);
   expect(aws.trafficColor(DEV_STACK)).toBe('green');
@@ -16,7 +19,7 @@ async function releasedWorld(): Promise<FakeAws> {
 }
 
 describe('rollback while the previous fleet is warm', () => {
-  let aws: FakeAws;
+  let aws: AwsModel;
   let code: number;
   let out: any;
   let start: number;
@@ -34,15 +37,16 @@ describe('rollback while the previous fleet is warm', () => {
     expect(code).toBe(ExitCode.Ok);
     const calls = aws.calls.slice(start);
     const flip = calls.findIndex((c) => c.operation === 'ModifyListener');
-    expect(calls.slice(0, flip).filter((c) => c.operation === 'DescribeTargetHealth').map((c) => c.input.TargetGroupArn)).toEqual([aws.stacks.get(DEV_STACK)!.outputs.BlueTargetGroupArn]);
-    const elbUntilTrafficBack = calls.slice(0, flip + 1).filter((c) => c.service === 'elb' && !c.operation.startsWith('Describe'));
-    expect(elbUntilTrafficBack).toEqual([
+    const o = aws.outputs(DEV_STACK);
+    expect(calls.slice(0, flip).filter((c) => c.operation === 'DescribeTargetHealth').map((c) => c.input.TargetGroupArn)).toEqual([o.BlueTargetGroupArn]);
+    const elbUntilTrafficBack = calls.slice(0, flip + 1).filter((c) => c.service === 'elasticloadbalancing' && !c.operation.startsWith('Describe'));
+    expect(elbUntilTrafficBack.map(({ service, operation, input }) => ({ service, operation, input }))).toEqual([
       {
-        service: 'elb',
+        service: 'elasticloadbalancing',
         operation: 'ModifyListener',
         input: {
-          ListenerArn: aws.stacks.get(DEV_STACK)!.outputs.ProductionListenerArn,
-          DefaultActions: [{ Type: 'forward', TargetGroupArn: aws.stacks.get(DEV_STACK)!.outputs.BlueTargetGroupArn }],
+          ListenerArn: o.ProductionListenerArn,
+          DefaultActions: [{ Type: 'forward', TargetGroupArn: o.BlueTargetGroupArn }],
         },
       },
     ]);
@@ -62,9 +66,12 @@ describe('rollback while the previous fleet is warm', () => {
   test('recorded: history, the window marked rolled back, the bad fleet cooled when the window closes', () => {
     const table = aws.table(DEV_STACK);
     expect(table.query('history', false)[0]).toMatchObject({ outcome: 'rolled-back', fromColor: 'green', toColor: 'blue', oldImage: V2, newImage: V1, actor: expect.stringMatching(/^oncall@/) });
-    expect(table.get({ pk: 'window', sk: 'current' })).toMatchObject({ rolledBack: true, liveColor: 'blue', previousColor: 'green', closesAt: '2026-03-02T01:15:00.000Z' });
+    // The window stays the one the release opened: the rollback does not extend it.
+    const { swappedAt, closesAt } = windowItem(aws);
+    expect(Date.parse(closesAt) - Date.parse(swappedAt)).toBe(DEV_WINDOW_MINUTES * 60_000);
+    expect(windowItem(aws)).toMatchObject({ rolledBack: true, liveColor: 'blue', previousColor: 'green' });
     expect(aws.schedules.get('bgf-dev-api-cool-down')).toMatchObject({
-      ScheduleExpression: 'at(2026-03-02T01:15:00)',
+      ScheduleExpression: `at(${closesAt.slice(0, 19)})`,
       Target: expect.objectContaining({ Input: JSON.stringify({ action: 'cool', expectLiveColor: 'blue' }) }),
     });
   });
@@ -96,7 +103,7 @@ describe('rollback interrupted, then run again', () => {
       expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
       expect(aws.table(DEV_STACK).query('history', false).filter((h) => h.outcome === 'rolled-back')).toHaveLength(1);
       // Every flip went to blue; a re-run may repeat the (idempotent) flip but never reverses it.
-      expect(aws.calls.filter((c) => c.operation === 'ModifyListener').every((c) => c.input.DefaultActions[0].TargetGroupArn.includes('-blue/'))).toBe(true);
+      expect(aws.calls.filter((c) => c.operation === 'ModifyListener').every((c) => c.input.DefaultActions[0].TargetGroupArn === aws.targetGroupArn(DEV_STACK, 'blue'))).toBe(true);
       expect(aws.count('UpdateStack')).toBe(3);
     } finally {
       aws.restore();
@@ -105,14 +112,17 @@ describe('rollback interrupted, then run again', () => {
 });
 
 describe('rollback when the previous fleet is cold', () => {
-  let aws: FakeAws;
+  let aws: AwsModel;
   beforeEach(async () => {
     aws = await releasedWorld();
-    // The window closed and the cool-down ran: blue has no tasks.
-    aws.clock.advance(20 * 60_000);
-    aws.stacks.get(DEV_STACK)!.parameters.StandbyMinTasks = '0';
-    aws.service(DEV_STACK, 'blue').desired = 0;
-    aws.service(DEV_STACK, 'blue').running = 0;
+    // The window closes; the cool-down schedule fires, the real handler sets StandbyMinTasks=0,
+    // and CloudFormation scales blue in (range 0..0) until it has no tasks.
+    await aws.runFor(Date.parse(windowItem(aws).closesAt) - aws.clock.t + 60_000);
+    await aws.settleStack(DEV_STACK);
+    await aws.runFor(5 * 60_000);
+    expect(aws.param(DEV_STACK, 'StandbyMinTasks')).toBe('0');
+    expect(aws.service(DEV_STACK, 'blue')).toMatchObject({ desired: 0, running: 0 });
+    expect(aws.schedules.has('bgf-dev-api-cool-down')).toBe(false);
   });
   afterEach(() => aws.restore());
 
@@ -132,7 +142,8 @@ describe('rollback when the previous fleet is cold', () => {
     expect(aws.trafficColor(DEV_STACK)).toBe('blue');
     expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
     expect(aws.count('ModifyListener')).toBe(0);
-    expect(aws.invocations).toHaveLength(2);
+    // The deploy's smoke check, then the warmed fleet's.
+    expect(aws.invocations.filter((i) => i.functionName === aws.outputs(DEV_STACK).SmokeCheckFunctionName)).toHaveLength(2);
     expect(aws.table(DEV_STACK).query('history', false)[0]).toMatchObject({ outcome: 'rolled-back', detail: expect.stringMatching(/after warming the cold blue fleet/) });
   });
 });
@@ -173,8 +184,8 @@ describe('rollback and other releases', () => {
       table.update({ pk: 'window', sk: 'current' }, 'SET rolledBack = :t, rolledBackAt = :at, rolledBackBy = :by, liveColor = previousColor, previousColor = liveColor', {
         ExpressionAttributeValues: { ':t': true, ':at': '2026-03-02T01:03:00.000Z', ':by': 'auto-rollback (alarm x)' },
       });
-      const s = aws.stacks.get(DEV_STACK)!;
-      aws.listeners.set(s.outputs.ProductionListenerArn, s.outputs.BlueTargetGroupArn);
+      const o = aws.outputs(DEV_STACK);
+      aws.elb.modifyListener({ ListenerArn: o.ProductionListenerArn, DefaultActions: [{ Type: 'forward', TargetGroupArn: o.BlueTargetGroupArn }] });
       expect(await runRollback(rollbackApi, run(aws).deps)).toBe(ExitCode.Ok);
       expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
       expect(aws.trafficColor(DEV_STACK)).toBe('blue');

@@ -2,6 +2,8 @@ import type { CommandDeps } from '../../../src/release/runtime/cli-runtime';
 import type { ReleaseHooks, ReleaseTimings } from '../../../src/release/runtime/context';
 import { resolveTarget } from '../../../src/release/runtime/target';
 import { DEFAULT_MUTABLE_TAG_PATTERNS } from '../../../constructs/image/image-repository';
+import { clock as autoRollbackClock, handler as autoRollback } from '../../../lambda/auto-rollback';
+import { clock as standbyCapacityClock, handler as standbyCapacity } from '../../../lambda/standby-capacity';
 import { AwsModel, imageRef, REPOSITORY } from './aws-model';
 
 /**
@@ -71,6 +73,7 @@ export function devWorld(): AwsModel {
   const aws = new AwsModel().install();
   aws.ecr.putRepository(REPOSITORY, { tagMutability: 'IMMUTABLE_WITH_EXCLUSION', exclusions: [...DEFAULT_MUTABLE_TAG_PATTERNS] });
   aws.addServiceStack(DEV_STACK, { live: 'blue', liveImage: V1 });
+  withHandlers(aws, DEV_STACK);
   aws.addImage('v1');
   aws.addImage('v2');
   aws.timings.callMs = 5_000;
@@ -97,4 +100,15 @@ export function windowItem(aws: AwsModel, stack = DEV_STACK): { swappedAt: strin
   const item = aws.table(stack).get({ pk: 'window', sk: 'current' });
   if (!item) throw new Error(`no rollback window item in the release table of ${stack}`);
   return item as { swappedAt: string; closesAt: string };
+}
+
+/**
+ * The stack's in-cloud functions run their real code (the cool-down schedule runs the real
+ * standby-capacity handler, an alarm the real auto-rollback handler) on the model's clock.
+ */
+export function withHandlers(aws: AwsModel, stack: string): void {
+  autoRollbackClock.now = () => aws.clock.now();
+  standbyCapacityClock.now = () => aws.clock.now();
+  aws.handle(stack, 'AutoRollback', (event) => autoRollback(event));
+  aws.handle(stack, 'StandbyCapacity', standbyCapacity);
 }
