@@ -1,13 +1,14 @@
 import { runDeploy } from '../../src/commands/deploy';
 import { runSwap } from '../../src/commands/swap';
 import { ExitCode } from '../../src/release/core/outcome';
-import { FakeAws } from './support/fake-aws';
-import { DEV_STACK, devWorld, json, run, stopAfter, V2 } from './support/harness';
+import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { AwsModel, REGION, runAs } from './support/aws-model';
+import { DEV_STACK, DEV_WINDOW_MINUTES, devWorld, json, run, stopAfter, V2, windowItem } from './support/model-harness';
 
 const swapApi = { env: 'dev', service: 'api', json: true };
 
 describe('swap', () => {
-  let aws: FakeAws;
+  let aws: AwsModel;
   beforeEach(() => (aws = devWorld()));
   afterEach(() => aws.restore());
 
@@ -19,20 +20,32 @@ describe('swap', () => {
     await prepared();
     const r = run(aws);
     expect(await runSwap(swapApi, r.deps)).toBe(ExitCode.Ok);
-    expect(json(r).result).toMatchObject({ outcome: 'swapped', liveColor: 'green', previousColor: 'blue', rollbackWindowClosesAt: '2026-03-02T01:15:00.000Z' });
+    const { swappedAt, closesAt } = windowItem(aws);
+    expect(Date.parse(closesAt) - Date.parse(swappedAt)).toBe(DEV_WINDOW_MINUTES * 60_000);
+    expect(json(r).result).toMatchObject({ outcome: 'swapped', liveColor: 'green', previousColor: 'blue', rollbackWindowClosesAt: closesAt });
     expect(aws.trafficColor(DEV_STACK)).toBe('green');
     expect(aws.table(DEV_STACK).query('history', false)).toEqual([expect.objectContaining({ outcome: 'succeeded', newImage: V2, detail: expect.stringMatching(/swapped by `swap`/) })]);
-    expect(aws.schedules.has('bgf-dev-api-cool-down')).toBe(true);
+    expect(aws.schedules.get('bgf-dev-api-cool-down')).toMatchObject({ ScheduleExpression: `at(${closesAt.slice(0, 19)})`, ActionAfterCompletion: 'DELETE' });
   });
 
   test('re-points a cool-down schedule left with a role that no longer exists (a replaced scheduler role)', async () => {
     await prepared();
-    const roleArn = aws.stacks.get(DEV_STACK)!.outputs.ReleaseSchedulerRoleArn;
-    aws.schedules.set('bgf-dev-api-cool-down', {
-      Name: 'bgf-dev-api-cool-down',
-      ScheduleExpression: 'at(2026-03-02T01:15:00)',
-      Target: { Arn: aws.stacks.get(DEV_STACK)!.outputs.StandbyCapacityFunctionArn, RoleArn: 'arn:aws:iam::123456789012:role/bgf-dev-api-SchedulerRole-OLD', Input: JSON.stringify({ action: 'cool', expectLiveColor: 'green' }) },
-    });
+    const o = aws.outputs(DEV_STACK);
+    const roleArn = o.ReleaseSchedulerRoleArn;
+    // Left by an earlier release, before the scheduler role was replaced; an hour from now.
+    const at = new Date(aws.clock.t + 3_600_000).toISOString().slice(0, 19);
+    await runAs('earlier-release', () =>
+      new SchedulerClient({ region: REGION }).send(
+        new CreateScheduleCommand({
+          Name: 'bgf-dev-api-cool-down',
+          ScheduleExpression: `at(${at})`,
+          ScheduleExpressionTimezone: 'UTC',
+          ActionAfterCompletion: 'DELETE',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          Target: { Arn: o.StandbyCapacityFunctionArn, RoleArn: 'arn:aws:iam::123456789012:role/bgf-dev-api-SchedulerRole-OLD', Input: JSON.stringify({ action: 'cool', expectLiveColor: 'green' }) },
+        }),
+      ),
+    );
     expect(await runSwap(swapApi, run(aws).deps)).toBe(ExitCode.Ok);
     expect(aws.count('UpdateSchedule')).toBe(1);
     expect(aws.schedules.get('bgf-dev-api-cool-down').Target.RoleArn).toBe(roleArn);
