@@ -1,13 +1,16 @@
 import { runDeploy } from '../../src/commands/deploy';
 import { ExitCode } from '../../src/release/core/outcome';
 import { DEPLOY_STEPS } from '../../src/release/commands/deploy';
-import { awsError, FakeAws } from './support/fake-aws';
-import { DEV_STACK, devWorld, json, run, stopAfter, V1, V2 } from './support/harness';
+import { AwsModel, awsError } from './support/aws-model';
+import { DEV_STACK, devWorld, json, run, stopAfter, V1, V2 } from './support/model-harness';
 
 const deployV2 = { env: 'dev', service: 'api', image: 'v2', json: true };
 
+// The in-cloud handlers (auto-rollback, standby-capacity) log one JSON line per run.
+beforeAll(() => jest.spyOn(console, 'log').mockImplementation(() => undefined));
+
 /** What must hold after any successful deploy of v2, however it got there. */
-function expectReleased(aws: FakeAws): void {
+function expectReleased(aws: AwsModel): void {
   expect(aws.param(DEV_STACK, 'LiveColor')).toBe('green');
   expect(aws.param(DEV_STACK, 'GreenImage')).toBe(V2);
   expect(aws.trafficColor(DEV_STACK)).toBe('green');
@@ -17,7 +20,7 @@ function expectReleased(aws: FakeAws): void {
 }
 
 /** Live traffic and the live fleet exactly as they were before the release. */
-function expectLiveUntouched(aws: FakeAws): void {
+function expectLiveUntouched(aws: AwsModel): void {
   expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
   expect(aws.param(DEV_STACK, 'BlueImage')).toBe(V1);
   expect(aws.trafficColor(DEV_STACK)).toBe('blue');
@@ -26,7 +29,7 @@ function expectLiveUntouched(aws: FakeAws): void {
 }
 
 describe('deploy with an unhealthy standby', () => {
-  let aws: FakeAws;
+  let aws: AwsModel;
   beforeEach(() => {
     aws = devWorld();
     aws.setTargetHealth(DEV_STACK, 'green', 'unhealthy');
@@ -39,7 +42,7 @@ describe('deploy with an unhealthy standby', () => {
     expectLiveUntouched(aws);
     expect(aws.invocations).toHaveLength(0);
     const out = json(r);
-    expect(out.error).toMatch(/timed out after 0.3s waiting for all targets of the green target group to be healthy: the green fleet is not ready: .*0\/2 targets healthy \(2 unhealthy\)/);
+    expect(out.error).toMatch(/timed out after 3s waiting for all targets of the green target group to be healthy: the green fleet is not ready: .*0\/2 targets healthy \(2 unhealthy\)/);
     expect(out.detail.state).toMatch(/live traffic untouched: the blue fleet serves .*; the green fleet has .* with StandbyMinTasks=2\. .*re-run the same command/);
     expect(aws.table(DEV_STACK).query('history', false)).toEqual([expect.objectContaining({ outcome: 'aborted', newImage: V2 })]);
     expect(aws.table(DEV_STACK).get({ pk: 'lock', sk: 'lock' })).toBeUndefined();
@@ -58,13 +61,13 @@ describe('deploy with an unhealthy standby', () => {
     aws.smokeResult = { pass: false, status: 503, latencyMs: 40 };
     const r = run(aws);
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Refused);
-    expect(json(r).error).toMatch(/smoke check failed: http:\/\/.*:8443\/healthz -> 503 in 40 ms/);
+    expect(json(r).error).toContain(`smoke check failed: http://${aws.outputs(DEV_STACK).LoadBalancerDnsName}:${aws.outputs(DEV_STACK).TestListenerPort}/healthz -> 503 in 40 ms`);
     expectLiveUntouched(aws);
   });
 });
 
 describe('deploy through throttling and 5xx answers', () => {
-  let aws: FakeAws;
+  let aws: AwsModel;
   afterEach(() => aws.restore());
 
   test('retries with backoff and completes; each action still happens once', async () => {
@@ -85,12 +88,19 @@ describe('deploy through throttling and 5xx answers', () => {
     expect(aws.count('UpdateStack')).toBe(3);
   });
 
-  test('a 5xx whose request took effect: the retry finds "No updates" and carries on', async () => {
+  test('a 5xx whose request took effect: the retry carries the same ClientRequestToken, so CloudFormation knows it, and the release carries on', async () => {
+    // Before the token, the retry met the update its first attempt had started: "Stack ... is in
+    // UPDATE_IN_PROGRESS state and can not be updated", exit 1 part-way.
     aws = devWorld();
     aws.inject({ operation: 'UpdateStack', kind: '5xx', times: 1, afterEffect: true });
     const r = run(aws);
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Ok);
     expectReleased(aws);
+    const tokens = aws.calls.filter((c) => c.operation === 'UpdateStack').map((c) => c.input.ClientRequestToken);
+    expect(tokens).toHaveLength(3);
+    expect(tokens[1]).toBe(tokens[0]);
+    expect(tokens[2]).not.toBe(tokens[0]);
+    expect(tokens.every((t) => /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/.test(t))).toBe(true);
   });
 
   test('retries run out: exit 1, the message names the operation and the resource', async () => {
@@ -98,7 +108,8 @@ describe('deploy through throttling and 5xx answers', () => {
     aws.inject({ operation: 'DescribeServices', kind: 'throttle', times: 100 });
     const r = run(aws);
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Error);
-    expect(json(r).error).toBe('DescribeServices on ECS service bgf-dev-api-blue-service in cluster bgf-dev-api-blue failed (gave up after retries): ThrottlingException: Rate exceeded');
+    const o = aws.outputs(DEV_STACK);
+    expect(json(r).error).toBe(`DescribeServices on ECS service ${o.BlueServiceName} in cluster ${o.BlueClusterName} failed (gave up after retries): ThrottlingException: Rate exceeded`);
     expect(aws.count('DescribeServices')).toBe(8);
     expectLiveUntouched(aws);
   });
@@ -115,19 +126,21 @@ describe('deploy through throttling and 5xx answers', () => {
 
   test('a stack update that fails in CloudFormation stops the release (exit 1), live untouched', async () => {
     aws = devWorld();
-    aws.stacks.get(DEV_STACK)!.failNextUpdate = 'Resource handler returned message: "AMI not found"';
+    aws.failNextUpdate(DEV_STACK, 'Resource handler returned message: "AMI not found"');
     const r = run(aws);
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Error);
-    expect(json(r).error).toMatch(/stack bgf-dev-api to finish updating .* failed: stack status UPDATE_ROLLBACK_COMPLETE \(Resource handler returned message: "AMI not found"\)/);
+    // The stack's status names the resource; the reason is only in the stack events.
+    expect(json(r).error).toMatch(/stack bgf-dev-api to finish updating .* failed: stack status UPDATE_ROLLBACK_COMPLETE \(The following resource\(s\) failed to update: \[\w+\]\. ?\); first failure: \w+ UPDATE_FAILED: Resource handler returned message: "AMI not found"$/);
     expectLiveUntouched(aws);
   });
 
   test('a stack update that never finishes times out (exit 5)', async () => {
     aws = devWorld();
-    aws.stacks.get(DEV_STACK)!.pendingPolls = 10_000;
+    // A resource CloudFormation waits on for longer than the release waits.
+    aws.engine.timings.defaultResourceMs = 24 * 3_600_000;
     const r = run(aws);
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Timeout);
-    expect(json(r).error).toMatch(/timed out after 1s waiting for stack bgf-dev-api to finish updating/);
+    expect(json(r).error).toMatch(/timed out after 3s waiting for stack bgf-dev-api to finish updating/);
     expectLiveUntouched(aws);
   });
 });
@@ -159,7 +172,8 @@ describe('deploy stopped after each step, then run again', () => {
       aws.table(DEV_STACK).put({ pk: 'lock', sk: 'lock', owner: 'ci@github-run-7', acquiredAt: '2026-03-02T00:50:00.000Z', expiresAt: Date.parse('2026-03-02T01:35:00Z') / 1000, command: 'deploy', token: 't' }, {});
       const refused = run(aws);
       expect(await runDeploy(deployV2, refused.deps)).toBe(ExitCode.Refused);
-      expect(json(refused).error).toMatch(/lock of bgf-dev-api-ReleaseTable-ABC: ci@github-run-7 since 2026-03-02T00:50:00.000Z \(deploy; lease until 2026-03-02T01:35:00.000Z\)\. .*--break-lock/);
+      expect(json(refused).error).toContain(`lock of ${aws.outputs(DEV_STACK).ReleaseTableName}: ci@github-run-7`);
+      expect(json(refused).error).toMatch(/: ci@github-run-7 since 2026-03-02T00:50:00.000Z \(deploy; lease until 2026-03-02T01:35:00.000Z\)\. .*--break-lock/);
       aws.clock.advance(36 * 60_000);
       expect(await runDeploy(deployV2, run(aws).deps)).toBe(ExitCode.Ok);
       expectReleased(aws);
@@ -170,7 +184,7 @@ describe('deploy stopped after each step, then run again', () => {
 });
 
 describe('one release per service at a time', () => {
-  let aws: FakeAws;
+  let aws: AwsModel;
   beforeEach(() => (aws = devWorld()));
   afterEach(() => aws.restore());
 
@@ -179,7 +193,9 @@ describe('one release per service at a time', () => {
     const codes = await Promise.all([runDeploy(deployV2, a.deps), runDeploy(deployV2, b.deps)]);
     expect([...codes].sort()).toEqual([ExitCode.Ok, ExitCode.Refused]);
     const loser = codes[0] === ExitCode.Refused ? a : b;
-    expect(json(loser).error).toMatch(/another release holds the lock .*: (alice|bob)@\S+ since 2026-03-02T01:00:00.000Z/);
+    const since = /another release holds the lock .*: (alice|bob)@\S+ since (\S+Z)/.exec(json(loser).error);
+    expect(since).not.toBeNull();
+    expect(Date.parse(since![2])).toBeLessThan(aws.clock.t);
     expectReleased(aws);
   });
 
@@ -191,8 +207,9 @@ describe('one release per service at a time', () => {
   });
 
   test('a stack CloudFormation is already changing is refused (exit 3)', async () => {
-    aws.stacks.get(DEV_STACK)!.status = 'UPDATE_IN_PROGRESS';
-    aws.stacks.get(DEV_STACK)!.pendingPolls = 100;
+    // A scheduled warm of the standby (or a cdk deploy) is updating the stack.
+    aws.updateOutOfBand(DEV_STACK, { StandbyMinTasks: '1' });
+    expect(aws.status(DEV_STACK)).toBe('UPDATE_IN_PROGRESS');
     const r = run(aws);
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Refused);
     expect(json(r).error).toMatch(/stack bgf-dev-api is UPDATE_IN_PROGRESS since .*another change is running/);
@@ -200,8 +217,8 @@ describe('one release per service at a time', () => {
   });
 
   test('traffic that disagrees with LiveColor (an unreconciled fast rollback) is refused', async () => {
-    const s = aws.stacks.get(DEV_STACK)!;
-    aws.listeners.set(s.outputs.ProductionListenerArn, s.outputs.GreenTargetGroupArn);
+    const o = aws.outputs(DEV_STACK);
+    aws.elb.modifyListener({ ListenerArn: o.ProductionListenerArn, DefaultActions: [{ Type: 'forward', TargetGroupArn: o.GreenTargetGroupArn }] });
     const r = run(aws);
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Refused);
     expect(json(r).error).toMatch(/production traffic goes to the green fleet but the stack's LiveColor says blue.*bluegreen-fleet rollback/);
@@ -209,15 +226,34 @@ describe('one release per service at a time', () => {
 });
 
 describe('an alarm while baking', () => {
-  let aws: FakeAws;
-  beforeEach(() => (aws = devWorld()));
+  let aws: AwsModel;
+  let alarm: string;
+  beforeEach(() => {
+    aws = devWorld();
+    [alarm] = aws.alarmNames(DEV_STACK, 'green');
+  });
   afterEach(() => aws.restore());
 
+  /** Lets the cloud finish: the auto-rollback Lambda the alarm invoked (and its retries), the stack. */
+  async function settle(): Promise<void> {
+    await aws.runFor(5 * 60_000);
+    await aws.settleStack(DEV_STACK);
+  }
+
+  /** The alarm fires between two polls of the bake; the Lambda it invokes fails its first attempt. */
+  function alarmWhileLambdaFails(): void {
+    const fn = aws.outputs(DEV_STACK).AutoRollbackFunctionName;
+    aws.inject({ operation: 'DescribeStacks', kind: '5xx', times: 1, when: (_input, origin) => origin === fn });
+    aws.before('DescribeAlarms', 2, () => aws.observers.setAlarm(alarm, 'ALARM'));
+  }
+
   test('rolls traffic back with one ELB call, reconciles LiveColor, records it, exits 4', async () => {
-    aws.alarms.get('bgf-dev-api-green-errors')!.alarmAt = aws.clock.now().getTime() + 60_000;
+    // The auto-rollback Lambda's retry (a minute later) finds the CLI's rollback done.
+    alarmWhileLambdaFails();
     const r = run(aws);
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.RolledBack);
     expect(json(r).error).toMatch(/was rolled back by this release: traffic is on the blue fleet again/);
+    await settle();
     expect(aws.trafficColor(DEV_STACK)).toBe('blue');
     expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
     expect(aws.count('ModifyListener')).toBe(1);
@@ -228,37 +264,49 @@ describe('an alarm while baking', () => {
   });
 
   test('the same deploy run again starts a new release (the rolled-back one is over)', async () => {
-    aws.alarms.get('bgf-dev-api-green-errors')!.alarmAt = aws.clock.now().getTime() + 60_000;
-    await runDeploy(deployV2, run(aws).deps);
-    aws.alarms.get('bgf-dev-api-green-errors')!.alarmAt = undefined;
+    alarmWhileLambdaFails();
+    expect(await runDeploy(deployV2, run(aws).deps)).toBe(ExitCode.RolledBack);
+    await settle();
+    aws.observers.setAlarm(alarm, 'OK');
     const r = run(aws);
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Ok);
     expect(aws.param(DEV_STACK, 'LiveColor')).toBe('green');
+    expect(aws.trafficColor(DEV_STACK)).toBe('green');
     const history = aws.table(DEV_STACK).query('history', false);
     expect(history.map((h) => h.outcome)).toEqual(['succeeded', 'rolled-back']);
     expect(history[0].id).not.toBe(String(history[1].id).replace('.rollback', ''));
   });
 
-  test('when the auto-rollback Lambda already moved traffic, the CLI reports it (exit 4) and does not flip again', async () => {
-    const table = aws.table(DEV_STACK);
-    const realSleep = aws.clock.sleep.bind(aws.clock);
-    aws.clock.sleep = async (ms: number) => {
-      await realSleep(ms);
-      // The Lambda acted between two polls: traffic back on blue, window marked.
-      const w = table.get({ pk: 'window', sk: 'current' });
-      if (w && !w.rolledBack) {
-        table.update({ pk: 'window', sk: 'current' }, 'SET rolledBack = :t, rolledBackAt = :at, rolledBackBy = :by, liveColor = previousColor, previousColor = liveColor', {
-          ExpressionAttributeValues: { ':t': true, ':at': aws.clock.now().toISOString(), ':by': 'auto-rollback (alarm bgf-dev-api-green-errors)' },
-        });
-        const s = aws.stacks.get(DEV_STACK)!;
-        aws.listeners.set(s.outputs.ProductionListenerArn, s.outputs.BlueTargetGroupArn);
-      }
-    };
+  test('the Lambda the alarm invoked rolls back while the CLI turns to act: the CLI reports the Lambda\'s rollback (exit 4), flips nothing, records nothing twice', async () => {
+    // The Lambda runs as soon as EventBridge delivers the alarm, right after the bake's poll saw
+    // it. The CLI said "rolled back by this release" for the Lambda's rollback before.
+    aws.before('DescribeAlarms', 2, () => aws.observers.setAlarm(alarm, 'ALARM'));
     const r = run(aws);
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.RolledBack);
     expect(json(r).error).toMatch(/rolled back by the auto-rollback Lambda/);
     expect(aws.count('ModifyListener')).toBe(0);
+    expect(aws.count('ModifyListener', aws.outputs(DEV_STACK).AutoRollbackFunctionName)).toBe(1);
+    await settle();
+    expect(aws.trafficColor(DEV_STACK)).toBe('blue');
     expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
+    expect(aws.table(DEV_STACK).query('history', false)).toEqual([expect.objectContaining({ outcome: 'auto-rolled-back', fromColor: 'green', toColor: 'blue' })]);
+  });
+
+  test('when the auto-rollback Lambda already moved traffic, the CLI reports it (exit 4) and does not flip again', async () => {
+    // The alarm fires and the Lambda runs to its end between two polls of the bake.
+    aws.before('Get', 8, async () => {
+      aws.observers.setAlarm(alarm, 'ALARM');
+      await aws.runFor(60_000);
+    });
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.RolledBack);
+    expect(json(r).error).toMatch(/rolled back by the auto-rollback Lambda/);
+    expect(aws.count('ModifyListener')).toBe(0);
+    expect(aws.count('ModifyListener', aws.outputs(DEV_STACK).AutoRollbackFunctionName)).toBe(1);
+    await settle();
+    expect(aws.trafficColor(DEV_STACK)).toBe('blue');
+    expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
+    expect(aws.table(DEV_STACK).query('history', false).filter((h) => h.outcome !== 'succeeded')).toHaveLength(1);
   });
 });
 
@@ -269,10 +317,9 @@ describe('Ctrl-C', () => {
       aws.setTargetHealth(DEV_STACK, 'green', 'unhealthy');
       const r = run(aws);
       const deps = { ...r.deps, handleSignals: true, timings: { ...r.deps.timings, targetsHealthy: { maxWaitSeconds: 30, minDelaySeconds: 0.01, maxDelaySeconds: 0.02 } } };
-      const pending = runDeploy(deployV2, deps);
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      process.emit('SIGINT', 'SIGINT');
-      expect(await pending).toBe(ExitCode.Interrupted);
+      // Ctrl-C while the CLI polls the green targets.
+      aws.before('DescribeTargetHealth', 2, () => void process.emit('SIGINT', 'SIGINT'));
+      expect(await runDeploy(deployV2, deps)).toBe(ExitCode.Interrupted);
       expect(json(r).error).toMatch(/stopped while waiting for all targets of the green target group to be healthy/);
       expect(aws.table(DEV_STACK).get({ pk: 'lock', sk: 'lock' })).toBeUndefined();
       expectLiveUntouched(aws);

@@ -1,5 +1,7 @@
-import { DescribeStacksCommand, GetTemplateCommand, UpdateStackCommand, waitUntilStackUpdateComplete } from '@aws-sdk/client-cloudformation';
-import { waitFor } from '../../aws/waiters';
+import { randomUUID } from 'node:crypto';
+import { DescribeStackEventsCommand, DescribeStacksCommand, GetTemplateCommand, UpdateStackCommand, waitUntilStackUpdateComplete } from '@aws-sdk/client-cloudformation';
+import { AwsCallError } from '../../aws/errors';
+import { WaitFailedError, waitFor } from '../../aws/waiters';
 import { call, ReleaseContext } from '../runtime/context';
 import { ExitCode, ReleaseError } from '../core/outcome';
 import { isBusy, output, isNoUpdatesError, isUpdatable, parameterUpdateInput, ParameterName, parseStack, StackState } from '../core/stack-state';
@@ -83,13 +85,23 @@ export async function updateStack(
 ): Promise<{ result: UpdateResult; state: StackState }> {
   const update = parameterUpdateInput(state, changes, executionRoleArn(state));
   if (!update) return { result: 'unchanged', state };
-  const { input, effective } = update;
+  // One token per update, the same on every retry of it: a retry whose first attempt reached
+  // CloudFormation (a 5xx or a lost response after the fact) is then known as a retry of the
+  // request it already runs, not a second update of a stack that is UPDATE_IN_PROGRESS (which
+  // CloudFormation refuses: "... is in UPDATE_IN_PROGRESS state and can not be updated").
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStack.html (ClientRequestToken;
+  // pattern [a-zA-Z][-a-zA-Z0-9]*, at most 128 characters)
+  const input = { ...update.input, ClientRequestToken: `bgf-release-${randomUUID()}` };
+  const { effective } = update;
   const resource = `stack ${state.name}`;
   try {
     await call(ctx, 'UpdateStack', resource, () => ctx.clients.cloudFormation.send(new UpdateStackCommand(input)));
   } catch (error) {
     if (isNoUpdatesError(error)) return { result: 'unchanged', state: await readStack(ctx, state.name, state.prefix) };
-    throw error;
+    // assumed: CloudFormation answers a retry of the request it already received with its StackId;
+    // should it answer TokenAlreadyExistsException instead, the token is this update's own (a new
+    // UUID per update), so the update is running and the wait below follows it.
+    if (!(error instanceof AwsCallError && error.awsErrorName === 'TokenAlreadyExistsException')) throw error;
   }
   const what = `${resource} to finish updating (${Object.entries(effective)
     .map(([k, v]) => `${k}=${v}`)
@@ -99,9 +111,30 @@ export async function updateStack(
     await waitFor(what, ctx.timings.stackUpdate, ctx.signal, (cfg) =>
       waitUntilStackUpdateComplete({ client: ctx.clients.cloudFormation, ...cfg }, { StackName: state.name }),
     );
+  } catch (error) {
+    if (!(error instanceof WaitFailedError)) throw error;
+    // The stack's status reason only lists the resources that failed ("The following resource(s)
+    // failed to update: [X]"); why they failed is in the stack events.
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html
+    const cause = await firstFailedEvent(ctx, state.name);
+    throw cause ? new WaitFailedError(error.what, `${error.reason}; first failure: ${cause}`) : error;
   } finally {
     stop();
   }
   return { result: 'updated', state: await readStack(ctx, state.name, state.prefix) };
 }
 
+/** The first failed event of the stack's last operation: where CloudFormation says what went wrong. */
+export async function firstFailedEvent(ctx: ReleaseContext, stackName: string): Promise<string | undefined> {
+  try {
+    const out = await call(ctx, 'DescribeStackEvents', `stack ${stackName}`, () => ctx.clients.cloudFormation.send(new DescribeStackEventsCommand({ StackName: stackName })));
+    // Newest first (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html): the root cause is the oldest *_FAILED of the last operation.
+    const events = out.StackEvents ?? [];
+    const start = events.findIndex((e) => e.ResourceType === 'AWS::CloudFormation::Stack' && /_IN_PROGRESS$/.test(e.ResourceStatus ?? '') && !/ROLLBACK/.test(e.ResourceStatus ?? ''));
+    const failed = events.slice(0, start < 0 ? events.length : start + 1).filter((e) => /_FAILED$/.test(e.ResourceStatus ?? '') && e.ResourceType !== 'AWS::CloudFormation::Stack');
+    const first = failed[failed.length - 1];
+    return first ? `${first.LogicalResourceId} ${first.ResourceStatus}: ${first.ResourceStatusReason ?? 'no reason given'}` : undefined;
+  } catch (error) {
+    return `stack events not readable (${(error as Error).message})`;
+  }
+}

@@ -52,7 +52,7 @@ export async function bakeBody(session: Session, window: WindowItem, h: StepHand
   const minutes = session.target.service.bakeMinutes;
   const end = Date.parse(window.swappedAt) + minutes * 60_000;
   const live = fleet(session.state, window.liveColor);
-  const result = await (async (): Promise<BakeResult> => {
+  let result = await (async (): Promise<BakeResult> => {
     if (live.alarmNames.length === 0) ctx.reporter.warn(`the ${live.color} fleet has no alarms to watch (output ${session.state.prefix}${live.color === 'blue' ? 'Blue' : 'Green'}AlarmNames is empty)`);
     const stop = ctx.reporter.progress(`the bake of the ${live.color} fleet (alarms ${live.alarmNames.join(', ') || 'none'})`, Math.max(0, Math.round((end - ctx.clock.now().getTime()) / 1000)));
     try {
@@ -80,7 +80,13 @@ export async function bakeBody(session: Session, window: WindowItem, h: StepHand
     }
   })();
   // Either way the rollback core runs: it finishes what the Lambda started (or moves traffic itself).
-  const plan = planRollback(session.state, await session.table.readWindow());
+  const fresh = await session.table.readWindow();
+  const plan = planRollback(session.state, fresh);
+  // The alarm the bake saw also invoked the auto-rollback Lambda through the EventBridge rule, an
+  // asynchronous invocation (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html),
+  // which may have marked the window after the bake read it: then the rollback is the Lambda's,
+  // and this release only finishes it.
+  if (result === 'rolled-back' && fresh?.releaseId === window.releaseId && fresh.rolledBack) result = 'auto-rolled-back';
   if (result === 'rolled-back' && plan.kind === 'move') await rollBackFromCli(session, plan, 'rolled-back', `alarm during the bake of release ${window.releaseId}`);
   if (result === 'auto-rolled-back' && plan.kind === 'move') {
     await rollBackFromCli(session, plan, 'auto-rolled-back', `${plan.window?.rolledBackBy ?? 'auto-rollback'}, finished by the release`);

@@ -2,7 +2,7 @@ import type { CommandDeps } from '../../../src/release/runtime/cli-runtime';
 import type { ReleaseHooks, ReleaseTimings } from '../../../src/release/runtime/context';
 import { resolveTarget } from '../../../src/release/runtime/target';
 import { DEFAULT_MUTABLE_TAG_PATTERNS } from '../../../constructs/image/image-repository';
-import { clock as autoRollbackClock, handler as autoRollback } from '../../../lambda/auto-rollback';
+import { clock as autoRollbackClock, handler as autoRollback, stackWait } from '../../../lambda/auto-rollback';
 import { clock as standbyCapacityClock, handler as standbyCapacity } from '../../../lambda/standby-capacity';
 import { AwsModel, imageRef, REPOSITORY } from './aws-model';
 
@@ -109,6 +109,10 @@ export function windowItem(aws: AwsModel, stack = DEV_STACK): { swappedAt: strin
 export function withHandlers(aws: AwsModel, stack: string): void {
   autoRollbackClock.now = () => aws.clock.now();
   standbyCapacityClock.now = () => aws.clock.now();
-  aws.handle(stack, 'AutoRollback', (event) => autoRollback(event));
+  // The handler's stack wait is an SDK waiter, which polls in real time while the model moves
+  // `callMs` per call: poll every 10-20 ms, and leave it 3 s of real time (23 s left minus its
+  // 20 s reserve), which is minutes of fake time.
+  Object.assign(stackWait, { minDelaySeconds: 0.01, maxDelaySeconds: 0.02 });
+  aws.handle(stack, 'AutoRollback', (event) => autoRollback(event, { getRemainingTimeInMillis: () => 23_000 }));
   aws.handle(stack, 'StandbyCapacity', standbyCapacity);
 }
