@@ -1,10 +1,10 @@
 import { runPromote } from '../../src/commands/promote';
 import { ExitCode } from '../../src/release/core/outcome';
-import { FakeAws, imageRef, REPOSITORY } from './support/fake-aws';
-import { DEV_STACK, devWorld, json, run } from './support/harness';
+import { AwsModel, imageRef, REPOSITORY } from './support/aws-model';
+import { DEV_STACK, devWorld, json, run } from './support/model-harness';
 
 describe('promote', () => {
-  let aws: FakeAws;
+  let aws: AwsModel;
   beforeEach(() => (aws = devWorld()));
   afterEach(() => aws.restore());
 
@@ -34,10 +34,22 @@ describe('promote', () => {
     expect(await runPromote(promoteV2('v1'), refused.deps)).toBe(ExitCode.Refused);
     expect(json(refused).error).toMatch(/bluegreen-fleet\/api:v1 already points at sha256:[0-9a-f]{64}; release tags are immutable.*--force/);
     expect(aws.count('PutImage')).toBe(0);
+    // The repository makes release tags immutable (ImageRepository: IMMUTABLE_WITH_EXCLUSION
+    // with `*-live`), so ECR refuses to move v1 even with --force; the old fake's repository was
+    // mutable and let it move.
     const forced = run(aws);
-    expect(await runPromote(promoteV2('v1', { force: true }), forced.deps)).toBe(ExitCode.Ok);
-    expect(json(forced).result).toMatchObject({ outcome: 'moved', previousDigest: aws.images[0].digest });
-    expect(aws.images[0].tags).toEqual([]);
+    expect(await runPromote(promoteV2('v1', { force: true }), forced.deps)).toBe(ExitCode.Refused);
+    expect(json(forced).error).toBe(`${REPOSITORY} has immutable tags: v1 cannot be moved, even with --force`);
+    expect(aws.images[0].tags).toEqual(['v1']);
+  });
+
+  test('--force moves a pointer tag (one the repository leaves mutable)', async () => {
+    expect(await runPromote(promoteV2('qa-live'), run(aws).deps)).toBe(ExitCode.Ok);
+    const back = run(aws);
+    expect(await runPromote({ ...promoteV2('qa-live', { force: true }), image: imageRef('v1') }, back.deps)).toBe(ExitCode.Ok);
+    expect(json(back).result).toMatchObject({ outcome: 'moved', previousDigest: aws.images[1].digest });
+    expect(aws.images[0].tags).toEqual(['v1', 'qa-live']);
+    expect(aws.images[1].tags).toEqual(['v2']);
   });
 
   test('a bare digest takes the repository from --env (the live fleet) or --repository', async () => {
