@@ -29,7 +29,7 @@ describe('promote', () => {
     expect(aws.count('PutImage')).toBe(1);
   });
 
-  test('a tag on another digest is refused (exit 3) unless --force moves it', async () => {
+  test('a release tag on another digest is refused (exit 3); with --force ECR refuses it, the tag being immutable', async () => {
     const refused = run(aws);
     expect(await runPromote(promoteV2('v1'), refused.deps)).toBe(ExitCode.Refused);
     expect(json(refused).error).toMatch(/bluegreen-fleet\/api:v1 already points at sha256:[0-9a-f]{64}; release tags are immutable.*--force/);
