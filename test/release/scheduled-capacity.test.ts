@@ -2,8 +2,9 @@ import { runDeploy } from '../../src/commands/deploy';
 import { runRollback } from '../../src/commands/rollback';
 import { runSwap } from '../../src/commands/swap';
 import { ExitCode } from '../../src/release/core/outcome';
-import { FakeAws } from './support/fake-aws';
-import { DEV_STACK, json, run, stopAfter, V1 } from './support/harness';
+import { DEFAULT_MUTABLE_TAG_PATTERNS } from '../../constructs/image/image-repository';
+import { AwsModel, REPOSITORY } from './support/aws-model';
+import { DEV_STACK, json, run, stopAfter, V1, windowClosedAndCooled, withHandlers } from './support/model-harness';
 
 /**
  * A swap is a stack update, and CloudFormation registers the new live fleet's scalable target
@@ -13,20 +14,25 @@ import { DEV_STACK, json, run, stopAfter, V1 } from './support/harness';
 
 const MINUTE = 60_000;
 const deployV2 = { env: 'dev', service: 'api', image: 'v2', json: true };
+
+// The in-cloud handlers (the cool-down's standby-capacity) log one JSON line per run.
+beforeAll(() => jest.spyOn(console, 'log').mockImplementation(() => undefined));
 const rollbackApi = { env: 'dev', service: 'api', json: true };
 
 /** api live on blue, template bounds 6..12, the 09:50 scale-out has set blue to 10..12. */
-function scheduledWorld(): FakeAws {
-  const aws = new FakeAws().install();
-  aws.addServiceStack(DEV_STACK, { live: 'blue', liveImage: V1, minTasks: 6, maxTasks: 12 });
+function scheduledWorld(): AwsModel {
+  const aws = new AwsModel().install();
+  aws.ecr.putRepository(REPOSITORY, { tagMutability: 'IMMUTABLE_WITH_EXCLUSION', exclusions: [...DEFAULT_MUTABLE_TAG_PATTERNS] });
+  aws.addServiceStack(DEV_STACK, { live: 'blue', liveImage: V1, minTasks: 6, maxTasks: 12, liveTasks: 6 });
+  withHandlers(aws, DEV_STACK);
   aws.addImage('v1');
   aws.addImage('v2');
-  aws.liveDesired = 10;
+  aws.timings.callMs = 5_000;
   aws.runScheduledAction(DEV_STACK, { min: 10, max: 12 });
   return aws;
 }
 
-const bounds = (aws: FakeAws, color: 'blue' | 'green') => {
+const bounds = (aws: AwsModel, color: 'blue' | 'green') => {
   const t = aws.scalableTarget(DEV_STACK, color);
   return { min: t.min, max: t.max };
 };
@@ -34,7 +40,7 @@ const bounds = (aws: FakeAws, color: 'blue' | 'green') => {
 const carryStep = (r: ReturnType<typeof run>, color: string) => json(r).steps.find((s: { name: string }) => s.name === `keep the scheduled capacity on the ${color} fleet`);
 
 describe('a release inside a scheduled period', () => {
-  let aws: FakeAws;
+  let aws: AwsModel;
   afterEach(() => aws.restore());
 
   test('GIVEN blue scaled out to min 10 WHEN v2 swaps to green THEN green keeps min 10, max 12 (not the template\'s 6)', async () => {
@@ -91,7 +97,7 @@ describe('a release inside a scheduled period', () => {
     const r = run(aws);
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Ok);
     expect(bounds(aws, 'green')).toEqual({ min: 6, max: 12 });
-    expect(carryStep(r, 'green')).toMatchObject({ status: 'skipped', detail: expect.stringMatching(/read at 2026-03-02T01:00:00.000Z, too long ago to be current; the next scheduled action sets them/) });
+    expect(carryStep(r, 'green')).toMatchObject({ status: 'skipped', detail: expect.stringMatching(/read at \S+Z, too long ago to be current; the next scheduled action sets them/) });
   });
 
   test('swap (after deploy --no-swap) carries them too', async () => {
@@ -105,7 +111,7 @@ describe('a release inside a scheduled period', () => {
 });
 
 describe('a rollback inside a scheduled period', () => {
-  let aws: FakeAws;
+  let aws: AwsModel;
   afterEach(() => aws.restore());
 
   async function released(): Promise<void> {
@@ -134,9 +140,8 @@ describe('a rollback inside a scheduled period', () => {
 
   test('rollback --warm of a cold previous fleet carries them after its swap', async () => {
     await released();
-    aws.clock.advance(20 * MINUTE);
-    aws.stacks.get(DEV_STACK)!.parameters.StandbyMinTasks = '0';
-    Object.assign(aws.service(DEV_STACK, 'blue'), { desired: 0, running: 0 });
+    await windowClosedAndCooled(aws);
+    expect(aws.service(DEV_STACK, 'blue')).toMatchObject({ desired: 0, running: 0 });
     expect(await runRollback({ ...rollbackApi, warm: true }, run(aws).deps)).toBe(ExitCode.Ok);
     expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
     expect(bounds(aws, 'blue')).toEqual({ min: 10, max: 12 });

@@ -116,3 +116,13 @@ export function withHandlers(aws: AwsModel, stack: string): void {
   aws.handle(stack, 'AutoRollback', (event) => autoRollback(event, { getRemainingTimeInMillis: () => 23_000 }));
   aws.handle(stack, 'StandbyCapacity', standbyCapacity);
 }
+
+/**
+ * The rollback window closes: the cool-down schedule fires, the real standby-capacity handler sets
+ * StandbyMinTasks=0, CloudFormation moves the previous fleet to 0..0 and its tasks drain.
+ */
+export async function windowClosedAndCooled(aws: AwsModel, stack = DEV_STACK): Promise<void> {
+  await aws.runFor(Date.parse(windowItem(aws, stack).closesAt) - aws.clock.t + 60_000);
+  await aws.settleStack(stack);
+  await aws.runFor(5 * 60_000);
+}
