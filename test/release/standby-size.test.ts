@@ -2,8 +2,13 @@ import { runDeploy } from '../../src/commands/deploy';
 import { runRollback } from '../../src/commands/rollback';
 import { ExitCode } from '../../src/release/core/outcome';
 import { clampStandby, standbyMaxValue } from '../../src/release/core/standby-size';
-import { FakeAws } from './support/fake-aws';
-import { DEV_STACK, json, run, V1 } from './support/harness';
+import { DEFAULT_MUTABLE_TAG_PATTERNS } from '../../constructs/image/image-repository';
+import { STANDBY_MIN_TASKS_CEILING } from '../../constructs/service/parameters';
+import { AwsModel, REPOSITORY } from './support/aws-model';
+import { DEV_STACK, json, run, V1, windowClosedAndCooled, withHandlers } from './support/model-harness';
+
+// The in-cloud handlers (the cool-down's standby-capacity) log one JSON line per run.
+beforeAll(() => jest.spyOn(console, 'log').mockImplementation(() => undefined));
 
 /**
  * The standby is warmed to the live fleet's size, which can briefly exceed maxTasks while the
@@ -30,42 +35,78 @@ describe('the StandbyMinTasks MaxValue', () => {
 });
 
 describe('warming the standby while the live fleet runs more than maxTasks', () => {
-  let aws: FakeAws;
+  let aws: AwsModel;
   beforeEach(() => {
-    aws = new FakeAws().install();
-    aws.addServiceStack(DEV_STACK, { live: 'blue', liveImage: V1, minTasks: 6, maxTasks: 12 });
+    aws = new AwsModel().install();
+    aws.ecr.putRepository(REPOSITORY, { tagMutability: 'IMMUTABLE_WITH_EXCLUSION', exclusions: [...DEFAULT_MUTABLE_TAG_PATTERNS] });
+    aws.addServiceStack(DEV_STACK, { live: 'blue', liveImage: V1, minTasks: 6, maxTasks: 12, liveTasks: 12 });
+    withHandlers(aws, DEV_STACK);
     aws.addImage('v1');
     aws.addImage('v2');
-    // The live service is mid-deployment: 14 tasks counted against a maximum of 12.
-    aws.liveDesired = 14;
-    Object.assign(aws.service(DEV_STACK, 'blue'), { desired: 14, running: 14 });
+    aws.timings.callMs = 5_000;
   });
   afterEach(() => aws.restore());
 
-  test('deploy warms to the MaxValue and says so in the step and the plan', async () => {
-    const planned = run(aws);
-    expect(await runDeploy({ env: 'dev', service: 'api', image: 'v2', dryRun: true, json: true }, planned.deps)).toBe(ExitCode.Ok);
-    expect(json(planned).result.plan.join('\n')).toMatch(/StandbyMinTasks=12 \(clamped to 12, the StandbyMinTasks MaxValue \(the live fleet counts 14 tasks while it deploys\)\)/);
+  /**
+   * The fleet's ECS service starts a deployment (minimumHealthyPercent 100, maximumPercent 200:
+   * the new tasks start beside the old ones) whose tasks are slow to pass their health checks, so
+   * it counts more running tasks than maxTasks for a while.
+   */
+  async function deploying(color: 'blue' | 'green'): Promise<void> {
+    const svc = aws.service(DEV_STACK, color).model;
+    aws.elb.targetGroups.get(aws.targetGroupArn(DEV_STACK, color))!.healthyAfterMs = 3_600_000;
+    aws.ecs.updateService(svc, { taskDefinition: `${svc.deployments[0].taskDefinition.replace(/:\d+$/, '')}:99` });
+    await aws.runFor(60_000);
+    expect(aws.service(DEV_STACK, color).running).toBeGreaterThan(12);
+  }
+
+  // StandbyMinTasks' MaxValue is STANDBY_MIN_TASKS_CEILING (100), not maxTasks, and the template
+  // clamps the standby's minimum to maxTasks itself (constructs/service/parameters.ts); the old
+  // fake declared MaxValue = maxTasks and expected the CLI to clamp to 12.
+  test('deploy copies the live count (24 > maxTasks 12); the update is accepted and the template holds the standby at maxTasks', async () => {
+    await deploying('blue');
+    const wanted = aws.service(DEV_STACK, 'blue').running;
     const r = run(aws);
-    expect(await runDeploy({ env: 'dev', service: 'api', image: 'v2', json: true }, r.deps)).toBe(ExitCode.Ok);
-    expect(aws.param(DEV_STACK, 'LiveColor')).toBe('green');
-    expect(aws.calls.find((c) => c.operation === 'UpdateStack')!.input.Parameters).toContainEqual({ ParameterKey: 'StandbyMinTasks', ParameterValue: '12' });
-    expect(json(r).steps.find((s: { name: string }) => s.name.startsWith('set GreenImage=')).detail).toMatch(/StandbyMinTasks=12 \(clamped to 12/);
+    expect(await runDeploy({ env: 'dev', service: 'api', image: 'v2', json: true, swap: false }, r.deps)).toBe(ExitCode.Ok);
+    expect(aws.calls.find((c) => c.operation === 'UpdateStack')!.input.Parameters).toContainEqual({ ParameterKey: 'StandbyMinTasks', ParameterValue: String(wanted) });
+    expect(aws.scalableTarget(DEV_STACK, 'green')).toMatchObject({ min: 12, max: 12 });
+    expect(aws.service(DEV_STACK, 'green')).toMatchObject({ desired: 12, running: 12 });
   });
 
-  test('rollback --warm warms to the MaxValue too', async () => {
-    aws.liveDesired = 2;
-    Object.assign(aws.service(DEV_STACK, 'blue'), { desired: 2, running: 2 });
+  test('rollback --warm of a cold blue while green deploys: the same, on blue', async () => {
     expect(await runDeploy({ env: 'dev', service: 'api', image: 'v2' }, run(aws).deps)).toBe(ExitCode.Ok);
-    // The window closed, blue was cooled; green (live) deploys and counts 14.
-    aws.clock.advance(20 * 60_000);
-    aws.stacks.get(DEV_STACK)!.parameters.StandbyMinTasks = '0';
-    Object.assign(aws.service(DEV_STACK, 'blue'), { desired: 0, running: 0 });
-    Object.assign(aws.service(DEV_STACK, 'green'), { desired: 14, running: 14 });
+    // The window closed, blue was cooled; green (live) deploys and counts more than 12.
+    await windowClosedAndCooled(aws);
+    expect(aws.service(DEV_STACK, 'blue')).toMatchObject({ desired: 0, running: 0 });
+    await deploying('green');
     const r = run(aws);
     expect(await runRollback({ env: 'dev', service: 'api', warm: true, json: true }, r.deps)).toBe(ExitCode.Ok);
-    expect(json(r).steps.find((s: { name: string }) => s.name === 'warm the blue fleet').detail).toBe(
-      'StandbyMinTasks=12 (clamped to 12, the StandbyMinTasks MaxValue (the live fleet counts 14 tasks while it deploys))',
-    );
+    expect(json(r).steps.find((s: { name: string }) => s.name === 'warm the blue fleet').detail).toMatch(/^StandbyMinTasks=(1[3-9]|2\d)$/);
+    expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
+    expect(aws.service(DEV_STACK, 'blue')).toMatchObject({ desired: 12, running: 12 });
+  });
+});
+
+describe('a live count above StandbyMinTasks\' MaxValue (maxTasks 100 deploying)', () => {
+  test('is clamped to the MaxValue, and the plan says so', async () => {
+    const aws = new AwsModel().install();
+    try {
+      aws.addServiceStack(DEV_STACK, { live: 'blue', liveImage: V1, minTasks: 6, maxTasks: STANDBY_MIN_TASKS_CEILING, liveTasks: STANDBY_MIN_TASKS_CEILING });
+      aws.addImage('v2');
+      aws.timings.callMs = 0;
+      const svc = aws.service(DEV_STACK, 'blue').model;
+      aws.elb.targetGroups.get(aws.targetGroupArn(DEV_STACK, 'blue'))!.healthyAfterMs = 3_600_000;
+      aws.ecs.updateService(svc, { taskDefinition: `${svc.deployments[0].taskDefinition.replace(/:\d+$/, '')}:99` });
+      await aws.runFor(60_000);
+      const counted = aws.service(DEV_STACK, 'blue').running;
+      expect(counted).toBeGreaterThan(STANDBY_MIN_TASKS_CEILING);
+      const planned = run(aws);
+      expect(await runDeploy({ env: 'dev', service: 'api', image: 'v2', dryRun: true, json: true }, planned.deps)).toBe(ExitCode.Ok);
+      expect(json(planned).result.plan.join('\n')).toContain(
+        `StandbyMinTasks=${STANDBY_MIN_TASKS_CEILING} (clamped to ${STANDBY_MIN_TASKS_CEILING}, the StandbyMinTasks MaxValue (the live fleet counts ${counted} tasks while it deploys))`,
+      );
+    } finally {
+      aws.restore();
+    }
   });
 });

@@ -1,8 +1,9 @@
 /**
  * How warm the standby may be made. `StandbyMinTasks` is a Number parameter with `MaxValue` =
- * the fleets' `maxTasks` (constructs/service/parameters.ts); the live fleet's running or desired
- * count can briefly exceed that while the live service deploys, and an UpdateStack above the
- * MaxValue fails. So the size copied from the live fleet is clamped to it. Pure: the CLI and the
+ * `STANDBY_MIN_TASKS_CEILING` (constructs/service/parameters.ts), and the template itself clamps
+ * the standby's minimum to `maxTasks`; the live fleet's running count can exceed either while the
+ * live service deploys (new tasks start beside the old ones), and an UpdateStack above the MaxValue
+ * fails. So the size copied from the live fleet is clamped to the MaxValue. Pure: the CLI and the
  * standby-capacity Lambda share it (each reads the template its own way).
  */
 
