@@ -1,7 +1,7 @@
 import { main } from '../../src/cli/main';
 import { ExitCode } from '../../src/release/core/outcome';
-import { FakeAws } from './support/fake-aws';
-import { devWorld } from './support/harness';
+import { AwsModel } from './support/aws-model';
+import { devWorld } from './support/model-harness';
 
 /**
  * Bad release-CLI invocations: each exits with the documented code and names the option, before
@@ -50,7 +50,7 @@ const CASES: [string, string[], number, RegExp][] = [
 ];
 
 describe('bad release-CLI invocations', () => {
-  let aws: FakeAws;
+  let aws: AwsModel;
   let stderr: string;
   beforeAll(() => {
     aws = devWorld();

@@ -1,7 +1,7 @@
 import { runDeploy } from '../../src/commands/deploy';
 import { ExitCode } from '../../src/release/core/outcome';
-import { FakeAws } from './support/fake-aws';
-import { DEV_STACK, devWorld, json, run } from './support/harness';
+import { AwsModel } from './support/aws-model';
+import { DEV_STACK, devWorld, json, run } from './support/model-harness';
 
 /**
  * Exit codes stay true in every phase (docs/release.md): 5 and 130 say "live traffic untouched",
@@ -9,27 +9,27 @@ import { DEV_STACK, devWorld, json, run } from './support/harness';
  * while the swap's stack update ran exited 5.
  */
 describe('exit codes follow the phase reached', () => {
-  let aws: FakeAws;
+  let aws: AwsModel;
   beforeEach(() => {
     aws = devWorld();
   });
   afterEach(() => aws.restore());
+  const slow = () => (aws.engine.timings.stepMs = 24 * 3_600_000);
 
   test('a wait that times out before the swap: 5, live traffic untouched', async () => {
-    aws.stacks.get(DEV_STACK)!.pendingPolls = 1000;
-    aws.stacks.get(DEV_STACK)!.status = 'UPDATE_COMPLETE';
-    const r = run(aws, { hooks: { afterStep: (id) => void (id === 'record the release in flight' && (aws.stacks.get(DEV_STACK)!.pendingPolls = 1000)) } });
+    // From the prepare step on, CloudFormation takes a day per resource.
+    const r = run(aws, { hooks: { afterStep: (id) => void (id === 'record the release in flight' && slow()) } });
     expect(await runDeploy({ env: 'dev', service: 'api', image: 'v2', json: true }, r.deps)).toBe(ExitCode.Timeout);
     expect(aws.trafficColor(DEV_STACK)).toBe('blue');
   });
 
   test('a wait that times out during the swap\'s stack update: 1, and the message says traffic was moving', async () => {
     const r = run(aws, {
-      hooks: { afterStep: (id) => void (id === 'smoke check through the test listener' && (aws.stacks.get(DEV_STACK)!.pendingPolls = 1000)) },
+      hooks: { afterStep: (id) => void (id === 'smoke check through the test listener' && slow()) },
     });
     const code = await runDeploy({ env: 'dev', service: 'api', image: 'v2', json: true }, r.deps);
     expect(code).toBe(ExitCode.Error);
     expect(json(r).exitCode).toBe(ExitCode.Error);
-    expect(json(r).error).toMatch(/timed out after 1s waiting for stack bgf-dev-api to finish updating \(LiveColor=green\); production traffic was already moving to the green fleet, so this is not "live traffic untouched"/);
+    expect(json(r).error).toMatch(/timed out after 3s waiting for stack bgf-dev-api to finish updating \(LiveColor=green\); production traffic was already moving to the green fleet, so this is not "live traffic untouched"/);
   });
 });

@@ -1,5 +1,5 @@
 import { Reporter } from '../../src/release/runtime/reporter';
-import { capture } from './support/harness';
+import { capture } from './support/model-harness';
 
 describe('Reporter', () => {
   test('each step with the time since the start and its own duration; failures are marked', async () => {

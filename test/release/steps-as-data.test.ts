@@ -4,7 +4,7 @@ import { ExitCode } from '../../src/release/core/outcome';
 import { Step } from '../../src/release/core/steps';
 import { runCommand } from '../../src/release/runtime/cli-runtime';
 import { resolveTarget } from '../../src/release/runtime/target';
-import { DEV_STACK, devWorld, json, run, stopAfter } from './support/harness';
+import { DEV_STACK, devWorld, json, run, stopAfter } from './support/model-harness';
 
 /**
  * The release is one list of steps: a step added to a copy of the list appears in the dry-run
