@@ -3,9 +3,9 @@ import { runRollback } from '../../src/commands/rollback';
 import { ExitCode } from '../../src/release/core/outcome';
 import { parseStack } from '../../src/release/core/stack-state';
 import { runDeploy } from '../../src/commands/deploy';
-import { FakeAws, parameterUpdateRoleArn, releaseRoleArn } from '../release/support/fake-aws';
-import { DEV_STACK, run, V1, V2 } from '../release/support/harness';
-import { releasedWorld } from './support';
+import { AwsModel } from '../release/support/aws-model';
+import { DEV_STACK, run, V1, V2, windowItem } from '../release/support/model-harness';
+import { asFunction, releasedModel } from './model-support';
 
 const event = (alarmName: string, value = 'ALARM'): AlarmEvent =>
   ({
@@ -75,73 +75,94 @@ describe('decide (the auto-rollback decision)', () => {
   });
 });
 
-describe('the auto-rollback handler on the fake AWS', () => {
-  let aws: FakeAws;
+describe('the auto-rollback handler on the AWS model', () => {
+  let aws: AwsModel;
+  let first: string;
+  let second: string;
+  let fn: string;
   beforeEach(async () => {
-    aws = await releasedWorld();
+    aws = await releasedModel();
     clock.now = () => aws.clock.now();
+    [first, second] = aws.alarmNames(DEV_STACK, 'green');
+    fn = aws.outputs(DEV_STACK).AutoRollbackFunctionName;
   });
   afterEach(() => aws.restore());
 
+  /** The handler runs as the function does (its environment, its calls attributed to it). */
+  const invoke = (alarm: string, remainingMs = 23_000) => asFunction(aws, 'AutoRollback', () => handler(event(alarm), { getRemainingTimeInMillis: () => remainingMs }));
+  const lambdaCount = (operation: string) => aws.count(operation, fn);
+  const bounds = (color: 'blue' | 'green') => {
+    const t = aws.scalableTarget(DEV_STACK, color);
+    return { min: t.min, max: t.max };
+  };
+
   test('inside the window: one ELB call moves traffic, the window and history record it, the stack is reconciled', async () => {
-    aws.clock.advance(3 * 60_000);
-    const before = aws.calls.length;
-    const result = await handler(event('bgf-dev-api-green-errors'));
+    await aws.runFor(60_000);
+    const result = await invoke(first);
     expect(result).toEqual({ outcome: 'rolled-back', reason: expect.stringMatching(/^traffic on the blue fleet \(from green\); check-destination: 2\/2 targets healthy; move-traffic: .*reconcile-live-color: done: LiveColor=blue; scheduled capacity: /) });
-    const calls = aws.calls.slice(before);
-    expect(calls.filter((c) => c.operation === 'ModifyListener')).toHaveLength(1);
+    expect(lambdaCount('ModifyListener')).toBe(1);
     expect(aws.trafficColor(DEV_STACK)).toBe('blue');
     expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
     const table = aws.table(DEV_STACK);
-    expect(table.get({ pk: 'window', sk: 'current' })).toMatchObject({ rolledBack: true, liveColor: 'blue', rolledBackBy: 'auto-rollback (alarm bgf-dev-api-green-errors)' });
+    expect(table.get({ pk: 'window', sk: 'current' })).toMatchObject({ rolledBack: true, liveColor: 'blue', rolledBackBy: `auto-rollback (alarm ${first})` });
     expect(table.query('history', false)[0]).toMatchObject({ outcome: 'auto-rolled-back', fromColor: 'green', toColor: 'blue', oldImage: V2, newImage: V1, service: 'api', environment: 'dev' });
   });
 
   test('a second alarm of the same incident does nothing', async () => {
-    aws.clock.advance(3 * 60_000);
-    await handler(event('bgf-dev-api-green-errors'));
-    const result = await handler(event('bgf-dev-api-green-latency'));
+    await aws.runFor(60_000);
+    await invoke(first);
+    const result = await invoke(second);
     expect(result.outcome).toBe('ignored');
-    expect(aws.count('ModifyListener')).toBe(1);
+    expect(lambdaCount('ModifyListener')).toBe(1);
     expect(aws.table(DEV_STACK).query('history', false).filter((h) => h.outcome === 'auto-rolled-back')).toHaveLength(1);
   });
 
   test('outside the window: nothing moves', async () => {
-    aws.clock.advance(20 * 60_000);
-    const result = await handler(event('bgf-dev-api-green-errors'));
+    await aws.runFor(Date.parse(windowItem(aws).closesAt) - aws.clock.t + 60_000);
+    const result = await invoke(first);
     expect(result).toEqual({ outcome: 'ignored', reason: expect.stringMatching(/outside the rollback window/) });
-    expect(aws.count('ModifyListener')).toBe(0);
+    expect(lambdaCount('ModifyListener')).toBe(0);
     expect(aws.trafficColor(DEV_STACK)).toBe('green');
   });
 
   test('a cold previous fleet is not given the traffic', async () => {
-    aws.service(DEV_STACK, 'blue').running = 0;
-    const result = await handler(event('bgf-dev-api-green-errors'));
-    expect(result.reason).toMatch(/the blue fleet is cold \(0\/2 tasks\); traffic stays/);
-    expect(aws.count('ModifyListener')).toBe(0);
+    // Someone cooled blue early (StandbyMinTasks 0: its range is 0..0 and its tasks stop).
+    aws.updateOutOfBand(DEV_STACK, { StandbyMinTasks: '0' });
+    await aws.settleStack(DEV_STACK);
+    await aws.runFor(5 * 60_000);
+    expect(aws.service(DEV_STACK, 'blue').running).toBe(0);
+    const result = await invoke(first);
+    expect(result.reason).toMatch(/the blue fleet is cold \(0\/0 tasks\); traffic stays/);
+    expect(lambdaCount('ModifyListener')).toBe(0);
   });
 
   test('inside a scheduled period the fleet that goes live again keeps the scheduled bounds', async () => {
-    // morning-push fired on green (live) after the release: 10..12; the template says 1..12.
+    // A scheduled scale-out fired on green (live) after the release: 10..12; the template's live range is green's before it.
+    const template = bounds('green');
     aws.runScheduledAction(DEV_STACK, { min: 10, max: 12 });
-    aws.clock.advance(3 * 60_000);
-    const result = await handler(event('bgf-dev-api-green-errors'), { getRemainingTimeInMillis: () => 600_000 });
+    await aws.runFor(60_000);
+    const result = await invoke(first);
     expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
-    const blue = aws.scalableTarget(DEV_STACK, 'blue');
-    expect({ min: blue.min, max: blue.max }).toEqual({ min: 10, max: 12 });
-    expect(result.reason).toMatch(/scheduled capacity: the green fleet's bounds before the move: min 10, max 12; .*carry-capacity: the blue fleet keeps the green fleet's scheduled bounds: min 1, max 12 -> min 10, max 12/);
+    expect(bounds('blue')).toEqual({ min: 10, max: 12 });
+    expect(result.reason).toMatch(
+      new RegExp(`scheduled capacity: the green fleet's bounds before the move: min 10, max 12; .*carry-capacity: the blue fleet keeps the green fleet's scheduled bounds: min ${template.min}, max ${template.max} -> min 10, max 12`),
+    );
     // Read before the LiveColor update, applied after it finished.
-    const ops = aws.calls.map((c) => c.operation);
+    const ops = aws.calls.filter((c) => c.origin === fn).map((c) => c.operation);
     const update = ops.lastIndexOf('UpdateStack');
     expect(ops.lastIndexOf('DescribeScalableTargets', update)).toBeGreaterThan(-1);
     expect(ops.indexOf('RegisterScalableTarget')).toBeGreaterThan(update);
   });
 
   test('no time left to wait for the stack update: the invocation fails (so Lambda retries it), the bounds stay recorded, `rollback` carries them', async () => {
+    const template = bounds('green');
     aws.runScheduledAction(DEV_STACK, { min: 10, max: 12 });
-    aws.clock.advance(3 * 60_000);
-    await expect(handler(event('bgf-dev-api-green-errors'), { getRemainingTimeInMillis: () => 15_000 })).rejects.toThrow(/not finished: LiveColor not reconciled \(deferred: update started; .*no time left to wait for it\)/);
-    expect(aws.scalableTarget(DEV_STACK, 'blue').min).toBe(1);
+    await aws.runFor(60_000);
+    await expect(invoke(first, 15_000)).rejects.toThrow(/not finished: LiveColor not reconciled \(deferred: update started; .*no time left to wait for it\)/);
+    // The update it started finishes without it: blue is live with the template's range.
+    await aws.settleStack(DEV_STACK);
+    expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
+    expect(aws.scalableTarget(DEV_STACK, 'blue').min).toBe(template.min);
     expect(await runRollback({ env: 'dev', service: 'api' }, run(aws).deps)).toBe(ExitCode.Ok);
     expect(aws.scalableTarget(DEV_STACK, 'blue').min).toBe(10);
   });
@@ -149,33 +170,34 @@ describe('the auto-rollback handler on the fake AWS', () => {
   // Failed on the old code: the first invocation returned success with the reconcile skipped and
   // the window marked done; nothing ever reconciled LiveColor unless a human ran `rollback`.
   test('a stack busy with another update: traffic still moves; the invocation fails, and Lambda\'s retry finishes the job', async () => {
-    const s = aws.stacks.get(DEV_STACK)!;
-    s.status = 'UPDATE_IN_PROGRESS';
-    s.pendingPolls = 100;
-    await expect(handler(event('bgf-dev-api-green-errors'))).rejects.toThrow(/not finished: LiveColor not reconciled \(deferred: stack is UPDATE_IN_PROGRESS\)/);
+    // A cdk deploy of a smaller standby, taking minutes (assumed: a minute between resources).
+    aws.engine.timings.stepMs = 60_000;
+    aws.updateOutOfBand(DEV_STACK, { StandbyMinTasks: '1' });
+    await expect(invoke(first)).rejects.toThrow(/not finished: LiveColor not reconciled \(deferred: stack is UPDATE_IN_PROGRESS\)/);
     expect(aws.trafficColor(DEV_STACK)).toBe('blue');
     expect(aws.param(DEV_STACK, 'LiveColor')).toBe('green');
     expect(aws.table(DEV_STACK).get({ pk: 'window', sk: 'current' })).toMatchObject({ rolledBack: true, liveColor: 'blue' });
     expect(aws.table(DEV_STACK).get({ pk: 'window', sk: 'current' })!.rollbackDoneAt).toBeUndefined();
-    // The other update finished; Lambda retries the same event a minute later.
-    s.pendingPolls = 0;
-    s.status = 'UPDATE_COMPLETE';
-    aws.clock.advance(60_000);
-    const retry = await handler(event('bgf-dev-api-green-errors'), { getRemainingTimeInMillis: () => 600_000 });
+    // The other update finishes; Lambda retries the same event a minute later.
+    aws.engine.timings.stepMs = 1_000;
+    await aws.settleStack(DEV_STACK);
+    await aws.runFor(60_000);
+    const retry = await invoke(first);
     expect(retry.outcome).toBe('resumed');
     expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
-    expect(aws.count('ModifyListener')).toBe(1);
+    expect(lambdaCount('ModifyListener')).toBe(1);
     expect(aws.table(DEV_STACK).query('history', false).filter((h) => h.outcome === 'auto-rolled-back')).toHaveLength(1);
     expect(aws.table(DEV_STACK).get({ pk: 'window', sk: 'current' })!.rollbackDoneAt).toEqual(expect.any(String));
   });
 
   test.each(['PutItem (history)', 'UpdateStack'])('an invocation that fails after moving traffic (at %s) is finished by its retry', async (failing) => {
-    aws.clock.advance(3 * 60_000);
+    await aws.runFor(60_000);
     const operation = failing === 'UpdateStack' ? 'UpdateStack' : 'Put';
-    aws.inject({ operation, kind: 'error', times: 1, error: Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' }) });
-    await expect(handler(event('bgf-dev-api-green-errors'), { getRemainingTimeInMillis: () => 600_000 })).rejects.toThrow();
+    aws.inject({ operation, kind: 'error', times: 1, error: Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' }), when: (_input, origin) => origin === fn });
+    await expect(invoke(first)).rejects.toThrow();
     expect(aws.trafficColor(DEV_STACK)).toBe('blue');
-    const retry = await handler(event('bgf-dev-api-green-errors'), { getRemainingTimeInMillis: () => 600_000 });
+    await aws.runFor(60_000);
+    const retry = await invoke(first);
     expect(retry.outcome).toMatch(/rolled-back|resumed/);
     expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
     expect(aws.table(DEV_STACK).query('history', false).filter((h) => h.outcome === 'auto-rolled-back')).toHaveLength(1);
@@ -183,25 +205,24 @@ describe('the auto-rollback handler on the fake AWS', () => {
   });
 
   test('the Lambda updates as the parameter-update role; a later image release by the CLI still runs as the execution role', async () => {
-    aws.clock.advance(3 * 60_000);
-    const before = aws.calls.length;
-    expect((await handler(event('bgf-dev-api-green-errors'))).outcome).toBe('rolled-back');
-    const lambdaUpdates = aws.calls.slice(before).filter((c) => c.operation === 'UpdateStack');
-    expect(lambdaUpdates.map((c) => c.input.RoleARN)).toEqual([parameterUpdateRoleArn(DEV_STACK)]);
+    const o = aws.outputs(DEV_STACK);
+    await aws.runFor(60_000);
+    expect((await invoke(first)).outcome).toBe('rolled-back');
+    expect(aws.calls.filter((c) => c.origin === fn && c.operation === 'UpdateStack').map((c) => c.input.RoleARN)).toEqual([o.ParameterUpdateRoleArn]);
     // CloudFormation now keeps the narrow role for updates that name none.
-    expect(aws.stacks.get(DEV_STACK)!.roleArn).toBe(parameterUpdateRoleArn(DEV_STACK));
+    expect(aws.stack(DEV_STACK).roleArn).toBe(o.ParameterUpdateRoleArn);
 
-    aws.clock.advance(60 * 60_000);
+    await aws.runFor(60 * 60_000);
     const v3 = aws.addImage('v3').digest;
     const cli = aws.calls.length;
     const r = run(aws);
     expect({ exit: await runDeploy({ env: 'dev', service: 'api', image: 'v3' }, r.deps), err: r.stderr.text }).toMatchObject({ exit: ExitCode.Ok });
-    const cliUpdates = aws.calls.slice(cli).filter((c) => c.operation === 'UpdateStack');
+    const cliUpdates = aws.calls.slice(cli).filter((c) => c.origin === 'client' && c.operation === 'UpdateStack');
     expect(cliUpdates.length).toBeGreaterThan(0);
     // The CLI names its release role on every update, so the narrow role never runs an image change.
-    expect(cliUpdates.map((c) => c.input.RoleARN)).toEqual(cliUpdates.map(() => releaseRoleArn(DEV_STACK)));
+    expect(cliUpdates.map((c) => c.input.RoleARN)).toEqual(cliUpdates.map(() => o.ReleaseRoleArn));
     expect(aws.param(DEV_STACK, 'GreenImage')).toMatch(new RegExp(`@${v3}$`));
     expect(aws.param(DEV_STACK, 'LiveColor')).toBe('green');
-    expect(aws.stacks.get(DEV_STACK)!.roleArn).toBe(releaseRoleArn(DEV_STACK));
+    expect(aws.stack(DEV_STACK).roleArn).toBe(o.ReleaseRoleArn);
   });
 });

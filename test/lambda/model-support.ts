@@ -1,0 +1,29 @@
+import { runDeploy } from '../../src/commands/deploy';
+import { ExitCode } from '../../src/release/core/outcome';
+import { AwsModel, runAs } from '../release/support/aws-model';
+import { DEV_STACK, devWorld, run } from '../release/support/model-harness';
+
+/** v2 released on green by the CLI on the AWS model (window open, blue warm). */
+export async function releasedModel(): Promise<AwsModel> {
+  const aws = devWorld();
+  expect(await runDeploy({ env: 'dev', service: 'api', image: 'v2' }, run(aws).deps)).toBe(ExitCode.Ok);
+  return aws;
+}
+
+/**
+ * Runs `body` as the stack's function `fn` runs it: with the environment variables the template
+ * gives it (ReleaseSupport), its AWS calls attributed to it (so they are not counted as the CLI's).
+ */
+export async function asFunction<T>(aws: AwsModel, fn: 'AutoRollback' | 'StandbyCapacity', body: () => Promise<T>, stack = DEV_STACK): Promise<T> {
+  const f = aws.lambda.get(aws.outputs(stack)[`${fn}FunctionName`]);
+  const saved = Object.fromEntries(Object.keys(f.environment).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, f.environment);
+  try {
+    return await runAs(f.name, body);
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
