@@ -1,50 +1,80 @@
+import type { StandbyCapacityResult } from '../../contract/payloads';
 import { clock, handler } from '../../lambda/standby-capacity';
-import { FakeAws } from '../release/support/fake-aws';
-import { DEV_STACK, devWorld } from '../release/support/harness';
-import { lambdaEnv, releasedWorld } from './support';
+import { AwsModel } from '../release/support/aws-model';
+import { DEV_STACK, devWorld, windowItem } from '../release/support/model-harness';
+import { asFunction, releasedModel } from './model-support';
 
 // The handlers log one JSON line per decision; keep the test output readable.
 beforeAll(() => jest.spyOn(console, 'log').mockImplementation(() => undefined));
 
 describe('standby-capacity', () => {
-  let aws: FakeAws;
+  let aws: AwsModel;
+  let fn: string;
+  /** What each run of the function returned (or threw), the runs from its schedule included. */
+  let results: (StandbyCapacityResult | Error)[];
   afterEach(() => aws.restore());
 
-  const useClock = () => (clock.now = () => aws.clock.now());
+  /** The function's real code, its results kept; on the model's clock. */
+  function observe(world: AwsModel): AwsModel {
+    aws = world;
+    clock.now = () => aws.clock.now();
+    fn = aws.outputs(DEV_STACK).StandbyCapacityFunctionName;
+    results = [];
+    aws.handle(DEV_STACK, 'StandbyCapacity', async (event) => {
+      try {
+        const r = await handler(event);
+        results.push(r);
+        return r;
+      } catch (error) {
+        results.push(error as Error);
+        throw error;
+      }
+    });
+    return aws;
+  }
+  const invoke = (request: Parameters<typeof handler>[0]) => asFunction(aws, 'StandbyCapacity', () => handler(request));
+  /** Runs the cloud until a minute after the window closes: the cool-down schedule fires. */
+  const windowCloses = () => aws.runFor(Date.parse(windowItem(aws).closesAt) - aws.clock.t + 60_000);
+  const updatesBy = (origin: string) => aws.calls.filter((c) => c.operation === 'UpdateStack' && c.origin === origin);
 
-  test('cool at the end of the window: StandbyMinTasks 0 with the previous template', async () => {
-    aws = await releasedWorld();
-    useClock();
-    aws.clock.advance(13 * 60_000);
-    expect(await handler({ action: 'cool', expectLiveColor: 'green' })).toEqual({ action: 'cool', outcome: 'updated', reason: 'StandbyMinTasks 2 -> 0', standbyMinTasks: 0 });
+  test('cool at the end of the window (its schedule): StandbyMinTasks 0 with the previous template, as the parameter-update role', async () => {
+    observe(await releasedModel());
+    await windowCloses();
+    expect(results).toEqual([{ action: 'cool', outcome: 'updated', reason: 'StandbyMinTasks 2 -> 0', standbyMinTasks: 0 }]);
+    await aws.settleStack(DEV_STACK);
     expect(aws.param(DEV_STACK, 'StandbyMinTasks')).toBe('0');
-    const update = aws.calls.find((c) => c.operation === 'UpdateStack' && c.input.Parameters.some((p: any) => p.ParameterValue === '0'))!;
-    expect(update.input).toMatchObject({ UsePreviousTemplate: true, Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'] });
+    const [update] = updatesBy(fn);
+    expect(update.input).toMatchObject({ UsePreviousTemplate: true, Capabilities: aws.stack(DEV_STACK).capabilities, RoleARN: aws.outputs(DEV_STACK).ParameterUpdateRoleArn });
     expect(update.input.Parameters).toContainEqual({ ParameterKey: 'LiveColor', UsePreviousValue: true });
   });
 
-  test('cool does nothing when the live color changed, a release holds the lock, or a later window is open', async () => {
-    aws = await releasedWorld();
-    useClock();
-    aws.clock.advance(13 * 60_000);
-    expect((await handler({ action: 'cool', expectLiveColor: 'blue' })).reason).toMatch(/the live color is green, not blue: a later swap owns the standby/);
-    aws.table(DEV_STACK).put({ pk: 'lock', sk: 'lock', owner: 'ci@x', acquiredAt: 'then', expiresAt: Math.floor(aws.clock.t / 1000) + 600, command: 'deploy', token: 't' }, {});
-    expect((await handler({ action: 'cool', expectLiveColor: 'green' })).reason).toMatch(/a release by ci@x holds the lock/);
+  test('cool does nothing while the window is open, while a release holds the lock, or when the live color changed', async () => {
+    observe(await releasedModel());
+    expect((await invoke({ action: 'cool', expectLiveColor: 'green' })).reason).toBe(`a rollback window is open until ${windowItem(aws).closesAt}`);
+    aws.table(DEV_STACK).put({ pk: 'lock', sk: 'lock', owner: 'ci@x', acquiredAt: 'then', expiresAt: Math.floor(aws.clock.t / 1000) + 3_600, command: 'deploy', token: 't' }, {});
+    await windowCloses();
+    expect(results).toEqual([expect.objectContaining({ outcome: 'skipped', reason: expect.stringMatching(/a release by ci@x holds the lock/) })]);
     aws.table(DEV_STACK).delete({ pk: 'lock', sk: 'lock' }, {});
-    aws.clock.advance(-10 * 60_000);
-    expect((await handler({ action: 'cool', expectLiveColor: 'green' })).reason).toMatch(/a rollback window is open until 2026-03-02T01:15:00.000Z/);
+    expect((await invoke({ action: 'cool', expectLiveColor: 'blue' })).reason).toMatch(/the live color is green, not blue: a later swap owns the standby/);
     expect(aws.param(DEV_STACK, 'StandbyMinTasks')).toBe('2');
+    expect(updatesBy(fn)).toEqual([]);
   });
 
-  test('cool after a rollback cools the fleet traffic left, although the live color changed', async () => {
-    aws = await releasedWorld();
-    useClock();
-    aws.table(DEV_STACK).update({ pk: 'window', sk: 'current' }, 'SET rolledBack = :t, liveColor = previousColor, previousColor = liveColor', { ExpressionAttributeValues: { ':t': true } });
-    const s = aws.stacks.get(DEV_STACK)!;
-    s.parameters.LiveColor = 'blue';
-    aws.listeners.set(s.outputs.ProductionListenerArn, s.outputs.BlueTargetGroupArn);
-    aws.clock.advance(13 * 60_000);
-    expect((await handler({ action: 'cool', expectLiveColor: 'green' })).outcome).toBe('updated');
+  test('cool after an auto-rollback cools the fleet traffic left, although the live color changed', async () => {
+    observe(await releasedModel());
+    // An alarm of green: the real auto-rollback Lambda moves traffic to blue and reconciles LiveColor.
+    aws.observers.setAlarm(aws.alarmNames(DEV_STACK, 'green')[0], 'ALARM');
+    await aws.runFor(60_000);
+    await aws.settleStack(DEV_STACK);
+    expect(aws.param(DEV_STACK, 'LiveColor')).toBe('blue');
+    // The schedule was made for the release: it still expects green live.
+    expect(aws.schedules.get('bgf-dev-api-cool-down').Target.Input).toBe(JSON.stringify({ action: 'cool', expectLiveColor: 'green' }));
+    await windowCloses();
+    expect(results).toEqual([expect.objectContaining({ outcome: 'updated', standbyMinTasks: 0 })]);
+    await aws.settleStack(DEV_STACK);
+    await aws.runFor(5 * 60_000);
+    expect(aws.service(DEV_STACK, 'green')).toMatchObject({ desired: 0, running: 0 });
+    expect(aws.service(DEV_STACK, 'blue').running).toBe(2);
   });
 
   // Issue 11 defect 6, failed on the old code: after an auto-rollback whose LiveColor reconcile
@@ -55,52 +85,61 @@ describe('standby-capacity', () => {
     ['warm', { action: 'warm' as const }],
     ['cool-if-idle', { action: 'cool-if-idle' as const }],
   ])('%s refuses loudly when the production listener and LiveColor disagree; nothing changes', async (_name, request) => {
-    aws = await releasedWorld();
-    useClock();
-    const s = aws.stacks.get(DEV_STACK)!;
+    observe(await releasedModel());
+    const o = aws.outputs(DEV_STACK);
+    // The Lambda moved traffic and marked the window; its LiveColor reconcile never happened.
     aws.table(DEV_STACK).update({ pk: 'window', sk: 'current' }, 'SET rolledBack = :t, liveColor = previousColor, previousColor = liveColor', { ExpressionAttributeValues: { ':t': true } });
-    aws.listeners.set(s.outputs.ProductionListenerArn, s.outputs.BlueTargetGroupArn);
-    aws.clock.advance(16 * 60_000);
-    const updates = aws.count('UpdateStack');
-    await expect(handler(request)).rejects.toThrow(/refused: production traffic goes to the blue fleet but LiveColor says green: .*run `bluegreen-fleet rollback` to reconcile, nothing changed/);
-    expect(aws.count('UpdateStack')).toBe(updates);
+    aws.elb.modifyListener({ ListenerArn: o.ProductionListenerArn, DefaultActions: [{ Type: 'forward', TargetGroupArn: o.BlueTargetGroupArn }] });
+    await windowCloses();
+    await expect(invoke(request)).rejects.toThrow(/refused: production traffic goes to the blue fleet but LiveColor says green: .*run `bluegreen-fleet rollback` to reconcile, nothing changed/);
+    expect(updatesBy(fn)).toEqual([]);
     expect(aws.param(DEV_STACK, 'StandbyMinTasks')).toBe('2');
   });
 
   test('warm sets the live fleet size; cool-if-idle waits for an open window; both idempotent', async () => {
-    aws = devWorld();
-    lambdaEnv(aws);
-    useClock();
-    expect(await handler({ action: 'warm' })).toMatchObject({ outcome: 'updated', standbyMinTasks: 2 });
-    expect(await handler({ action: 'warm' })).toMatchObject({ outcome: 'unchanged' });
-    expect(await handler({ action: 'cool-if-idle' })).toMatchObject({ outcome: 'updated', standbyMinTasks: 0 });
-    expect(await handler({ action: 'cool-if-idle' })).toMatchObject({ outcome: 'unchanged' });
-    aws.table(DEV_STACK).put({ pk: 'window', sk: 'current', closesAt: '2026-03-02T02:00:00.000Z', liveColor: 'blue', previousColor: 'green', swappedAt: '2026-03-02T01:00:00.000Z', releaseId: 'r' }, {});
-    await handler({ action: 'warm' });
-    expect((await handler({ action: 'cool-if-idle' })).reason).toMatch(/window is open until 2026-03-02T02:00:00.000Z; its own schedule cools/);
+    observe(devWorld());
+    expect(await invoke({ action: 'warm' })).toMatchObject({ outcome: 'updated', standbyMinTasks: 2 });
+    // CloudFormation refuses a second update while the first runs; the function says so.
+    expect(await invoke({ action: 'warm' })).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/is UPDATE_IN_PROGRESS/) });
+    await aws.settleStack(DEV_STACK);
+    expect(await invoke({ action: 'warm' })).toMatchObject({ outcome: 'unchanged' });
+    expect(await invoke({ action: 'cool-if-idle' })).toMatchObject({ outcome: 'updated', standbyMinTasks: 0 });
+    await aws.settleStack(DEV_STACK);
+    expect(await invoke({ action: 'cool-if-idle' })).toMatchObject({ outcome: 'unchanged' });
+    const closesAt = new Date(aws.clock.t + 3_600_000).toISOString();
+    aws.table(DEV_STACK).put({ pk: 'window', sk: 'current', closesAt, liveColor: 'blue', previousColor: 'green', swappedAt: aws.clock.now().toISOString(), releaseId: 'r' }, {});
+    await invoke({ action: 'warm' });
+    await aws.settleStack(DEV_STACK);
+    expect((await invoke({ action: 'cool-if-idle' })).reason).toBe(`a rollback window is open until ${closesAt}; its own schedule cools the standby`);
   });
 
-  test('warm while the live fleet counts more than maxTasks (it is deploying): clamped to the parameter\'s MaxValue, and says so', async () => {
-    aws = devWorld();
-    lambdaEnv(aws);
-    useClock();
-    aws.stacks.get(DEV_STACK)!.maxTasks = 12;
-    Object.assign(aws.service(DEV_STACK, 'blue'), { desired: 12, running: 14 });
-    expect(await handler({ action: 'warm' })).toEqual({
+  test('warm while the live fleet counts more than maxTasks (it is deploying): clamped to maxTasks (MAX_TASKS), and says so', async () => {
+    const world = new AwsModel().install();
+    world.addServiceStack(DEV_STACK, { live: 'blue', minTasks: 6, maxTasks: 12, liveTasks: 12 });
+    world.timings.callMs = 5_000;
+    observe(world);
+    // A deployment of the live service: new tasks beside the old ones, slow to pass health checks.
+    const svc = aws.service(DEV_STACK, 'blue').model;
+    aws.elb.targetGroups.get(aws.targetGroupArn(DEV_STACK, 'blue'))!.healthyAfterMs = 3_600_000;
+    aws.ecs.updateService(svc, { taskDefinition: `${svc.deployments[0].taskDefinition.replace(/:\d+$/, '')}:99` });
+    await aws.runFor(60_000);
+    const result = await invoke({ action: 'warm' });
+    expect(result).toEqual({
       action: 'warm',
       outcome: 'updated',
-      reason: 'StandbyMinTasks 0 -> 12 (clamped to 12, the StandbyMinTasks MaxValue (the live fleet counts 14 tasks while it deploys))',
+      reason: expect.stringMatching(/^StandbyMinTasks 0 -> 12 \(clamped to 12, the StandbyMinTasks MaxValue \(the live fleet counts (1[3-9]|2\d) tasks while it deploys\)\)$/),
       standbyMinTasks: 12,
     });
     expect(aws.param(DEV_STACK, 'StandbyMinTasks')).toBe('12');
-    expect(aws.calls.filter((c) => c.operation === 'DescribeScalableTargets').map((c) => c.input.ResourceIds)).toEqual([[`service/${DEV_STACK}-green/${DEV_STACK}-green-service`]]);
+    // The limit is ReleaseSupport's MAX_TASKS, not the cold standby's 0..0 scalable target.
+    expect(aws.lambda.get(fn).environment.MAX_TASKS).toBe('12');
+    expect(aws.count('DescribeScalableTargets', fn)).toBe(0);
   });
 
   test('an unknown action or a missing color is refused without touching the stack', async () => {
-    aws = devWorld();
-    lambdaEnv(aws);
-    expect((await handler({ action: 'explode' } as never)).reason).toMatch(/unknown action "explode"/);
-    expect((await handler({ action: 'cool' } as never)).reason).toMatch(/cool needs expectLiveColor blue or green/);
-    expect(aws.count('UpdateStack')).toBe(0);
+    observe(devWorld());
+    expect((await invoke({ action: 'explode' } as never)).reason).toMatch(/unknown action "explode"/);
+    expect((await invoke({ action: 'cool' } as never)).reason).toMatch(/cool needs expectLiveColor blue or green/);
+    expect(aws.count('UpdateStack', null)).toBe(0);
   });
 });
