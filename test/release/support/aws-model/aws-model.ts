@@ -48,8 +48,8 @@ const C = (c: Color) => (c === 'blue' ? 'Blue' : 'Green');
 
 /**
  * The model with the vocabulary of this project's service stacks: a stack deployed from the real
- * template, its fleets, listeners and scalable targets by color. The API follows the old FakeAws
- * (test/release/support/fake-aws.ts) where it can, so tests port by changing an import.
+ * template, its fleets, listeners and scalable targets by color. The API followed the old
+ * instant FakeAws where it could, so the tests ported onto it kept their shape.
  */
 export class AwsModel extends AwsCore {
   readonly stacks = new Map<string, ModelStack>();
