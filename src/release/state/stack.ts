@@ -1,5 +1,5 @@
-import { DescribeStacksCommand, GetTemplateCommand, UpdateStackCommand, waitUntilStackUpdateComplete } from '@aws-sdk/client-cloudformation';
-import { waitFor } from '../../aws/waiters';
+import { DescribeStackEventsCommand, DescribeStacksCommand, GetTemplateCommand, UpdateStackCommand, waitUntilStackUpdateComplete } from '@aws-sdk/client-cloudformation';
+import { waitFor, WaitFailedError } from '../../aws/waiters';
 import { call, ReleaseContext } from '../runtime/context';
 import { ExitCode, ReleaseError } from '../core/outcome';
 import { isBusy, output, isNoUpdatesError, isUpdatable, parameterUpdateInput, ParameterName, parseStack, StackState } from '../core/stack-state';
@@ -99,9 +99,29 @@ export async function updateStack(
     await waitFor(what, ctx.timings.stackUpdate, ctx.signal, (cfg) =>
       waitUntilStackUpdateComplete({ client: ctx.clients.cloudFormation, ...cfg }, { StackName: state.name }),
     );
+  } catch (error) {
+    // The stack's status reason names only the resources ("The following resource(s) failed to
+    // update"); why they failed is in the stack events.
+    if (!(error instanceof WaitFailedError)) throw error;
+    const cause = await firstFailedEvent(ctx, state.name);
+    throw cause ? new WaitFailedError(error.what, `${error.reason}; first failed event: ${cause}`) : error;
   } finally {
     stop();
   }
   return { result: 'updated', state: await readStack(ctx, state.name, state.prefix) };
 }
 
+/** The first failed event of the stack's last operation: where CloudFormation says what went wrong. */
+export async function firstFailedEvent(ctx: ReleaseContext, stackName: string): Promise<string | undefined> {
+  try {
+    const out = await call(ctx, 'DescribeStackEvents', `stack ${stackName}`, () => ctx.clients.cloudFormation.send(new DescribeStackEventsCommand({ StackName: stackName })));
+    // Newest first (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html): the root cause is the oldest *_FAILED of the last operation.
+    const events = out.StackEvents ?? [];
+    const start = events.findIndex((e) => e.ResourceType === 'AWS::CloudFormation::Stack' && /_IN_PROGRESS$/.test(e.ResourceStatus ?? '') && !/ROLLBACK/.test(e.ResourceStatus ?? ''));
+    const failed = events.slice(0, start < 0 ? events.length : start + 1).filter((e) => /_FAILED$/.test(e.ResourceStatus ?? '') && e.ResourceType !== 'AWS::CloudFormation::Stack');
+    const first = failed[failed.length - 1];
+    return first ? `${first.LogicalResourceId} ${first.ResourceStatus}: ${first.ResourceStatusReason ?? 'no reason given'}` : undefined;
+  } catch (error) {
+    return `stack events not readable (${(error as Error).message})`;
+  }
+}

@@ -1,4 +1,3 @@
-import { DescribeStackEventsCommand } from '@aws-sdk/client-cloudformation';
 import { waitUntilStackUpdateComplete } from '@aws-sdk/client-cloudformation';
 import { WaitFailedError, waitFor } from '../../aws/waiters';
 import { recordLiveBounds } from '../core/capacity';
@@ -34,21 +33,6 @@ export function planRollback(state: StackState, window: WindowItem | undefined):
     return { kind: 'move', from: window.liveColor, to, window, stackReconciled: to === state.liveColor };
   }
   return { kind: 'move', from: state.liveColor, to: otherColor(state.liveColor), stackReconciled: false };
-}
-
-/** The first failed event of the stack's last operation: where CloudFormation says what went wrong. */
-export async function firstFailedEvent(ctx: ReleaseContext, stackName: string): Promise<string | undefined> {
-  try {
-    const out = await call(ctx, 'DescribeStackEvents', `stack ${stackName}`, () => ctx.clients.cloudFormation.send(new DescribeStackEventsCommand({ StackName: stackName })));
-    // Newest first (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html): the root cause is the oldest *_FAILED of the last operation.
-    const events = out.StackEvents ?? [];
-    const start = events.findIndex((e) => e.ResourceType === 'AWS::CloudFormation::Stack' && /_IN_PROGRESS$/.test(e.ResourceStatus ?? '') && !/ROLLBACK/.test(e.ResourceStatus ?? ''));
-    const failed = events.slice(0, start < 0 ? events.length : start + 1).filter((e) => /_FAILED$/.test(e.ResourceStatus ?? '') && e.ResourceType !== 'AWS::CloudFormation::Stack');
-    const first = failed[failed.length - 1];
-    return first ? `${first.LogicalResourceId} ${first.ResourceStatus}: ${first.ResourceStatusReason ?? 'no reason given'}` : undefined;
-  } catch (error) {
-    return `stack events not readable (${(error as Error).message})`;
-  }
 }
 
 /**
@@ -98,9 +82,9 @@ export function cliRollbackPorts(session: Session, to: Color): RollbackPorts {
         const { state: after } = await updateStack(ctx, settled, { LiveColor: to });
         return { kind: 'done', state: after, detail: `LiveColor=${to}` };
       } catch (error) {
+        // updateStack's message carries the first failed stack event.
         if (!(error instanceof WaitFailedError)) throw error;
-        const cause = await firstFailedEvent(ctx, settled.name);
-        return { kind: 'failed', state: await readStack(ctx, settled.name, settled.prefix), detail: `${error.message}${cause ? `; first failed event: ${cause}` : ''}` };
+        return { kind: 'failed', state: await readStack(ctx, settled.name, settled.prefix), detail: error.message };
       }
     },
   };

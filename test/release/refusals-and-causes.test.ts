@@ -29,3 +29,23 @@ test('an image from another repository is refused, naming both repositories, wit
     aws.restore();
   }
 });
+
+test('a failed stack update names its first failed stack event, where CloudFormation puts the cause', async () => {
+  const aws = new AwsModel().install();
+  try {
+    aws.addServiceStack(STACK, { live: 'blue', liveImage: imageRef('v1') });
+    aws.addImage('v1');
+    aws.addImage('v2');
+    aws.failNextUpdate(STACK, 'Resource handler returned message: "Invalid request provided: the task definition is too large"');
+    let err = '';
+    const w = { write: (s: string) => ((err += s), true) };
+    const wait = { maxWaitSeconds: 3, minDelaySeconds: 0.01, maxDelaySeconds: 0.02 };
+    const deps = { clock: aws.clock, stdout: w, stderr: w, timings: { stackUpdate: wait, serviceStable: wait, targetsHealthy: wait, imageScan: wait }, retry: { sleep: async () => undefined, random: () => 0.5 }, env: { USER: 'alice' } } as unknown as CommandDeps;
+    expect(await runDeploy({ env: 'dev', service: 'api', image: 'v2' }, deps)).not.toBe(ExitCode.Ok);
+    // The stack's own reason names resources only; the event says why.
+    expect(err).toMatch(/first failed event: \S+ UPDATE_FAILED: Resource handler returned message: "Invalid request provided: the task definition is too large"/);
+    expect(aws.trafficColor(STACK)).toBe('blue');
+  } finally {
+    aws.restore();
+  }
+});
