@@ -26,6 +26,7 @@ export function acknowledgeReleaseFindings(
       readonly wildcardStatements: readonly iam.PolicyStatement[];
       readonly scoped: ReadonlyArray<{ readonly statement: iam.PolicyStatement; readonly reason: string }>;
       readonly actionWildcards: readonly string[];
+      readonly wildcardReason?: string;
     }>;
   },
 ): void {
@@ -63,7 +64,8 @@ export function acknowledgeReleaseFindings(
     acknowledgeWildcardResources(
       update.role,
       reads,
-      'Describe calls the resource handlers make while they update listeners, scalable targets, Auto Scaling groups and alarms (their published update permissions), and the AMI parameter check (DescribeImages): read-only, and none supports resource-level permissions.',
+      update.wildcardReason ??
+        'Describe calls the resource handlers make while they update listeners, scalable targets, Auto Scaling groups and alarms (their published update permissions), and the AMI parameter check (DescribeImages): read-only, and none supports resource-level permissions.',
     );
     for (const { statement, reason } of update.scoped) acknowledgeWildcardResources(update.role, statement, reason);
     for (const action of update.actionWildcards) {

@@ -11,6 +11,11 @@ export interface ParameterUpdateRoleParts {
   readonly wildcardStatements: iam.PolicyStatement[];
   readonly scoped: ReadonlyArray<{ readonly statement: iam.PolicyStatement; readonly reason: string }>;
   readonly actionWildcards: readonly string[];
+  /**
+   * Why the role has statements on `*`, when it has more than the read calls there (the
+   * statements on `*` are merged into one by CDK's policy minimization, so one reason covers all).
+   */
+  readonly wildcardReason?: string;
 }
 
 /**
@@ -37,7 +42,9 @@ export interface ParameterUpdateRoleParts {
  * - AWS::AutoScaling::AutoScalingGroup: UpdateAutoScalingGroup, CreateOrUpdateTags, DeleteTags,
  *   Describe*, ec2:Describe*, ec2:Get*, ec2:RunInstances, iam:PassRole, ssm:Get* (left out: load
  *   balancer, traffic source, notification, lifecycle hook, metrics collection, VPC Lattice and
- *   managed-fleets actions, for properties these templates never change with a parameter).
+ *   managed-fleets actions, for properties these templates never change with a parameter; and
+ *   ssm:Get*, which serves image ids given as `resolve:ssm:` in a launch template: these
+ *   templates take the AMI as an AWS::EC2::Image::Id parameter).
  *   UpdateAutoScalingGroup checks ec2:RunInstances on the launch template and iam:PassRole of its
  *   instance role: https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-launch-template-permissions.html
  * - AWS::CloudWatch::Alarm: PutMetricAlarm, DescribeAlarms, TagResource, UntagResource.
@@ -75,10 +82,7 @@ export function createReleaseRole(
   // assumed: RegisterTaskDefinition, DeregisterTaskDefinition and DescribeTaskDefinition are not
   // held by a task-definition ARN here (a new revision's ARN does not exist before the call);
   // the roles the new revision may name are held by the PassRole below.
-  add(
-    new iam.PolicyStatement({ actions: ['ecs:RegisterTaskDefinition', 'ecs:DeregisterTaskDefinition', 'ecs:DescribeTaskDefinition'], resources: ['*'] }),
-    'Task-definition revisions get their ARN when registered; what a revision may run as is held by PassRole to the two fleets\' task and execution roles.',
-  );
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['ecs:RegisterTaskDefinition', 'ecs:DeregisterTaskDefinition', 'ecs:DescribeTaskDefinition'], resources: ['*'] }));
   // Tags on the new revision, only as part of registering it:
   // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html
   add(
@@ -106,7 +110,11 @@ export function createReleaseRole(
       }),
     );
   }
-  return parts;
+  return {
+    ...parts,
+    wildcardReason:
+      'Describe calls the resource handlers make while they update listeners, scalable targets, Auto Scaling groups and alarms, and the AMI parameter check (DescribeImages), none of which supports resource-level permissions; and RegisterTaskDefinition/DeregisterTaskDefinition/DescribeTaskDefinition, whose new revision has no ARN before it is registered: what a revision may run as is held by PassRole to the two fleets\' task and execution roles only.',
+  };
 }
 
 function createUpdateRole(
@@ -180,6 +188,20 @@ function createUpdateRole(
         resources: groups.map((g) => stack.formatArn({ service: 'autoscaling', resource: 'autoScalingGroup', resourceName: `*:autoScalingGroupName/${g.autoScalingGroup.autoScalingGroupName}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
       }),
       'Auto Scaling group ARNs carry an id EC2 Auto Scaling generates; the statement names this stack\'s two groups by name.',
+    );
+    // A group on `$Latest`/`$Default` is not checked again when a new launch template version is
+    // created ("the permissions are not checked when a new version of the launch template is
+    // created": https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-launch-template-permissions.html),
+    // so a caller that moved the group there could launch any instance profile through a version.
+    // Deny on "false" rather than allow on "true": an update that names no launch template (a
+    // MaxSize change) carries no value for the key.
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: ['autoscaling:UpdateAutoScalingGroup', 'autoscaling:CreateAutoScalingGroup'],
+        resources: ['*'],
+        conditions: { Bool: { 'autoscaling:LaunchTemplateVersionSpecified': 'false' } },
+      }),
     );
     // Launching from these launch templates only: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/permissions-for-launch-templates.html
     add(

@@ -57,7 +57,7 @@ describe('service stacks of staging and production', () => {
       const ids = (type: string) => Object.entries(t.Resources as Json).filter(([, r]) => r.Type === type).map(([id]) => id).sort();
       const policy = Object.entries(t.Resources as Json).find(([id, r]) => r.Type === 'AWS::IAM::Policy' && id.startsWith('ReleaseParameterUpdateRoleDefaultPolicy'))![1];
       const statements = policy.Properties.PolicyDocument.Statement as Json[];
-      const granting = (action: string) => statements.filter((st) => [st.Action].flat().includes(action));
+      const granting = (action: string) => statements.filter((st) => st.Effect === 'Allow' && [st.Action].flat().includes(action));
       const update = granting('autoscaling:UpdateAutoScalingGroup');
       expect(update).toHaveLength(1);
       expect(JSON.stringify(update[0].Resource).match(/"Ref":"([^"]+)"/g)!.map((m) => m.slice(7, -1)).sort()).toEqual(ids('AWS::AutoScaling::AutoScalingGroup'));
@@ -94,6 +94,24 @@ describe('service stacks of staging and production', () => {
       expect((passToTasks[0].Resource as Json[]).map((r) => r['Fn::GetAtt'][0]).sort()).toEqual(taskDefinitionRoles.sort());
       const versions = release.find((st) => [st.Action].flat().includes('ec2:CreateLaunchTemplateVersion'))!;
       expect(JSON.stringify(versions.Resource).match(/"Ref":"([^"]+)"/g)!.map((m) => m.slice(7, -1)).sort()).toEqual(ids('AWS::EC2::LaunchTemplate').sort());
+      // Neither role may put a group on $Latest/$Default, where a new launch template version is
+      // not checked: Deny when no version is specified.
+      for (const statements of [release, narrow]) {
+        expect(statements.filter((st) => st.Effect === 'Deny')).toEqual([
+          {
+            Effect: 'Deny',
+            Action: ['autoscaling:CreateAutoScalingGroup', 'autoscaling:UpdateAutoScalingGroup'],
+            Resource: '*',
+            Condition: { Bool: { 'autoscaling:LaunchTemplateVersionSpecified': 'false' } },
+          },
+        ]);
+      }
+      // The groups name a launch template version number, which the Deny leaves allowed.
+      for (const id of ids('AWS::AutoScaling::AutoScalingGroup')) {
+        const p = t.Resources[id].Properties;
+        const spec = p.LaunchTemplate ?? p.MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification;
+        expect(spec.Version).toEqual({ 'Fn::GetAtt': [expect.any(String), 'LatestVersionNumber'] });
+      }
       expect(t.Outputs.ReleaseRoleArn.Value).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ReleaseReleaseRole/), 'Arn'] });
     }
   });

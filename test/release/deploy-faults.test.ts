@@ -130,7 +130,7 @@ describe('deploy through throttling and 5xx answers', () => {
     const r = run(aws);
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Error);
     // The stack's status names the resource; the reason is only in the stack events.
-    expect(json(r).error).toMatch(/stack bgf-dev-api to finish updating .* failed: stack status UPDATE_ROLLBACK_COMPLETE \(The following resource\(s\) failed to update: \[\w+\]\. ?\); first failure: \w+ UPDATE_FAILED: Resource handler returned message: "AMI not found"$/);
+    expect(json(r).error).toMatch(/stack bgf-dev-api to finish updating .* failed: stack status UPDATE_ROLLBACK_COMPLETE \(The following resource\(s\) failed to update: \[\w+\]\. ?\); first failed event: \w+ UPDATE_FAILED: Resource handler returned message: "AMI not found"$/);
     expectLiveUntouched(aws);
   });
 

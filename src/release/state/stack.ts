@@ -112,12 +112,11 @@ export async function updateStack(
       waitUntilStackUpdateComplete({ client: ctx.clients.cloudFormation, ...cfg }, { StackName: state.name }),
     );
   } catch (error) {
+    // The stack's status reason names only the resources ("The following resource(s) failed to
+    // update"); why they failed is in the stack events.
     if (!(error instanceof WaitFailedError)) throw error;
-    // The stack's status reason only lists the resources that failed ("The following resource(s)
-    // failed to update: [X]"); why they failed is in the stack events.
-    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html
     const cause = await firstFailedEvent(ctx, state.name);
-    throw cause ? new WaitFailedError(error.what, `${error.reason}; first failure: ${cause}`) : error;
+    throw cause ? new WaitFailedError(error.what, `${error.reason}; first failed event: ${cause}`) : error;
   } finally {
     stop();
   }

@@ -97,6 +97,17 @@ export async function resolveImage(ctx: ReleaseContext, requested: string, optio
   }
   const parts = registryParts(registry);
   if (!parts) throw new ReleaseError(ExitCode.Usage, `image "${requested}": ${registry} is not an ECR registry`);
+  // A release moves the digest, not the repository: the execution role's pull grant and the
+  // image parameter's pattern follow the repository (constructs/service/task-definition.ts), so
+  // another one is an IAM change the release role may not make, and CloudFormation would roll the
+  // update back. Refused before any call.
+  const base = options.base.registry && options.base.repository ? `${options.base.registry}/${options.base.repository}` : undefined;
+  if (base && base !== `${registry}/${repository}`) {
+    throw new ReleaseError(
+      ExitCode.Refused,
+      `image "${requested}" is in ${registry}/${repository}, but the fleets pull from ${base}: a release changes the digest only; moving to another repository is an infrastructure change (set BlueGreenService's repository and cdk deploy). Nothing was changed`,
+    );
+  }
   const ecr = ctx.clients.forRegion(parts.region).ecr;
   const resource = `image ${repository}${ref.digest ? `@${ref.digest}` : `:${ref.tag ?? 'latest'}`} in ${registry}`;
   const imageId = ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag ?? 'latest' };

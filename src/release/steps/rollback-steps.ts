@@ -7,7 +7,7 @@ import { Step } from '../core/steps';
 import { HistoryRecord, isWindowOpen, WindowItem } from '../core/table';
 import { call, ReleaseContext } from '../runtime/context';
 import { Session } from '../state/session';
-import { firstFailedEvent, readStack, updateStack } from '../state/stack';
+import { readStack, updateStack } from '../state/stack';
 import { fleetCapacity } from './live-capacity';
 import { liveTag, pointLiveTag } from './live-tag';
 import { scheduleCoolDown } from './schedule';
@@ -82,9 +82,9 @@ export function cliRollbackPorts(session: Session, to: Color): RollbackPorts {
         const { state: after } = await updateStack(ctx, settled, { LiveColor: to });
         return { kind: 'done', state: after, detail: `LiveColor=${to}` };
       } catch (error) {
+        // updateStack's message carries the first failed stack event.
         if (!(error instanceof WaitFailedError)) throw error;
-        const cause = await firstFailedEvent(ctx, settled.name);
-        return { kind: 'failed', state: await readStack(ctx, settled.name, settled.prefix), detail: `${error.message}${cause ? `; first failed event: ${cause}` : ''}` };
+        return { kind: 'failed', state: await readStack(ctx, settled.name, settled.prefix), detail: error.message };
       }
     },
   };

@@ -67,7 +67,15 @@ describe('rollback-window scale-in wiring', () => {
     const fnRole = (resources[functionId].Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const statements = policiesOf(fnRole);
     const cloudformation = statements.filter((s) => actions(s).some((a) => a.startsWith('cloudformation:')));
-    expect(cloudformation).toEqual([expect.objectContaining({ Action: ['cloudformation:DescribeStacks', 'cloudformation:UpdateStack'], Resource: { Ref: 'AWS::StackId' } })]);
+    expect(cloudformation).toEqual([
+      expect.objectContaining({ Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } }),
+      // Only as the parameter-update role: without RoleARN CloudFormation would reuse the stack's last role.
+      expect.objectContaining({
+        Action: 'cloudformation:UpdateStack',
+        Resource: { Ref: 'AWS::StackId' },
+        Condition: { ArnEquals: { 'cloudformation:RoleArn': { 'Fn::GetAtt': [expect.stringMatching(/ParameterUpdateRole/), 'Arn'] } } },
+      }),
+    ]);
     const passRole = statements.filter((s) => actions(s).includes('iam:PassRole'));
     expect(passRole).toHaveLength(1);
     expect(passRole[0].Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } });
