@@ -275,7 +275,7 @@ export class ReleaseSupport extends Construct {
       this.grantStackUpdate(fn);
       grantSsmParameterResolution(fn);
     }
-    // `warm` reads the standby's scalable-target MaxCapacity (= StandbyMinTasks' MaxValue).
+    // Without MAX_TASKS, `warm` reads the standby's scalable-target MaxCapacity as its limit.
     standbyCapacity.addToRolePolicy(new iam.PolicyStatement({ actions: ['application-autoscaling:DescribeScalableTargets'], resources: ['*'] }));
     this.table.grant(autoRollback, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     this.table.grant(standbyCapacity, 'dynamodb:GetItem');

@@ -104,11 +104,10 @@ async function decideAndAct(event: StandbyCapacityRequest): Promise<StandbyCapac
   let note: string | undefined;
   if (action === 'warm') {
     const live = await serviceCounts(ecs, fleet(state, state.liveColor));
-    // The live counts can exceed maxTasks while it deploys; StandbyMinTasks cannot (its MaxValue is
-    // maxTasks, the standby's scalable-target MaxCapacity too: BlueGreenService sets both from it,
-    // and only the live fleet's target has scheduled actions).
+    // The live counts can exceed maxTasks while it deploys; the warm standby is held to maxTasks.
     // A cold standby's scalable target is 0..0 (BlueGreenService), so its MaxCapacity says nothing
     // about how far it may warm: ReleaseSupport hands the service's maxTasks over as MAX_TASKS.
+    // Without it (a service that gives no maxTasks), the standby target's MaxCapacity is the limit.
     const maxTasks = Number(process.env.MAX_TASKS);
     const standbyBounds = Number.isInteger(maxTasks) && maxTasks > 0 ? { max: maxTasks } : await capacity.read(fleet(state, state.standbyColor));
     const warm = clampStandby(Math.max(1, live.desired, live.running, state.standbyMinTasks), standbyBounds?.max);
