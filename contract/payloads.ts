@@ -28,9 +28,16 @@ export type SmokeCheckResult = Readonly<z.infer<typeof smokeCheckResultSchema>>;
 
 export const standbyCapacityRequestSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('warm') }),
-  z.object({ action: z.literal('cool'), expectLiveColor: color }),
+  z.object({
+    action: z.literal('cool'),
+    expectLiveColor: color,
+    /** How many more times a run that meets a busy stack or a held lock schedules itself again (default COOL_RETRIES). */
+    retriesLeft: z.optional(z.number()),
+  }),
   z.object({
     action: z.literal('cool-if-idle'),
+    /** As for `cool`. */
+    retriesLeft: z.optional(z.number()),
     /**
      * Minutes since the release window's pre-warm began (pre-warm + window length): a release
      * prepared on the standby within them and not swapped yet keeps it warm. Unset: only the
@@ -40,6 +47,12 @@ export const standbyCapacityRequestSchema = z.discriminatedUnion('action', [
   }),
 ]);
 export type StandbyCapacityRequest = z.infer<typeof standbyCapacityRequestSchema>;
+/**
+ * A cool-down that finds the stack busy or a release holding the lock runs again this much later,
+ * at most this many times (six hours): the one-time schedule that invoked it is gone.
+ */
+export const COOL_RETRY_MINUTES = 10;
+export const COOL_RETRIES = 36;
 export const STANDBY_ACTIONS = ['warm', 'cool', 'cool-if-idle'] as const;
 export type StandbyAction = (typeof STANDBY_ACTIONS)[number];
 

@@ -16,6 +16,7 @@ import { releaseFunction } from './functions';
 import { createParameterUpdateRole, createReleaseRole, grantSsmParameterResolution } from './parameter-update-role';
 import { RELEASE_SCHEDULER_ROLE_PATH } from './names';
 import { acknowledgeReleaseFindings } from './nag';
+import { acknowledgeWildcardResources } from '../ci/nag';
 import { LAMBDA_ENV } from '../../contract/names';
 
 export { RELEASE_SCHEDULER_ROLE_PATH } from './names';
@@ -312,6 +313,26 @@ export class ReleaseSupport extends Construct {
     });
     // Not grantInvoke: it adds `<arn>:*` (every version), and the schedules call $LATEST only.
     this.schedulerRole.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [standbyCapacity.functionArn] }));
+    // A cool-down that meets a busy stack or a held lock schedules itself again (the one-time
+    // schedule that invoked it is deleted once it ran): one-time retry schedules, which can only
+    // run this function, through the scheduler role.
+    const retrySchedules = new iam.PolicyStatement({
+      actions: ['scheduler:CreateSchedule'],
+      resources: [stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: 'default/*-retry-*' })],
+    });
+    standbyCapacity.addToRolePolicy(retrySchedules);
+    standbyCapacity.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [this.schedulerRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    acknowledgeWildcardResources(
+      standbyCapacity.role!,
+      retrySchedules,
+      'Retry schedule names end in the minute they run (<stack>-retry-<yyyymmddThhmm>); whatever their name, they run as the scheduler role, which may invoke this function only.',
+    );
 
     const output = (name: string, value: string, description: string) => {
       new CfnOutput(this, name, { value, description }).overrideLogicalId(`${prefix}${name}`);

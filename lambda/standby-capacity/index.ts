@@ -4,14 +4,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { FleetCapacity } from '../../src/release/core/capacity';
-import { standbyCapacityRequestSchema } from '../../contract';
+import { COOL_RETRIES, COOL_RETRY_MINUTES, standbyCapacityRequestSchema } from '../../contract';
 import type { StandbyCapacityRequest, StandbyCapacityResult } from '../../contract';
 import { productionTraffic } from '../../src/release/core/traffic';
 import { fleet, isBusy, isColor, StackState } from '../../src/release/core/stack-state';
 import { isPendingStale } from '../../src/release/core/pending';
 import { isLockActive, PendingRelease, ReleaseTable, WindowItem } from '../../src/release/core/table';
 import { clampStandby } from '../../src/release/core/standby-size';
+import { oneTimeSchedule, stackScheduleName } from '../../src/release/core/one-time-schedule';
 import { log, readStackState, serviceCounts, setParameters, settings } from '../shared/stack';
 
 /**
@@ -33,6 +35,7 @@ const ecs = new ECSClient({});
 const elb = new ElasticLoadBalancingV2Client({});
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 const capacity = new FleetCapacity(new ApplicationAutoScalingClient({}));
+const scheduler = new SchedulerClient({});
 
 /**
  * The release a `cool-if-idle` must leave alone (`waiting`): one that warmed the standby with its
@@ -82,7 +85,10 @@ async function decideAndAct(event: StandbyCapacityRequest): Promise<StandbyCapac
   const table = new ReleaseTable(doc, s.tableName);
   const state = await readStackState(cfn, s);
   const skip = (reason: string): StandbyCapacityResult => ({ action, outcome: 'skipped', reason, standbyMinTasks: state.standbyMinTasks });
-  if (isBusy(state.status)) return skip(`stack ${state.name} is ${state.status}`);
+  // A busy stack or a held lock passes; the one-time schedule that invoked this run does not come
+  // back, so a cool-down schedules itself again (warm needs no retry: a release warms its own).
+  const later = (reason: string) => (event.action === 'warm' ? Promise.resolve(skip(reason)) : retryLater(event, state, now, reason));
+  if (isBusy(state.status)) return later(`stack ${state.name} is ${state.status}`);
   // The standby is the fleet production traffic does NOT go to. After an auto-rollback whose
   // reconcile failed, LiveColor still names the bad fleet and its "standby" serves production:
   // lowering it would take capacity from live traffic.
@@ -96,7 +102,7 @@ async function decideAndAct(event: StandbyCapacityRequest): Promise<StandbyCapac
     };
   }
   const lock = await table.readLock();
-  if (isLockActive(lock, now)) return skip(`a release by ${lock.owner} holds the lock since ${lock.acquiredAt}`);
+  if (isLockActive(lock, now)) return later(`a release by ${lock.owner} holds the lock since ${lock.acquiredAt}`);
   const window = await table.readWindow();
   const windowOpen = window !== undefined && Date.parse(window.closesAt) - WINDOW_GRACE_MS > now.getTime();
 
@@ -134,4 +140,29 @@ async function decideAndAct(event: StandbyCapacityRequest): Promise<StandbyCapac
   const outcome = await setParameters(cfn, state, { StandbyMinTasks: String(target) }, s.updateRoleArn);
   const reason = outcome === 'updated' ? `StandbyMinTasks ${state.standbyMinTasks} -> ${target}` : `StandbyMinTasks already ${target}`;
   return { action, outcome, reason: note ? `${reason} (${note})` : reason, standbyMinTasks: target };
+}
+
+/**
+ * Schedules `event` again COOL_RETRY_MINUTES from now, with one retry fewer. EventBridge Scheduler
+ * deletes a one-time schedule once it has invoked its target and invokes a Lambda asynchronously
+ * (https://docs.aws.amazon.com/lambda/latest/dg/with-eventbridge-scheduler.html), so a run that
+ * returns after a transient skip would otherwise leave the standby warm for good. Out of retries,
+ * it refuses (an error in the function's metrics): a person must cool the standby.
+ */
+async function retryLater(event: Exclude<StandbyCapacityRequest, { action: 'warm' }>, state: StackState, now: Date, reason: string): Promise<StandbyCapacityResult> {
+  const left = event.retriesLeft ?? COOL_RETRIES;
+  if (left <= 0) {
+    return { action: event.action, outcome: 'refused', reason: `${reason}, and no retry is left: set StandbyMinTasks=0 when the stack is idle (docs/release.md)`, standbyMinTasks: state.standbyMinTasks };
+  }
+  const when = new Date(now.getTime() + COOL_RETRY_MINUTES * 60_000);
+  // One name per minute: the schedule that invoked this run may not be deleted yet.
+  const name = stackScheduleName(state, `-retry-${when.toISOString().slice(0, 16).replace(/[-:]/g, '')}`);
+  const definition = oneTimeSchedule(state, name, when, { ...event, retriesLeft: left - 1 }, `Retry ${event.action} of ${state.name}`);
+  try {
+    await scheduler.send(new CreateScheduleCommand(definition));
+  } catch (error) {
+    // A retried invocation of this same run already created it.
+    if ((error as { name?: string }).name !== 'ConflictException') throw error;
+  }
+  return { action: event.action, outcome: 'skipped', reason: `${reason}; runs again at ${when.toISOString()} (schedule ${name}, ${left - 1} retries left)`, standbyMinTasks: state.standbyMinTasks };
 }

@@ -2,7 +2,8 @@ import { CreateScheduleCommand, GetScheduleCommand, UpdateScheduleCommand } from
 import { AwsCallError } from '../../aws/errors';
 import { call, ReleaseContext } from '../runtime/context';
 import { StandbyCapacityRequest } from '../../../contract';
-import { Color, requireOutput, StackState } from '../core/stack-state';
+import { Color, StackState } from '../core/stack-state';
+import { atExpression, oneTimeSchedule, stackScheduleName } from '../core/one-time-schedule';
 
 /**
  * The release CLI's one-time schedules, one of each per service stack (a later release moves it):
@@ -13,18 +14,14 @@ import { Color, requireOutput, StackState } from '../core/stack-state';
 export type ReleaseSchedule = 'cool-down' | 'pending-expiry';
 
 export function releaseScheduleName(state: StackState, schedule: ReleaseSchedule): string {
-  const suffix = `${state.prefix ? `-${state.prefix.toLowerCase()}` : ''}-${schedule}`;
-  return `${state.name.slice(0, 64 - suffix.length)}${suffix}`;
+  return stackScheduleName(state, `-${schedule}`);
 }
 
 export function coolDownScheduleName(state: StackState): string {
   return releaseScheduleName(state, 'cool-down');
 }
 
-/** EventBridge Scheduler's one-time expression, in UTC. */
-export function atExpression(when: Date): string {
-  return `at(${when.toISOString().slice(0, 19)})`;
-}
+export { atExpression };
 
 export type ScheduleResult = 'created' | 'updated' | 'unchanged';
 
@@ -34,21 +31,7 @@ export type ScheduleResult = 'created' | 'updated' | 'unchanged';
  */
 async function ensureOneTimeSchedule(ctx: ReleaseContext, state: StackState, schedule: ReleaseSchedule, when: Date, request: StandbyCapacityRequest, description: string): Promise<ScheduleResult> {
   const name = releaseScheduleName(state, schedule);
-  const why = `to schedule ${schedule}`;
-  const definition = {
-    Name: name,
-    ScheduleExpression: atExpression(when),
-    ScheduleExpressionTimezone: 'UTC',
-    FlexibleTimeWindow: { Mode: 'OFF' as const },
-    ActionAfterCompletion: 'DELETE' as const,
-    Description: description,
-    Target: {
-      Arn: requireOutput(state, 'StandbyCapacityFunctionArn', why),
-      RoleArn: requireOutput(state, 'ReleaseSchedulerRoleArn', why),
-      Input: JSON.stringify(request),
-      RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 },
-    },
-  };
+  const definition = oneTimeSchedule(state, name, when, request, description);
   const resource = `schedule ${name}`;
   let existing: { ScheduleExpression?: string; Target?: { Arn?: string; RoleArn?: string; Input?: string } } | undefined;
   try {
@@ -65,8 +48,8 @@ async function ensureOneTimeSchedule(ctx: ReleaseContext, state: StackState, sch
   if (
     existing.ScheduleExpression === definition.ScheduleExpression &&
     target?.Input === definition.Target.Input &&
-    target.Arn === definition.Target.Arn &&
-    target.RoleArn === definition.Target.RoleArn
+    target?.Arn === definition.Target.Arn &&
+    target?.RoleArn === definition.Target.RoleArn
   ) {
     return 'unchanged';
   }

@@ -169,14 +169,20 @@ describe('ReleaseSupport with default props', () => {
         Roles: [{ Ref: Match.stringLikeRegexp(role) }],
       });
       const passes = policiesOf(role).filter((st) => actionsOf([st]).some((a) => a.startsWith('iam:')));
-      expect(passes).toEqual([
-        {
-          Action: 'iam:PassRole',
-          Effect: 'Allow',
-          Resource: { 'Fn::GetAtt': [expect.stringMatching(/ReleaseParameterUpdateRole/), 'Arn'] },
-          Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
-        },
-      ]);
+      const toCloudFormation = {
+        Action: 'iam:PassRole',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/ReleaseParameterUpdateRole/), 'Arn'] },
+        Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+      };
+      // The standby-capacity function also schedules its own cool-down retries, as the scheduler role.
+      const toScheduler = {
+        Action: 'iam:PassRole',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/ReleaseSchedulerRole/), 'Arn'] },
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      };
+      expect(passes).toEqual(role === 'StandbyCapacityRole' ? [toCloudFormation, toScheduler] : [toCloudFormation]);
       expect(JSON.stringify(policiesOf(role))).not.toMatch(/cfn-exec-role/);
     }
   });
@@ -279,6 +285,18 @@ describe('ReleaseSupport with default props', () => {
     expect(policyOf('AutoRollbackRole')).toMatch(/"dynamodb:GetItem","dynamodb:PutItem","dynamodb:UpdateItem"/);
     expect(policyOf('StandbyCapacityRole')).toMatch(/"Action":"dynamodb:GetItem"/);
     expect(policyOf('StandbyCapacityRole')).not.toMatch(/PutItem|ModifyListener/);
+  });
+
+  test('the standby-capacity function may create only retry schedules, and only the auto-rollback function none', () => {
+    const creates = (role: string) => policiesOf(role).filter((st) => actionsOf([st]).includes('scheduler:CreateSchedule'));
+    expect(creates('StandbyCapacityRole')).toEqual([
+      {
+        Action: 'scheduler:CreateSchedule',
+        Effect: 'Allow',
+        Resource: 'arn:aws:scheduler:ap-northeast-1:123456789012:schedule/default/*-retry-*',
+      },
+    ]);
+    expect(creates('AutoRollbackRole')).toEqual([]);
   });
 
   test('the scheduler role: only EventBridge Scheduler of this account, only the standby-capacity function', () => {

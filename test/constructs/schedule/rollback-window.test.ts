@@ -76,9 +76,12 @@ describe('rollback-window scale-in wiring', () => {
         Condition: { ArnEquals: { 'cloudformation:RoleArn': { 'Fn::GetAtt': [expect.stringMatching(/ParameterUpdateRole/), 'Arn'] } } },
       }),
     ]);
+    // CloudFormation gets the parameter-update role; Scheduler the scheduler role, for the function's own cool-down retries.
     const passRole = statements.filter((s) => actions(s).includes('iam:PassRole'));
-    expect(passRole).toHaveLength(1);
-    expect(passRole[0].Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } });
+    expect(passRole.map((p) => p.Condition)).toEqual([
+      { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+      { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    ]);
     expect(statements.flatMap(actions).filter((a) => /^(cloudformation|iam|lambda):\*$|^\*$/.test(a))).toEqual([]);
   });
 
