@@ -19,7 +19,7 @@ export default tseslint.config(
     files: ['constructs/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
-        patterns: [{ regex: '^(\\.\\./)+(src|lib|lambda|bin)(/|$)', message: 'constructs/ is the library: it imports nothing from src/, lib/, lambda/ or bin/ (shared names live in contract/).' }],
+        patterns: [{ regex: '^(\\.\\./)+(src|lib|lambda|bin)(/|$)', message: 'constructs/ is the library: it imports nothing from src/, lib/, lambda/ or bin/ (shared names live in constructs/contract/).' }],
       }],
     },
   },
@@ -28,20 +28,20 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
         patterns: [
-          { regex: '^(\\.\\./)+(lib|constructs|bin)(/|$)', message: 'lambda/ imports only contract/ and src/release/core/.' },
-          { regex: '^(\\.\\./)+src/(?!release/core/)', message: 'lambda/ imports only contract/ and src/release/core/.' },
+          { regex: '^(\\.\\./)+(lib|bin)(/|$)|^(\\.\\./)+constructs/(?!contract/|contract$)', message: 'lambda/ imports only constructs/contract/ and src/release/core/.' },
+          { regex: '^(\\.\\./)+src/(?!release/core/)', message: 'lambda/ imports only constructs/contract/ and src/release/core/.' },
           { regex: '^aws-cdk-lib|^constructs$', message: 'a handler has no use for the CDK.' },
         ],
       }],
     },
   },
   {
-    files: ['contract/**/*.ts'],
+    files: ['constructs/contract/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
         patterns: [
-          { regex: '^aws-cdk-lib|^constructs$|^@aws-sdk/', message: 'contract/ imports neither aws-cdk-lib nor the AWS SDK: every side imports it.' },
-          { regex: '^\\.\\./', message: 'contract/ depends on nothing else in the repository.' },
+          { regex: '^aws-cdk-lib|^constructs$|^@aws-sdk/', message: 'constructs/contract/ imports neither aws-cdk-lib nor the AWS SDK: every side imports it.' },
+          { regex: '^\\.\\./', message: 'constructs/contract/ depends on nothing else in the repository.' },
         ],
       }],
     },

@@ -11,7 +11,7 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..');
 const outdir = path.join(root, '.build');
-const SOURCE_DIRS = ['bin', 'lib', 'constructs', 'contract', 'src', 'lambda'];
+const SOURCE_DIRS = ['bin', 'lib', 'constructs', 'src', 'lambda'];
 
 function sources(dir) {
   if (!fs.existsSync(dir)) return [];

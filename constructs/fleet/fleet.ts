@@ -6,7 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { agentConfig, AgentSettings } from './agent';
-import { AMI_ID_PATTERN } from '../../contract/names';
+import { AMI_ID_PATTERN } from '../contract/names';
 
 export { AgentSettings } from './agent';
 

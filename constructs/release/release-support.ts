@@ -17,7 +17,7 @@ import { createParameterUpdateRole, createReleaseRole, grantSsmParameterResoluti
 import { RELEASE_SCHEDULER_ROLE_PATH } from './names';
 import { acknowledgeReleaseFindings } from './nag';
 import { acknowledgeWildcardResources } from '../ci/nag';
-import { LAMBDA_ENV } from '../../contract/names';
+import { LAMBDA_ENV } from '../contract/names';
 
 export { RELEASE_SCHEDULER_ROLE_PATH } from './names';
 

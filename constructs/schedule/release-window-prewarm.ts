@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
-import type { StandbyCapacityRequest } from '../../contract/payloads';
+import type { StandbyCapacityRequest } from '../contract/payloads';
 import { cronProblem, isKnownTimeZone } from '../common/schedule-expression';
 import { shiftCron } from './cron-shift';
 

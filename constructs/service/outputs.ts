@@ -1,7 +1,7 @@
 import { CfnOutput } from 'aws-cdk-lib';
 import type { BlueGreenService } from './blue-green-service';
-import { COLORS } from '../../contract/colors';
-import { fleetOutput, FleetOutput, OutputName, SERVICE_OUTPUTS as O } from '../../contract/names';
+import { COLORS } from '../contract/colors';
+import { fleetOutput, FleetOutput, OutputName, SERVICE_OUTPUTS as O } from '../contract/names';
 
 /**
  * The outputs the release tool reads (docs/contracts.md). Logical ids are the contract's names

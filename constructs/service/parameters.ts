@@ -1,8 +1,8 @@
 import { CfnCondition, CfnParameter, Fn, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
-import { Color, COLORS, titleCase } from '../../contract/colors';
-import { IMAGE_PATTERN } from '../../contract/names';
+import { Color, COLORS, titleCase } from '../contract/colors';
+import { IMAGE_PATTERN } from '../contract/names';
 
 export { COLORS, IMAGE_PATTERN };
 export type { Color };

@@ -1,7 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { FleetRefs, isNoUpdatesError, parameterUpdateInput, ParameterName, parseStack, StackState } from '../../src/release/core/stack-state';
-import { LAMBDA_ENV } from '../../contract';
+import { LAMBDA_ENV } from '../../constructs/contract';
 
 /**
  * What the release Lambdas share: the service stack they belong to (read through the same

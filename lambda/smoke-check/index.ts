@@ -1,4 +1,4 @@
-import type { SmokeCheckRequest, SmokeCheckResult } from '../../contract';
+import type { SmokeCheckRequest, SmokeCheckResult } from '../../constructs/contract';
 
 /**
  * The release's smoke check, run from inside the VPC: one HTTP GET through the test listener

@@ -6,8 +6,8 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { FleetCapacity } from '../../src/release/core/capacity';
-import { COOL_RETRIES, COOL_RETRY_MINUTES, standbyCapacityRequestSchema } from '../../contract';
-import type { StandbyCapacityRequest, StandbyCapacityResult } from '../../contract';
+import { COOL_RETRIES, COOL_RETRY_MINUTES, standbyCapacityRequestSchema } from '../../constructs/contract';
+import type { StandbyCapacityRequest, StandbyCapacityResult } from '../../constructs/contract';
 import { productionTraffic } from '../../src/release/core/traffic';
 import { fleet, isBusy, isColor, StackState } from '../../src/release/core/stack-state';
 import { isPendingStale } from '../../src/release/core/pending';

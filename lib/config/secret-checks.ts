@@ -1,4 +1,4 @@
-import { scanSecretName, scanSecretValue } from '../../contract/secret-scan';
+import { scanSecretName, scanSecretValue } from '../../constructs/contract/secret-scan';
 import { Fail } from './error';
 import { EnvironmentConfig, FleetSpec } from './schema';
 
@@ -15,7 +15,7 @@ const WHERE_SECRETS_GO = 'put it in `secrets` (a Secrets Manager secret or an SS
 
 /**
  * Plain environment variables are written into the task definition in the template: refuse
- * names that say they hold a secret and values that are one (contract/secret-scan.ts).
+ * names that say they hold a secret and values that are one (constructs/contract/secret-scan.ts).
  */
 export function checkEnvironmentVariables(at: string, spec: FleetSpec, fail: Fail): void {
   for (const name of [...Object.keys(spec.environment), ...Object.keys(spec.secrets)]) {

@@ -4,7 +4,7 @@ import { dockerBuildArgs, ProcessRunner } from './docker';
 import { pushedDigest, registryLogin, resolveRepository } from './ecr';
 import { BuildSecretRef, fetchBuildSecrets, FetchedSecret } from './secrets';
 import { createPrivateWorkspace, PrivateWorkspace } from './workspace';
-import { scanVariable } from '../../contract/secret-scan';
+import { scanVariable } from '../../constructs/contract/secret-scan';
 
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*$/;

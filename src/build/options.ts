@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { scanSecretName, scanSecretValue } from '../../contract/secret-scan';
+import { scanSecretName, scanSecretValue } from '../../constructs/contract/secret-scan';
 import { DEFAULT_BUILD_SECRET_PREFIX } from '../../constructs/secrets/placeholder';
 import type { BuildSecretRef } from './secrets';
 

@@ -1,4 +1,4 @@
-import { AMI_ID_PATTERN, DIGEST_PATTERN } from '../../contract/names';
+import { AMI_ID_PATTERN, DIGEST_PATTERN } from '../../constructs/contract/names';
 import { flag, OptionsOf, requiredText, text } from '../cli/options';
 
 /** The options every release command takes, and the checks of values several commands share. */

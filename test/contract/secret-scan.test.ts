@@ -1,4 +1,4 @@
-import { scanSecretName, scanSecretValue, scanVariable, shannonEntropy } from '../../contract/secret-scan';
+import { scanSecretName, scanSecretValue, scanVariable, shannonEntropy } from '../../constructs/contract/secret-scan';
 
 describe('secret values', () => {
   test.each([

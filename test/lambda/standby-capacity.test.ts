@@ -1,4 +1,4 @@
-import type { StandbyCapacityResult } from '../../contract/payloads';
+import type { StandbyCapacityResult } from '../../constructs/contract/payloads';
 import { clock, handler } from '../../lambda/standby-capacity';
 import { AwsModel } from '../release/support/aws-model';
 import { DEV_STACK, devWorld, windowItem } from '../release/support/model-harness';

@@ -1,5 +1,5 @@
 import type { CreateScheduleCommandInput, Target } from '@aws-sdk/client-scheduler';
-import type { StandbyCapacityRequest } from '../../../contract';
+import type { StandbyCapacityRequest } from '../../../constructs/contract';
 import { requireOutput, StackState } from './stack-state';
 
 /**

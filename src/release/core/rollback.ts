@@ -1,5 +1,5 @@
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { Outcome, WindowItem } from '../../../contract';
+import type { Outcome, WindowItem } from '../../../constructs/contract';
 import { carryLiveBounds, FleetCapacity, rollbackMoveId } from './capacity';
 import { ExitCode, ReleaseError } from './outcome';
 import { Color, fleet, StackState } from './stack-state';

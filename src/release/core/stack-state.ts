@@ -1,6 +1,6 @@
 import type { Capability, Parameter, Stack, UpdateStackCommandInput } from '@aws-sdk/client-cloudformation';
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { amiParameter, Color, COLORS, fleetOutput, imageParameter, isColor, OutputName, otherColor, ParameterName, parseFleetOutputs, WindowItem } from '../../../contract';
+import { amiParameter, Color, COLORS, fleetOutput, imageParameter, isColor, OutputName, otherColor, ParameterName, parseFleetOutputs, WindowItem } from '../../../constructs/contract';
 import { ExitCode, ReleaseError } from './outcome';
 
 /**
@@ -9,8 +9,8 @@ import { ExitCode, ReleaseError } from './outcome';
  * share it (type-only SDK import: bundles and `--help` do not load the SDK for it).
  */
 
-export { amiParameter, COLORS, imageParameter, isColor, otherColor, titleCase } from '../../../contract';
-export type { Color, ParameterName } from '../../../contract';
+export { amiParameter, COLORS, imageParameter, isColor, otherColor, titleCase } from '../../../constructs/contract';
+export type { Color, ParameterName } from '../../../constructs/contract';
 
 export interface FleetRefs {
   readonly color: Color;

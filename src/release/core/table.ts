@@ -11,7 +11,7 @@ import {
   pendingReleaseSchema,
   WindowItem,
   windowItemSchema,
-} from '../../../contract';
+} from '../../../constructs/contract';
 
 /**
  * The release table of one service stack (docs/contracts.md "Release state"): the lock, the
@@ -19,7 +19,7 @@ import {
  * retrying `call`) and the Lambdas (which rely on the SDK's own retries).
  */
 
-export type { CapacityCarry, HistoryRecord, LockItem, Outcome, PendingRelease, WindowItem } from '../../../contract';
+export type { CapacityCarry, HistoryRecord, LockItem, Outcome, PendingRelease, WindowItem } from '../../../constructs/contract';
 
 export type Caller = <T>(operation: string, fn: () => Promise<T>) => Promise<T>;
 

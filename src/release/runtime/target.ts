@@ -1,5 +1,5 @@
 import { ConfigError, EnvironmentConfig, selectEnvironments, ServiceConfig } from '../../../lib/config';
-import { serviceStackName } from '../../../contract';
+import { serviceStackName } from '../../../constructs/contract';
 import { ExitCode, ReleaseError } from '../core/outcome';
 
 export { serviceStackName };

@@ -2,7 +2,7 @@ import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import type { FleetSpec } from '../../../lib/config';
 import { call, ReleaseContext } from '../runtime/context';
 import { ExitCode, ReleaseError } from '../core/outcome';
-import { AMI_ID_PATTERN } from '../../../contract';
+import { AMI_ID_PATTERN } from '../../../constructs/contract';
 
 
 /** Graviton families (m7g, c6gn, t4g, r8gd, ...) and a1 run arm64 AMIs. */

@@ -4,7 +4,7 @@ import { AwsCallError } from '../../aws/errors';
 import { waitFor } from '../../aws/waiters';
 import { call, ReleaseContext } from '../runtime/context';
 import { ExitCode, ReleaseError } from '../core/outcome';
-import { DIGEST_PATTERN } from '../../../contract';
+import { DIGEST_PATTERN } from '../../../constructs/contract';
 
 /** An image reference, in any of the forms a release accepts. */
 export interface ImageRef {

@@ -1,7 +1,7 @@
 import { CreateScheduleCommand, GetScheduleCommand, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { AwsCallError } from '../../aws/errors';
 import { call, ReleaseContext } from '../runtime/context';
-import { StandbyCapacityRequest } from '../../../contract';
+import { StandbyCapacityRequest } from '../../../constructs/contract';
 import { Color, StackState } from '../core/stack-state';
 import { atExpression, oneTimeSchedule, stackScheduleName } from '../core/one-time-schedule';
 

@@ -1,7 +1,7 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { call, ReleaseContext } from '../runtime/context';
 import { ExitCode, ReleaseError } from '../core/outcome';
-import { SmokeCheckRequest, SmokeCheckResult } from '../../../contract';
+import { SmokeCheckRequest, SmokeCheckResult } from '../../../constructs/contract';
 import { requireOutput, StackState } from '../core/stack-state';
 
 /** The URL the smoke check calls: the test listener, which forwards to the standby fleet. */

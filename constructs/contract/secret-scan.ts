@@ -99,7 +99,7 @@ function highEntropyRun(value: string): boolean {
 export function scanSecretValue(value: string): SecretFinding | undefined {
   for (const r of VALUE_RULES) if (r.pattern.test(value)) return { rule: r.rule, what: r.what };
   if (highEntropyRun(value)) {
-    return { rule: 'high-entropy', what: `a random-looking string (${ENTROPY_MIN_LENGTH}+ mixed-case characters, >= ${ENTROPY_THRESHOLD} bits/char; see contract/secret-scan.ts)` };
+    return { rule: 'high-entropy', what: `a random-looking string (${ENTROPY_MIN_LENGTH}+ mixed-case characters, >= ${ENTROPY_THRESHOLD} bits/char; see constructs/contract/secret-scan.ts)` };
   }
   return undefined;
 }
