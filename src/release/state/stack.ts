@@ -109,7 +109,7 @@ export async function updateStack(
   const stop = ctx.reporter.progress(what, ctx.timings.stackUpdate.maxWaitSeconds);
   try {
     await waitFor(what, ctx.timings.stackUpdate, ctx.signal, (cfg) =>
-      waitUntilStackUpdateComplete({ client: ctx.clients.cloudFormation, ...cfg }, { StackName: state.name }),
+      waitUntilStackUpdateComplete({ ...cfg, client: cfg.watch(ctx.clients.cloudFormation) }, { StackName: state.name }),
     );
   } catch (error) {
     // The stack's status reason names only the resources ("The following resource(s) failed to
