@@ -85,7 +85,7 @@ describe('ReleaseSupport release settings (the ReleaseSettings output)', () => {
           instanceRole: new iam.Role(stack, `${c}Role`, { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }),
         },
       ]),
-    ) as Record<'blue' | 'green', NonNullable<ReturnType<typeof service.fleet>['fleet']>>;
+    ) as unknown as Record<'blue' | 'green', NonNullable<ReturnType<typeof service.fleet>['fleet']>>;
     new ReleaseSupport(stack, 'Release', {
       vpc,
       service: {
