@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CfnOutput, DefaultStackSynthesizer, Duration, Fn, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -18,6 +18,10 @@ import { RELEASE_SCHEDULER_ROLE_PATH } from './names';
 import { acknowledgeReleaseFindings } from './nag';
 import { acknowledgeWildcardResources } from '../ci/nag';
 import { LAMBDA_ENV } from '../contract/names';
+import { ReleaseSettingsInput, releaseSettingsDocument, validateReleaseSettings } from './settings';
+
+export { ScanSeverity } from './settings';
+export type { ReleaseWindowTiming } from './settings';
 
 export { RELEASE_SCHEDULER_ROLE_PATH } from './names';
 
@@ -69,7 +73,7 @@ export interface ReleasableService {
   fleet(color: 'blue' | 'green'): ReleaseFleet;
 }
 
-export interface ReleaseSupportProps {
+export interface ReleaseSupportProps extends ReleaseSettingsInput {
   /** The service the release tool releases. */
   readonly service: ReleasableService;
 
@@ -188,6 +192,7 @@ export class ReleaseSupport extends Construct {
     const stack = Stack.of(this);
     const prefix = props.parameterPrefix ?? '';
     validate(props, prefix);
+    validateReleaseSettings(props);
     const { service } = props;
     const logs_ = {
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
@@ -347,6 +352,8 @@ export class ReleaseSupport extends Construct {
     if (this.releaseRole) {
       output('ReleaseRoleArn', this.releaseRole.roleArn, `${service.serviceName}: role CloudFormation applies the release CLI's updates with (LiveColor, images, AMIs)`);
     }
+    // Lazy: the fleets' Auto Scaling groups are complete only once the whole service is built.
+    output('ReleaseSettings', Lazy.string({ produce: () => releaseSettingsDocument(this, props) }), `${service.serviceName}: release settings (JSON, docs/contracts.md) the release CLI reads`);
     const executionRoleArn = props.cloudFormationRoleArn ?? defaultExecutionRoleArn(stack);
     if (executionRoleArn) {
       output('CloudFormationExecutionRoleArn', executionRoleArn, `${service.serviceName}: role the release CLI passes on its stack updates (image, AMI), as cdk deploy does`);
