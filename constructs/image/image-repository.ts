@@ -55,14 +55,14 @@ export interface ImageRepositoryProps {
    * image that was tested. An empty list makes every tag immutable.
    * @default DEFAULT_MUTABLE_TAG_PATTERNS - `*-live`
    */
-  readonly mutableTagPatterns?: readonly string[];
+  readonly mutableTagPatterns?: string[];
 
   /**
    * Regions (same account) that ECR replicates pushed images to, so pulls keep working when
    * this region's registry has a bad day.
    * @default - no replication
    */
-  readonly replicationRegions?: readonly string[];
+  readonly replicationRegions?: string[];
 
   /**
    * What happens to the repository (and its images) when it leaves the stack.

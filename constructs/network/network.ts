@@ -88,7 +88,7 @@ export interface NetworkProps {
    * @default DEFAULT_INTERFACE_ENDPOINTS - ECR, ECR Docker, CloudWatch Logs and metrics, SSM,
    * SSM messages, EC2 messages, ECS, ECS agent, ECS telemetry, Secrets Manager, KMS, STS
    */
-  readonly interfaceEndpoints?: readonly ec2.InterfaceVpcEndpointAwsService[];
+  readonly interfaceEndpoints?: ec2.InterfaceVpcEndpointAwsService[];
 
   /**
    * Log groups the log key serves, by name prefix (`kms:EncryptionContext:aws:logs:arn`): give

@@ -76,7 +76,7 @@ export interface ReleaseWindowPrewarmProps extends ReleaseWindowPrewarmOptions {
    * Windows to start with; more can be added with `addWindow`.
    * @default - none
    */
-  readonly windows?: readonly NamedReleaseWindow[];
+  readonly windows?: NamedReleaseWindow[];
 }
 
 /** The two schedules of one window. */

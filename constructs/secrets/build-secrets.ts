@@ -14,7 +14,7 @@ export interface BuildSecretsProps {
    * Short names of the secrets, e.g. `git-deploy-key`, `npm-registry-token`. Each becomes the
    * BuildKit secret id in `docker build --secret id=<name>`.
    */
-  readonly secretNames: readonly string[];
+  readonly secretNames: string[];
 
   /**
    * Prefix of every secret's Secrets Manager name (`<prefix><name>`). The key refuses to decrypt
@@ -112,7 +112,7 @@ export class BuildSecrets extends Construct {
    * through Secrets Manager, nothing else. The grantee must be an IAM role or user of this
    * account: its ARN is added to the secrets' resource policies.
    */
-  public grantRead(grantee: iam.IGrantable, names?: readonly string[]): iam.Grant {
+  public grantRead(grantee: iam.IGrantable, names?: string[]): iam.Grant {
     const selected = names ?? Object.keys(this.secrets);
     for (const name of selected) {
       if (!this.secrets[name]) throw new Error(`BuildSecrets.grantRead: "${name}" is not a build secret; known: ${Object.keys(this.secrets).join(', ') || 'none'}`);
