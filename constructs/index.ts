@@ -18,8 +18,8 @@ export {
   GITHUB_SUBJECT_CLAIM_KEYS,
 } from './ci/github-oidc';
 export type { GitHubJobContext } from './ci/github-oidc';
-export { bootstrapRoleArn, ENVIRONMENT_TAG_KEY, releaseStatements } from './ci/release-permissions';
-export type { ReleaseScope } from './ci/release-permissions';
+export { bootstrapRoleArn, CdkBootstrapRole, ENVIRONMENT_TAG_KEY, releaseStatements, ReleasePermissions } from './ci/release-permissions';
+export type { BootstrapEnvironment, ImageSourceEnvironment, ReleaseScope, ReleaseStatement } from './ci/release-permissions';
 export * from './fleet/fleet';
 export { FleetColor } from './common/fleet-color';
 export * from './service/blue-green-service';
