@@ -13,6 +13,7 @@ export {
   gitHubPrincipal,
   gitHubWorkflowSubject,
   importGitHubOidcProvider,
+  GitHubOidc,
   GITHUB_OIDC_AUDIENCE,
   GITHUB_OIDC_HOST,
   GITHUB_SUBJECT_CLAIM_KEYS,

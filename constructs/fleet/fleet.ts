@@ -111,6 +111,9 @@ export interface FleetProps extends EcsAgentOptions {
  * AMI from a launch template that requires IMDSv2, encrypts its gp3 root volume and has no SSH key.
  */
 export class Fleet extends Construct implements ec2.IConnectable {
+  /** What an EC2 image id looks like (`ami-` and 8 or 17 hex digits), as a regular expression's source. */
+  public static readonly AMI_ID_PATTERN: string = AMI_ID_PATTERN.source;
+
   public readonly cluster: ecs.Cluster;
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   public readonly launchTemplate: ec2.LaunchTemplate;

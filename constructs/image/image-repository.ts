@@ -78,6 +78,11 @@ export interface ImageRepositoryProps {
  * construct's ECR, ECR Docker and S3 endpoints with their own roles (`grantPull`).
  */
 export class ImageRepository extends Construct {
+  /** `mutableTagPatterns` by default: the release tool's pointer tags (`*-live`). */
+  public static readonly DEFAULT_MUTABLE_TAG_PATTERNS: string[] = [...DEFAULT_MUTABLE_TAG_PATTERNS];
+  /** What a release calls on a repository (see `RELEASE_ACTIONS`). */
+  public static readonly RELEASE_ACTIONS: string[] = [...RELEASE_ACTIONS];
+
   /** The repository. */
   public readonly repository: ecr.Repository;
   /** The key the images are encrypted with. */

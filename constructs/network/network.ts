@@ -139,6 +139,9 @@ export const ENDPOINTS_WITH_POLICIES: readonly string[] = ['ecr.api', 'ecr.dkr',
  * a default security group that allows nothing.
  */
 export class Network extends Construct {
+  /** `interfaceEndpoints` by default: what a blue/green fleet talks to (see `DEFAULT_INTERFACE_ENDPOINTS`). */
+  public static readonly DEFAULT_INTERFACE_ENDPOINTS: ec2.InterfaceVpcEndpointAwsService[] = [...DEFAULT_INTERFACE_ENDPOINTS];
+
   /** The VPC. */
   public readonly vpc: ec2.Vpc;
   /** The flow log group. */

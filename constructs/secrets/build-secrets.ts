@@ -41,6 +41,11 @@ export interface BuildSecretsProps {
  * not granted; the key policy denies decrypt outside Secrets Manager and for any other secret.
  */
 export class BuildSecrets extends Construct {
+  /** The field a generated placeholder value carries until the real value is stored. */
+  public static readonly PLACEHOLDER_FIELD: string = BUILD_SECRET_PLACEHOLDER_FIELD;
+  /** `namePrefix` by default. */
+  public static readonly DEFAULT_NAME_PREFIX: string = DEFAULT_BUILD_SECRET_PREFIX;
+
   /** The key that encrypts the secrets (rotated yearly). */
   public readonly key: kms.Key;
   /** The secrets, by short name. */
