@@ -131,7 +131,8 @@ function architectureOf(group: autoscaling.IAutoScalingGroup | undefined): Relea
 /** What the CLI needs of the service to describe it. */
 interface DescribedService {
   readonly serviceName: string;
-  fleet(color: 'blue' | 'green'): { readonly fleet?: { readonly autoScalingGroup: autoscaling.IAutoScalingGroup } };
+  readonly blue: { readonly fleet?: { readonly autoScalingGroup: autoscaling.IAutoScalingGroup } };
+  readonly green: { readonly fleet?: { readonly autoScalingGroup: autoscaling.IAutoScalingGroup } };
 }
 
 /** The `ReleaseSettings` output's value: JSON, with any token resolved by CloudFormation. */
@@ -152,8 +153,8 @@ export function releaseSettingsDocument(scope: IConstruct, props: ReleaseSetting
     imageSizeBudgetMiB: props.imageSizeBudgetMiB ?? SETTINGS_DEFAULTS.imageSizeBudgetMiB,
     smokeCheckPath: props.smokeCheckPath ?? SETTINGS_DEFAULTS.smokeCheckPath,
     architectures: {
-      blue: architectureOf(props.service.fleet('blue').fleet?.autoScalingGroup),
-      green: architectureOf(props.service.fleet('green').fleet?.autoScalingGroup),
+      blue: architectureOf(props.service.blue.fleet?.autoScalingGroup),
+      green: architectureOf(props.service.green.fleet?.autoScalingGroup),
     },
   };
   const plain = JSON.stringify(settings);

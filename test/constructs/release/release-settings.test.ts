@@ -85,12 +85,12 @@ describe('ReleaseSupport release settings (the ReleaseSettings output)', () => {
           instanceRole: new iam.Role(stack, `${c}Role`, { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }),
         },
       ]),
-    ) as unknown as Record<'blue' | 'green', NonNullable<ReturnType<typeof service.fleet>['fleet']>>;
+    ) as unknown as Record<'blue' | 'green', NonNullable<typeof service.releaseParts.blue.fleet>>;
+    const parts = service.releaseParts;
     new ReleaseSupport(stack, 'Release', {
       vpc,
       service: {
-        ...service,
-        fleet: (c) => ({ ...service.fleet(c), fleet: instances[c] }),
+        releaseParts: { ...parts, blue: { ...parts.blue, fleet: instances.blue }, green: { ...parts.green, fleet: instances.green } },
       },
     });
     expect(settingsOf(stack).architectures).toEqual({ blue: 'x86_64', green: 'arm64' });
