@@ -71,6 +71,22 @@ describe('deploy --stack: any stack built with the constructs, no app config', (
     expect(await runDeploy({ stack: STACK, image: 'v2', dryRun: true }, r2.deps)).toBe(ExitCode.Ok);
   });
 
+  test("--ami latest takes the standby's architecture from the stack: arm64 reads the arm64 ECS-optimized AMI; none known is a usage error", async () => {
+    aws = world({ architectures: { blue: 'x86_64', green: 'arm64' } });
+    aws.addImage('v2');
+    aws.ssm.set('/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id', 'ami-0ccccccccccccccc3');
+    const r = run(aws);
+    expect(await runDeploy({ stack: STACK, image: 'v2', ami: 'latest', dryRun: true, json: true }, r.deps)).toBe(ExitCode.Ok);
+    expect(json(r).result.ami).toBe('ami-0ccccccccccccccc3');
+    aws.restore();
+
+    aws = world({ architectures: {} });
+    aws.addImage('v2');
+    const r2 = run(aws);
+    expect(await runDeploy({ stack: STACK, image: 'v2', ami: 'latest' }, r2.deps)).toBe(ExitCode.Usage);
+    expect(r2.stderr.text).toMatch(/--ami latest: stack orders-live's ReleaseSettings name no CPU architecture for the green fleet .*give an AMI id/);
+  });
+
   test.each([
     ['missing', /stack orders-live has no output ReleaseSettings: redeploy it with a current ReleaseSupport/],
     ['{"version":1,"bake', /stack orders-live: output ReleaseSettings is not JSON .*redeploy it with a current ReleaseSupport/],
