@@ -15,16 +15,14 @@ export interface WaitTiming {
   readonly maxDelaySeconds: number;
 }
 
-export interface SdkWaiterConfig {
+/** What an SDK waiter takes as its first argument. */
+export interface SdkWaiterConfig<C extends SendingClient = SendingClient> {
+  /** The caller's client, with its polls watched for access and credential errors. */
+  readonly client: C;
   readonly maxWaitTime: number;
   readonly minDelay: number;
   readonly maxDelay: number;
   readonly abortSignal?: AbortSignal;
-  /**
-   * The client to give the SDK waiter (`{ ...cfg, client: cfg.watch(client) }`): the same client,
-   * whose polls `waitFor` watches for access and credential errors.
-   */
-  readonly watch: <C extends SendingClient>(client: C) => C;
 }
 
 /** What the SDK waiters call: `client.send(command)`. */
@@ -60,52 +58,54 @@ export class WaitFailedError extends Error {
 }
 
 /**
- * `run` receives the waiter configuration (without the client) and calls one SDK waiter, e.g.
- * `(cfg) => waitUntilServicesStable({ ...cfg, client: cfg.watch(client) }, input)`.
+ * `run` receives the waiter configuration, the client included, and calls one SDK waiter, e.g.
+ * `waitFor(what, timing, signal, ecs, (cfg) => waitUntilServicesStable(cfg, input))`.
  *
  * The SDK v3 waiters treat an error of their poll that no acceptor names as "retry" (the
  * generated acceptors return RETRY for any exception but the ones they list, e.g. CloudFormation's
  * stack waiters only ValidationError: node_modules/@aws-sdk/client-cloudformation, `checkState`;
- * https://github.com/smithy-lang/smithy-typescript/tree/main/packages/util-waiter), so an
+ * https://github.com/smithy-lang/smithy-typescript/tree/main/packages/util-waiter; reported as
+ * https://github.com/aws/aws-sdk-js-v3/issues/2091 and #6699, closed unfixed), so an
  * AccessDenied or an expired token would be polled until the timeout, 10-30 minutes later. A
  * watched client's access or credential error stops the wait at once, as an `AwsCallError`
- * naming the action that was denied and what was waited for.
+ * naming the action that was denied and what was waited for. The client is an argument of
+ * `waitFor`, so no waiter can be given an unwatched one.
  */
-export async function waitFor(
+export async function waitFor<C extends SendingClient>(
   what: string,
   timing: WaitTiming,
   signal: AbortSignal | undefined,
-  run: (config: SdkWaiterConfig) => Promise<unknown>,
+  client: C,
+  run: (config: SdkWaiterConfig<C>) => Promise<unknown>,
 ): Promise<void> {
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   if (signal?.aborted) stop.abort();
   else signal?.addEventListener('abort', onAbort, { once: true });
   let denied: AwsCallError | undefined;
-  const watch = <C extends SendingClient>(client: C): C =>
-    new Proxy(client, {
-      get(target, key, receiver) {
-        if (key !== 'send') return Reflect.get(target, key, receiver) as unknown;
-        return async (command: { constructor: { name: string } }, ...rest: unknown[]) => {
-          try {
-            return await (target.send as (...args: unknown[]) => Promise<unknown>).apply(target, [command, ...rest]);
-          } catch (error) {
-            if (accessProblem(error) && !denied) {
-              denied = new AwsCallError(command.constructor.name.replace(/Command$/, ''), `waiting for ${what}`, error);
-              stop.abort();
-            }
-            throw error;
+  const watched: C = new Proxy(client, {
+    get(target, key, receiver) {
+      if (key !== 'send') return Reflect.get(target, key, receiver) as unknown;
+      return async (command: { constructor: { name: string } }, ...rest: unknown[]) => {
+        try {
+          return await (target.send as (...args: unknown[]) => Promise<unknown>).apply(target, [command, ...rest]);
+        } catch (error) {
+          if (accessProblem(error) && !denied) {
+            denied = new AwsCallError(command.constructor.name.replace(/Command$/, ''), `waiting for ${what}`, error);
+            stop.abort();
           }
-        };
-      },
-    });
+          throw error;
+        }
+      };
+    },
+  });
   try {
     await run({
+      client: watched,
       maxWaitTime: timing.maxWaitSeconds,
       minDelay: timing.minDelaySeconds,
       maxDelay: Math.max(timing.maxDelaySeconds, timing.minDelaySeconds),
       abortSignal: stop.signal,
-      watch,
     });
   } catch (error) {
     if (denied) throw denied;

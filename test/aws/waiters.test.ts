@@ -4,15 +4,17 @@ import { SdkWaiterConfig, summarizeWaiterFailure, waitFor, WaitAbortedError, Wai
 
 const timing = { maxWaitSeconds: 60, minDelaySeconds: 5, maxDelaySeconds: 20 };
 const named = (name: string, message = '{}') => Object.assign(new Error(message), { name });
+/** A client for the waits whose SDK waiter is replaced by the test's own function. */
+const idle = { send: async () => ({}) };
 
 describe('waitFor', () => {
   test('passes the timing to the SDK waiter, and an abort of the caller\'s signal to its abort signal', async () => {
     const caller = new AbortController();
-    let seen: SdkWaiterConfig | undefined;
-    await waitFor('x', timing, caller.signal, async (cfg) => (seen = cfg));
+    let seen: SdkWaiterConfig<typeof idle> | undefined;
+    await waitFor('x', timing, caller.signal, idle, async (cfg) => (seen = cfg));
     expect(seen).toMatchObject({ maxWaitTime: 60, minDelay: 5, maxDelay: 20 });
     await expect(
-      waitFor('S', timing, caller.signal, async (cfg) => {
+      waitFor('S', timing, caller.signal, idle, async (cfg) => {
         caller.abort();
         expect(cfg.abortSignal?.aborted).toBe(true);
         throw named('AbortError');
@@ -30,7 +32,7 @@ describe('waitFor', () => {
         throw named('AccessDenied', 'User: arn:aws:sts::123456789012:assumed-role/release/alice is not authorized to perform: cloudformation:DescribeStacks');
       });
       let outcome: unknown;
-      const done = waitFor('stack S to finish updating', timing, undefined, (cfg) => waitUntilStackUpdateComplete({ ...cfg, client: cfg.watch(client) }, { StackName: 'S' })).then(
+      const done = waitFor('stack S to finish updating', timing, undefined, client, (cfg) => waitUntilStackUpdateComplete(cfg, { StackName: 'S' })).then(
         () => (outcome = 'resolved'),
         (error: unknown) => (outcome = error),
       );
@@ -47,14 +49,14 @@ describe('waitFor', () => {
   });
 
   test('a waiter timeout names what was waited for', async () => {
-    await expect(waitFor('ECS service S to become stable', timing, undefined, async () => Promise.reject(named('TimeoutError')))).rejects.toEqual(new WaitTimeoutError('ECS service S to become stable', 60));
-    await expect(waitFor('S', timing, undefined, async () => Promise.reject(named('TimeoutError')))).rejects.toThrow('timed out after 60s waiting for S');
+    await expect(waitFor('ECS service S to become stable', timing, undefined, idle, async () => Promise.reject(named('TimeoutError')))).rejects.toEqual(new WaitTimeoutError('ECS service S to become stable', 60));
+    await expect(waitFor('S', timing, undefined, idle, async () => Promise.reject(named('TimeoutError')))).rejects.toThrow('timed out after 60s waiting for S');
   });
 
   test('an abort and a failure are told apart', async () => {
-    await expect(waitFor('S', timing, undefined, async () => Promise.reject(named('AbortError')))).rejects.toBeInstanceOf(WaitAbortedError);
+    await expect(waitFor('S', timing, undefined, idle, async () => Promise.reject(named('AbortError')))).rejects.toBeInstanceOf(WaitAbortedError);
     const failure = JSON.stringify({ state: 'FAILURE', reason: { Stacks: [{ StackStatus: 'UPDATE_ROLLBACK_COMPLETE', StackStatusReason: 'AMI not found' }] } });
-    await expect(waitFor('stack S to update', timing, undefined, async () => Promise.reject(new Error(failure)))).rejects.toEqual(new WaitFailedError('stack S to update', 'stack status UPDATE_ROLLBACK_COMPLETE (AMI not found)'));
+    await expect(waitFor('stack S to update', timing, undefined, idle, async () => Promise.reject(new Error(failure)))).rejects.toEqual(new WaitFailedError('stack S to update', 'stack status UPDATE_ROLLBACK_COMPLETE (AMI not found)'));
   });
 });
 

@@ -123,9 +123,7 @@ export async function updateStack(
     .join(', ')})`;
   const stop = ctx.reporter.progress(what, ctx.timings.stackUpdate.maxWaitSeconds);
   try {
-    await waitFor(what, ctx.timings.stackUpdate, ctx.signal, (cfg) =>
-      waitUntilStackUpdateComplete({ ...cfg, client: cfg.watch(ctx.clients.cloudFormation) }, { StackName: state.name }),
-    );
+    await waitFor(what, ctx.timings.stackUpdate, ctx.signal, ctx.clients.cloudFormation, (cfg) => waitUntilStackUpdateComplete(cfg, { StackName: state.name }));
   } catch (error) {
     // The stack's status reason names only the resources ("The following resource(s) failed to
     // update"); why they failed is in the stack events.

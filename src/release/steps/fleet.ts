@@ -2,7 +2,7 @@ import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand, waitUntilServicesStable } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand, waitUntilTargetInService } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { SdkWaiterConfig, waitFor, WaitTiming, WaitTimeoutError } from '../../aws/waiters';
+import { waitFor, WaitTiming, WaitTimeoutError } from '../../aws/waiters';
 import { call, ReleaseContext } from '../runtime/context';
 import { ExitCode, ReleaseError } from '../core/outcome';
 import { FleetRefs } from '../core/stack-state';
@@ -88,23 +88,23 @@ export function warmSize(live: ServiceCounts): number {
  * healthy, then checks there are as many healthy targets as desired tasks.
  */
 export async function waitUntilReady(ctx: ReleaseContext, fleet: FleetRefs): Promise<{ service: ServiceCounts; targets: TargetCounts }> {
-  const waits: [string, WaitTiming, (cfg: SdkWaiterConfig) => Promise<unknown>][] = [
+  const waits: [string, WaitTiming, (what: string, timing: WaitTiming) => Promise<void>][] = [
     [
       `ECS service ${fleet.serviceName} (${fleet.color}) to become stable`,
       ctx.timings.serviceStable,
-      (cfg) => waitUntilServicesStable({ ...cfg, client: cfg.watch(ctx.clients.ecs) }, { cluster: fleet.clusterName, services: [fleet.serviceName] }),
+      (what, timing) => waitFor(what, timing, ctx.signal, ctx.clients.ecs, (cfg) => waitUntilServicesStable(cfg, { cluster: fleet.clusterName, services: [fleet.serviceName] })),
     ],
     [
       `all targets of the ${fleet.color} target group to be healthy`,
       ctx.timings.targetsHealthy,
-      (cfg) => waitUntilTargetInService({ ...cfg, client: cfg.watch(ctx.clients.elb) }, { TargetGroupArn: fleet.targetGroupArn }),
+      (what, timing) => waitFor(what, timing, ctx.signal, ctx.clients.elb, (cfg) => waitUntilTargetInService(cfg, { TargetGroupArn: fleet.targetGroupArn })),
     ],
   ];
   let timedOut: WaitTimeoutError | undefined;
-  for (const [what, timing, run] of waits) {
+  for (const [what, timing, wait] of waits) {
     const stop = ctx.reporter.progress(what, timing.maxWaitSeconds);
     try {
-      await waitFor(what, timing, ctx.signal, run);
+      await wait(what, timing);
     } catch (error) {
       if (!(error instanceof WaitTimeoutError)) throw error;
       timedOut = error;

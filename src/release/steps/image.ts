@@ -156,7 +156,7 @@ async function scanResult(
     const what = `the scan of ${where.resource}`;
     const stop = ctx.reporter.progress(what, ctx.timings.imageScan.maxWaitSeconds);
     try {
-      await waitFor(what, ctx.timings.imageScan, ctx.signal, (cfg) => waitUntilImageScanComplete({ ...cfg, client: cfg.watch(ecr) }, input));
+      await waitFor(what, ctx.timings.imageScan, ctx.signal, ecr, (cfg) => waitUntilImageScanComplete(cfg, input));
     } finally {
       stop();
     }

@@ -46,7 +46,7 @@ export async function settleStack(ctx: ReleaseContext, state: StackState): Promi
   ctx.reporter.note(`waiting for ${what}`);
   const stop = ctx.reporter.progress(what, ctx.timings.stackUpdate.maxWaitSeconds);
   try {
-    await waitFor(what, ctx.timings.stackUpdate, ctx.signal, (cfg) => waitUntilStackUpdateComplete({ ...cfg, client: cfg.watch(ctx.clients.cloudFormation) }, { StackName: fresh.name }));
+    await waitFor(what, ctx.timings.stackUpdate, ctx.signal, ctx.clients.cloudFormation, (cfg) => waitUntilStackUpdateComplete(cfg, { StackName: fresh.name }));
   } catch (error) {
     if (!(error instanceof WaitFailedError)) throw error;
   } finally {
