@@ -39,15 +39,15 @@ export const releaseSettingsSchema = z.object({
   /** The service's release windows (pre-warm and duration), for `staleAt` and the pending expiry. */
   releaseWindows: z.array(z.object({ name: z.string(), prewarmMinutes: minutes, durationMinutes: minutes })),
   /** Images with scan findings at or above this severity are refused (`NONE`: any finding). */
-  maxScanSeverity: z.enum(SCAN_SEVERITIES as unknown as ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'NONE']),
+  maxScanSeverity: z.enum(SCAN_SEVERITIES),
   /** A warning above this image size (MiB). */
   imageSizeBudgetMiB: z.number().check(z.minimum(1)),
   /** The smoke check's path through the test listener. */
   smokeCheckPath: z.string().check(z.startsWith('/')),
   /** Each fleet's CPU architecture (`--ami latest`), where the fleet's instance types tell it. */
   architectures: z.object({
-    blue: z.optional(z.enum(ARCHITECTURES as unknown as ['arm64', 'x86_64'])),
-    green: z.optional(z.enum(ARCHITECTURES as unknown as ['arm64', 'x86_64'])),
+    blue: z.optional(z.enum(ARCHITECTURES)),
+    green: z.optional(z.enum(ARCHITECTURES)),
   }),
 });
 export type ReleaseSettings = Readonly<z.infer<typeof releaseSettingsSchema>>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SCAN_SEVERITIES } from '../../constructs/contract/settings';
 import { PreflightQuota } from '../../constructs/preflight/quotas';
 
 /**
@@ -121,7 +122,7 @@ export const serviceConfigSchema = z
     /** After a swap, how long the release tool watches the new live fleet's alarms. */
     bakeMinutes: z.number().int().min(0).max(240),
     /** Refuse images with scan findings at or above this severity. */
-    maxScanSeverity: z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'NONE']),
+    maxScanSeverity: z.enum(SCAN_SEVERITIES),
     /** Warn when an image is larger than this (compressed, MiB). */
     imageSizeBudgetMiB: z.number().int().min(1),
   })

@@ -6,6 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ReleaseSupport, ScanSeverity } from '../../../constructs';
 import { parseReleaseSettings, ReleaseSettings } from '../../../constructs/contract';
+import { SCAN_SEVERITIES } from '../../../constructs/contract/settings';
 import { newApp } from '../../support/synth';
 import { fakeService, releaseStack } from './support';
 
@@ -121,4 +122,8 @@ describe('parseReleaseSettings (the CLI side of the contract)', () => {
     expect(parseReleaseSettings(JSON.stringify({ ...good, maxScanSeverity: 'SEVERE' }), where)).toEqual({ problem: expect.stringMatching(/output ReleaseSettings is malformed \(maxScanSeverity: .*redeploy/) });
     expect(parseReleaseSettings(JSON.stringify({ ...good, version: 2 }), where)).toEqual({ problem: expect.stringMatching(/version 2, newer than this CLI reads \(1\): upgrade bluegreen-fleet/) });
   });
+});
+
+test('the ScanSeverity enum of the constructs holds exactly the severities the contract (and the app config) accept', () => {
+  expect(Object.values(ScanSeverity)).toEqual([...SCAN_SEVERITIES]);
 });
