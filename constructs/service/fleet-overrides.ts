@@ -6,8 +6,10 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
  * Changes for one fleet (`BlueGreenServiceProps.blue` / `.green`): every field of `FleetOptions`,
  * optional. A field given here replaces the shared one (`fleet`, or its service-level shorthand)
  * as a whole: `environment` here is the fleet's whole environment, not an addition to the
- * shared one. test/constructs/service/fleet-overrides.test.ts keeps the fields in step with
- * `FleetOptions`.
+ * shared one. Written out field by field, not `Partial<FleetOptions>`, because jsii compiles no
+ * mapped type (error JSII1003) and the Python binding needs a plain struct; the documentation
+ * differs from `FleetOptions` in each `@default`. test/constructs/service/fleet-overrides.test.ts
+ * keeps the fields in step with `FleetOptions`.
  */
 export interface FleetOverrides {
   /**
