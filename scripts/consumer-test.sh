@@ -25,7 +25,7 @@ npm_install() { npm install --no-audit --no-fund --prefer-offline --loglevel=err
 t0=$(date +%s)
 if [ "${BGF_CONSTRUCTS_COMPILE:-jsii}" = tsc ]; then
   npm run --silent build:tsc -w constructs
-  node scripts/prepack-constructs.js
+  node scripts/prepack-constructs.js --no-compile
   npm pack -w constructs --ignore-scripts --pack-destination "$work" --silent >/dev/null
 else
   npm pack -w constructs --pack-destination "$work" --silent >/dev/null
