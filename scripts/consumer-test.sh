@@ -9,6 +9,7 @@
 #
 #   scripts/consumer-test.sh            # as CI runs it
 #   BGF_CONSTRUCTS_COMPILE=tsc scripts/consumer-test.sh   # compile with tsc instead of jsii
+#   BGF_CONSTRUCTS_TARBALL=<file.tgz> scripts/consumer-test.sh   # test a tarball packed before
 #
 # Installs go through npm's cache (~/.npm; CI keeps it between runs), so a warm run downloads
 # only what changed.
@@ -23,15 +24,19 @@ elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
 npm_install() { npm install --no-audit --no-fund --prefer-offline --loglevel=error "$@"; }
 
 t0=$(date +%s)
-if [ "${BGF_CONSTRUCTS_COMPILE:-jsii}" = tsc ]; then
+if [ -n "${BGF_CONSTRUCTS_TARBALL:-}" ]; then
+  # Packed already (scripts/python-check.sh: jsii-pacmak's js target packs the same package).
+  cp "$BGF_CONSTRUCTS_TARBALL" "$work/bluegreen-fleet-packed.tgz"
+elif [ "${BGF_CONSTRUCTS_COMPILE:-jsii}" = tsc ]; then
   npm run --silent build:tsc -w constructs
   node scripts/prepack-constructs.js --no-compile
   npm pack -w constructs --ignore-scripts --pack-destination "$work" --silent >/dev/null
+  node scripts/postpack-constructs.js
 else
   npm pack -w constructs --pack-destination "$work" --silent >/dev/null
 fi
 npm pack -w src --pack-destination "$work" --silent >/dev/null
-constructs_tgz="$(ls "$work"/bluegreen-fleet-[0-9]*.tgz)"
+constructs_tgz="$(ls "$work"/bluegreen-fleet-[0-9p]*.tgz)"
 cli_tgz="$(ls "$work"/bluegreen-fleet-cli-*.tgz)"
 step "packed $(basename "$constructs_tgz") and $(basename "$cli_tgz") in $(elapsed "$t0")"
 

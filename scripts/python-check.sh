@@ -3,7 +3,8 @@
 # Python 3 with venv besides Node.js):
 #   1. jsii compiles constructs/ (skipped when constructs/.jsii is newer than every source),
 #   2. constructs/API.md (jsii-docgen) must match the assembly: fails when it is stale,
-#   3. jsii-pacmak builds the Python wheel (constructs/dist-jsii/python/),
+#   3. jsii-pacmak builds the Python wheel (constructs/dist-jsii/python/) and the npm tarball it
+#      embeds (constructs/dist-jsii/js/),
 #   4. a virtual environment gets PyPI's aws-cdk-lib, constructs and jsii
 #      (examples/python/requirements.txt) and the wheel,
 #   5. `cdk synth` runs examples/python/app.py (a VPC, a BlueGreenService, ReleaseSupport).
@@ -25,10 +26,11 @@ node scripts/docgen.js --check
 step "API.md checked in $(elapsed "$t")"
 
 t=$(date +%s)
-rm -rf constructs/dist-jsii/python
-(cd constructs && "$root/node_modules/.bin/jsii-pacmak" --targets python --outdir dist-jsii)
+rm -rf constructs/dist-jsii
+# The js target is the npm tarball the Python package embeds; scripts/consumer-test.sh tests it.
+(cd constructs && "$root/node_modules/.bin/jsii-pacmak" --targets js python --outdir dist-jsii)
 wheel="$(ls constructs/dist-jsii/python/*.whl)"
-step "built $(basename "$wheel") in $(elapsed "$t")"
+step "built $(basename "$wheel") and $(basename "$(ls constructs/dist-jsii/js/*.tgz)") in $(elapsed "$t")"
 
 t=$(date +%s)
 python="$(command -v python3)"
