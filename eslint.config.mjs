@@ -46,13 +46,23 @@ export default tseslint.config(
       }],
     },
   },
+  // The release CLI works on any stack built with the constructs: it reads the deployed stack,
+  // never this repository's app or config (docs/contracts.md "Release settings").
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{ regex: '^(\\.\\./)+(lib|bin)(/|$)', message: 'src/ (the CLI) imports nothing from lib/ or bin/: what a release needs comes from the deployed stack (ReleaseSettings and the other outputs, docs/contracts.md).' }],
+      }],
+    },
+  },
   {
     files: ['src/release/core/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
         patterns: [
           { regex: '^\\.\\./(commands|steps|state|runtime)(/|$)|^(\\.\\./)+(commands|cli|build|diff)(/|$)', message: 'the core runs in the Lambdas too: it knows nothing of the CLI around it.' },
-          { regex: '^(\\.\\./)+lib/', message: 'the core reads no app config at run time (type imports only).', allowTypeImports: true },
+          { regex: '^(\\.\\./)+(lib|bin)(/|$)', message: 'the core reads no app config: what a release needs comes from the deployed stack (docs/contracts.md).' },
         ],
       }],
     },

@@ -13,21 +13,24 @@ export {
   gitHubPrincipal,
   gitHubWorkflowSubject,
   importGitHubOidcProvider,
+  GitHubOidc,
   GITHUB_OIDC_AUDIENCE,
   GITHUB_OIDC_HOST,
   GITHUB_SUBJECT_CLAIM_KEYS,
 } from './ci/github-oidc';
 export type { GitHubJobContext } from './ci/github-oidc';
-export { bootstrapRoleArn, ENVIRONMENT_TAG_KEY, releaseStatements } from './ci/release-permissions';
-export type { ReleaseScope } from './ci/release-permissions';
+export { bootstrapRoleArn, CdkBootstrapRole, ENVIRONMENT_TAG_KEY, releaseStatements, ReleasePermissions } from './ci/release-permissions';
+export type { BootstrapEnvironment, ImageSourceEnvironment, ReleaseScope, ReleaseStatement } from './ci/release-permissions';
 export * from './fleet/fleet';
+export { FleetColor } from './common/fleet-color';
 export * from './service/blue-green-service';
 export type { BlueGreenServiceProps } from './service/props';
+export type { FleetOverrides } from './service/fleet-overrides';
 export type { FleetAlarmOptions, FleetAlarms } from './service/alarms';
 export type { FleetOptions } from './service/fleet-options';
 export { ForwardToEither } from './service/load-balancer';
 export { COLORS, IMAGE_PATTERN, ServiceParameters, STANDBY_MIN_TASKS_CEILING } from './service/parameters';
-export type { Color } from './service/parameters';
+export type { Color, ServiceParametersProps, TemplateValue } from './service/parameters';
 export type { ServiceFleet } from './service/service-fleet';
 export * from './release/release-support';
 export * from './schedule';

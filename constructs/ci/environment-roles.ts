@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { gitHubPrincipal, gitHubWorkflowSubject, importGitHubOidcProvider, validateBranch, validateRepository } from './github-oidc';
 import { acknowledgeWildcardResources } from './nag';
-import { bootstrapRoleArn, releaseStatements } from './release-permissions';
+import { bootstrapRoleArn, CdkBootstrapRole, releaseStatements } from './release-permissions';
 import { RELEASE_ACTIONS } from '../image/image-repository';
 
 export interface EnvironmentCiRolesProps {
@@ -136,7 +136,7 @@ export class EnvironmentCiRoles extends Construct {
       new iam.PolicyStatement({
         sid: 'AssumeCdkBootstrapRoles',
         actions: ['sts:AssumeRole', 'sts:TagSession'],
-        resources: (['deploy', 'file-publishing', 'lookup'] as const).map((kind) => bootstrapRoleArn({ account, region, cdkQualifier, partition }, kind)),
+        resources: [CdkBootstrapRole.DEPLOY, CdkBootstrapRole.FILE_PUBLISHING, CdkBootstrapRole.LOOKUP].map((kind) => bootstrapRoleArn({ account, region, cdkQualifier, partition }, kind)),
       }),
     );
 

@@ -119,3 +119,43 @@ export function validateBranch(branch: string, field: string): void {
     throw new Error(`CiRoles: ${field} "${branch}" must be a branch name such as main`);
   }
 }
+
+/**
+ * The GitHub Actions OIDC helpers as static members, for callers outside TypeScript (the free
+ * functions and constants of this module are the same).
+ */
+export class GitHubOidc {
+  /** Issuer host of GitHub Actions ID tokens; also the prefix of the trust-policy condition keys. */
+  public static readonly HOST: string = GITHUB_OIDC_HOST;
+  /** The audience `aws-actions/configure-aws-credentials` requests. */
+  public static readonly AUDIENCE: string = GITHUB_OIDC_AUDIENCE;
+  /** The claims the repository's OIDC subject must be customized to, in this order (see `GITHUB_SUBJECT_CLAIM_KEYS`). */
+  public static readonly SUBJECT_CLAIM_KEYS: string[] = [...GITHUB_SUBJECT_CLAIM_KEYS];
+
+  /** The account's IAM identity provider for GitHub Actions (one per account: see `createGitHubOidcProvider`). */
+  public static createProvider(scope: Construct, id: string): iam.OidcProviderNative {
+    return createGitHubOidcProvider(scope, id);
+  }
+
+  /** The ARN IAM gives the GitHub Actions provider of an account. */
+  public static providerArn(account: string, partition?: string): string {
+    return gitHubOidcProviderArn(account, partition);
+  }
+
+  /** The provider of the stack's account, by its fixed ARN (created elsewhere). */
+  public static importProvider(scope: Construct, id: string, arn?: string): iam.IOidcProvider {
+    return importGitHubOidcProvider(scope, id, arn);
+  }
+
+  /** The `sub` GitHub puts in the token of a job of `workflowFile` that ran from `branch` (see `gitHubWorkflowSubject`). */
+  public static workflowSubject(repository: string, context: GitHubJobContext, workflowFile: string, branch: string): string {
+    return gitHubWorkflowSubject(repository, context, workflowFile, branch);
+  }
+
+  /** A principal that only workflow runs whose token names one of `subjects` can assume (see `gitHubPrincipal`). */
+  public static principal(provider: iam.IOidcProvider, subjects: string[]): iam.OpenIdConnectPrincipal {
+    return gitHubPrincipal(provider, subjects);
+  }
+
+  private constructor() {}
+}

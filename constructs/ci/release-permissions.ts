@@ -4,33 +4,67 @@ import { RELEASE_PARAMETER_UPDATE_ROLE_PATH, RELEASE_SCHEDULER_ROLE_PATH } from 
 /** The tag every stack of the app puts on its resources (lib/app.ts); release writes are scoped by it. */
 export const ENVIRONMENT_TAG_KEY = 'bluegreen-fleet:environment';
 
-/** Where one environment lives and how its stacks and bootstrap roles are named. */
-export interface ReleaseScope {
-  readonly environment: string;
+/** An account and Region with its CDK bootstrap: what the bootstrap roles' ARNs are made of. */
+export interface BootstrapEnvironment {
+  /** The account id. */
   readonly account: string;
+  /** The Region, e.g. `ap-northeast-1`. */
   readonly region: string;
-  /** Stack names of the environment start with `<stackPrefix>-<environment>-`. */
-  readonly stackPrefix: string;
-  /** CDK bootstrap qualifier of the environment's account and region. */
+  /** CDK bootstrap qualifier of the account and Region. */
   readonly cdkQualifier: string;
   /** AWS partition of the account (`aws`, `aws-cn`, ...). */
   readonly partition: string;
+}
+
+/** An environment whose live image another one may release (`deploy --image-from <env>`). */
+export interface ImageSourceEnvironment {
+  /** The environment's name. */
+  readonly environment: string;
+  /** The environment's account. */
+  readonly account: string;
+  /** The environment's Region. */
+  readonly region: string;
+}
+
+/** Where one environment lives and how its stacks and bootstrap roles are named. */
+export interface ReleaseScope extends BootstrapEnvironment {
+  /** The environment's name. */
+  readonly environment: string;
+  /** Stack names of the environment start with `<stackPrefix>-<environment>-`. */
+  readonly stackPrefix: string;
   /**
    * Environments whose live image this one may release (`deploy --image-from <env>` reads that
    * environment's service stack). Read-only.
    * @default - none
    */
-  readonly imageSources?: ReadonlyArray<Pick<ReleaseScope, 'environment' | 'account' | 'region'>>;
+  readonly imageSources?: ImageSourceEnvironment[];
 }
 
 /** A statement of the release policy, and why its wildcard resources (if any) are as narrow as they can be. */
 export interface ReleaseStatement {
+  /** The statement. */
   readonly statement: iam.PolicyStatement;
+  /**
+   * Why its wildcard resources are as narrow as they can be (the cdk-nag acknowledgement).
+   * @default - the statement has no wildcard resource
+   */
   readonly wildcardReason?: string;
 }
 
+/** The roles `cdk bootstrap` creates in an account and Region. The values are the names' `<kind>`. */
+export enum CdkBootstrapRole {
+  /** `cdk-<qualifier>-deploy-role-...`: what `cdk deploy` assumes. */
+  DEPLOY = 'deploy',
+  /** `cdk-<qualifier>-file-publishing-role-...`: uploads file assets. */
+  FILE_PUBLISHING = 'file-publishing',
+  /** `cdk-<qualifier>-lookup-role-...`: context lookups. */
+  LOOKUP = 'lookup',
+  /** `cdk-<qualifier>-cfn-exec-role-...`: the CloudFormation execution role. */
+  CFN_EXEC = 'cfn-exec',
+}
+
 /** ARNs of the CDK bootstrap roles of an account and region (`cdk-<qualifier>-<kind>-role-<account>-<region>`). */
-export function bootstrapRoleArn(scope: Pick<ReleaseScope, 'account' | 'region' | 'cdkQualifier' | 'partition'>, kind: 'deploy' | 'file-publishing' | 'lookup' | 'cfn-exec'): string {
+export function bootstrapRoleArn(scope: BootstrapEnvironment, kind: CdkBootstrapRole): string {
   return `arn:${scope.partition}:iam::${scope.account}:role/cdk-${scope.cdkQualifier}-${kind}-role-${scope.account}-${scope.region}`;
 }
 
@@ -199,4 +233,22 @@ function imageSourceStatements(scope: ReleaseScope, entry: (props: iam.PolicySta
       `deploy --image-from reads the live image of ${sources.map((s) => s.environment).join(', ')}: DescribeStacks only, on those environments' stacks (ARNs end in a CloudFormation-assigned id).`,
     ),
   ];
+}
+
+/** The release permissions of an environment, for callers outside TypeScript (the free functions are the same). */
+export class ReleasePermissions {
+  /** The tag every stack of the app puts on its resources; release writes are scoped by it. */
+  public static readonly ENVIRONMENT_TAG_KEY: string = ENVIRONMENT_TAG_KEY;
+
+  /** ARN of a CDK bootstrap role of an account and Region. */
+  public static bootstrapRoleArn(scope: BootstrapEnvironment, kind: CdkBootstrapRole): string {
+    return bootstrapRoleArn(scope, kind);
+  }
+
+  /** What a release of one environment calls besides ECR (see `releaseStatements`). */
+  public static releaseStatements(scope: ReleaseScope): ReleaseStatement[] {
+    return releaseStatements(scope);
+  }
+
+  private constructor() {}
 }

@@ -75,9 +75,15 @@ export function toCronExpression(expression: string): string {
 
 let zones: Set<string> | undefined;
 
+/**
+ * `Intl.supportedValuesOf` is ES2022 (Node.js 18 and later have it); jsii compiles the library
+ * against ES2020's lib, which does not declare it.
+ */
+const intl = Intl as typeof Intl & { supportedValuesOf(key: 'timeZone'): string[] };
+
 /** True for an IANA time zone name that AWS schedulers accept, e.g. Asia/Tokyo, UTC. */
 export function isKnownTimeZone(timeZone: string): boolean {
-  zones ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
+  zones ??= new Set([...intl.supportedValuesOf('timeZone'), 'UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
   if (zones.has(timeZone)) return true;
   try {
     // Accept aliases (e.g. Asia/Calcutta) that the runtime resolves but does not list.

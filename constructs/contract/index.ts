@@ -9,3 +9,4 @@ export * from './names';
 export * from './outputs';
 export * from './payloads';
 export * from './table';
+export * from './settings';

@@ -33,6 +33,7 @@ export const SERVICE_OUTPUTS = {
   parameterUpdateRoleArn: 'ParameterUpdateRoleArn',
   releaseRoleArn: 'ReleaseRoleArn',
   cloudFormationExecutionRoleArn: 'CloudFormationExecutionRoleArn',
+  releaseSettings: 'ReleaseSettings',
 } as const;
 
 /** Per-fleet outputs: `${titleCase(color)}${suffix}`. */

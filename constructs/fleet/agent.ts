@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 
 /** ECS container agent settings of a fleet's instances (written to /etc/ecs/ecs.config). */
-export interface AgentSettings {
+export interface EcsAgentOptions {
   /**
    * How often the agent removes unused images, so a long-lived instance does not fill its disk
    * with every release's image.
@@ -35,7 +35,7 @@ const SETTING_NAME = /^ECS_[A-Z0-9_]+$/;
 const SAFE_VALUE = /^[A-Za-z0-9_.,:/@=+\-[\]{}" ]*$/;
 
 /** The user-data commands that write the agent settings. ECS_CLUSTER is added by the cluster. */
-export function agentConfig(settings: AgentSettings, spot: boolean): string[] {
+export function agentConfig(settings: EcsAgentOptions, spot: boolean): string[] {
   const values: Record<string, string> = {
     ECS_ENABLE_CONTAINER_METADATA: 'true',
     ECS_IMAGE_CLEANUP_INTERVAL: goDuration(settings.imageCleanupInterval ?? Duration.minutes(30)),

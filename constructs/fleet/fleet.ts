@@ -5,14 +5,14 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { agentConfig, AgentSettings } from './agent';
+import { agentConfig, EcsAgentOptions } from './agent';
 import { AMI_ID_PATTERN } from '../contract/names';
 
-export { AgentSettings } from './agent';
+export { EcsAgentOptions } from './agent';
 
 export { AMI_ID_PATTERN };
 
-export interface FleetProps extends AgentSettings {
+export interface FleetProps extends EcsAgentOptions {
   /** The VPC the instances run in. */
   readonly vpc: ec2.IVpc;
 
@@ -28,7 +28,7 @@ export interface FleetProps extends AgentSettings {
    * EC2 instance types, most preferred first. All must share one CPU architecture, the one
    * of `imageId`.
    */
-  readonly instanceTypes: readonly ec2.InstanceType[];
+  readonly instanceTypes: ec2.InstanceType[];
 
   /**
    * Share (0-100) of the instances that run on Spot. Spot instances are drained by the ECS
@@ -111,6 +111,9 @@ export interface FleetProps extends AgentSettings {
  * AMI from a launch template that requires IMDSv2, encrypts its gp3 root volume and has no SSH key.
  */
 export class Fleet extends Construct implements ec2.IConnectable {
+  /** What an EC2 image id looks like (`ami-` and 8 or 17 hex digits), as a regular expression's source. */
+  public static readonly AMI_ID_PATTERN: string = AMI_ID_PATTERN.source;
+
   public readonly cluster: ecs.Cluster;
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   public readonly launchTemplate: ec2.LaunchTemplate;

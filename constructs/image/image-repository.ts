@@ -55,14 +55,14 @@ export interface ImageRepositoryProps {
    * image that was tested. An empty list makes every tag immutable.
    * @default DEFAULT_MUTABLE_TAG_PATTERNS - `*-live`
    */
-  readonly mutableTagPatterns?: readonly string[];
+  readonly mutableTagPatterns?: string[];
 
   /**
    * Regions (same account) that ECR replicates pushed images to, so pulls keep working when
    * this region's registry has a bad day.
    * @default - no replication
    */
-  readonly replicationRegions?: readonly string[];
+  readonly replicationRegions?: string[];
 
   /**
    * What happens to the repository (and its images) when it leaves the stack.
@@ -78,6 +78,11 @@ export interface ImageRepositoryProps {
  * construct's ECR, ECR Docker and S3 endpoints with their own roles (`grantPull`).
  */
 export class ImageRepository extends Construct {
+  /** `mutableTagPatterns` by default: the release tool's pointer tags (`*-live`). */
+  public static readonly DEFAULT_MUTABLE_TAG_PATTERNS: string[] = [...DEFAULT_MUTABLE_TAG_PATTERNS];
+  /** What a release calls on a repository (see `RELEASE_ACTIONS`). */
+  public static readonly RELEASE_ACTIONS: string[] = [...RELEASE_ACTIONS];
+
   /** The repository. */
   public readonly repository: ecr.Repository;
   /** The key the images are encrypted with. */

@@ -30,7 +30,7 @@ export class RegistryReplication extends Construct {
   }
 
   /** Replicates images of `repositoryName` to each of `regions` (in this account). */
-  public addRepository(repositoryName: string, regions: readonly string[]): void {
+  public addRepository(repositoryName: string, regions: string[]): void {
     const stack = Stack.of(this);
     for (const region of regions) {
       if (Token.isUnresolved(region)) continue;

@@ -88,7 +88,7 @@ export interface NetworkProps {
    * @default DEFAULT_INTERFACE_ENDPOINTS - ECR, ECR Docker, CloudWatch Logs and metrics, SSM,
    * SSM messages, EC2 messages, ECS, ECS agent, ECS telemetry, Secrets Manager, KMS, STS
    */
-  readonly interfaceEndpoints?: readonly ec2.InterfaceVpcEndpointAwsService[];
+  readonly interfaceEndpoints?: ec2.InterfaceVpcEndpointAwsService[];
 
   /**
    * Log groups the log key serves, by name prefix (`kms:EncryptionContext:aws:logs:arn`): give
@@ -139,6 +139,9 @@ export const ENDPOINTS_WITH_POLICIES: readonly string[] = ['ecr.api', 'ecr.dkr',
  * a default security group that allows nothing.
  */
 export class Network extends Construct {
+  /** `interfaceEndpoints` by default: what a blue/green fleet talks to (see `DEFAULT_INTERFACE_ENDPOINTS`). */
+  public static readonly DEFAULT_INTERFACE_ENDPOINTS: ec2.InterfaceVpcEndpointAwsService[] = [...DEFAULT_INTERFACE_ENDPOINTS];
+
   /** The VPC. */
   public readonly vpc: ec2.Vpc;
   /** The flow log group. */

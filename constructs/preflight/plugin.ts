@@ -27,8 +27,16 @@ export interface PreflightChecksProps {
 export class PreflightChecks implements IPolicyValidationPlugin {
   /** The acknowledgement namespace: `Preflight::<RuleId>`. */
   public readonly name: string = 'Preflight';
-  public readonly version: string = '0.1.0';
-  public readonly ruleIds: string[] = PREFLIGHT_RULES.map((r) => r.id);
+  /**
+   * The plugin's version in the validation report. Optional only because
+   * `IPolicyValidationPlugin` declares it so; always set.
+   */
+  public readonly version?: string = '0.1.0';
+  /**
+   * Ids of the rules, in the order they run. Optional only because `IPolicyValidationPlugin`
+   * declares it so; always set.
+   */
+  public readonly ruleIds?: string[] = PREFLIGHT_RULES.map((r) => r.id);
   private readonly raisedQuotas: RaisedQuota[];
   private readonly failOnWarnings: boolean;
 

@@ -3,7 +3,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { RELEASE_PARAMETER_UPDATE_ROLE_PATH } from './names';
-import type { ReleasableService, ReleaseFleetInstances } from './release-support';
+import type { ReleasableServiceParts, ReleaseFleetInstances } from './release-support';
 
 /** The parameter-update role and the statements whose wildcards its findings acknowledge. */
 export interface ParameterUpdateRoleParts {
@@ -49,7 +49,7 @@ export interface ParameterUpdateRoleParts {
  *   instance role: https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-launch-template-permissions.html
  * - AWS::CloudWatch::Alarm: PutMetricAlarm, DescribeAlarms, TagResource, UntagResource.
  */
-export function createParameterUpdateRole(scope: Construct, service: ReleasableService, groups: ReadonlyArray<ReleaseFleetInstances & { service: ecs.IBaseService }>): ParameterUpdateRoleParts {
+export function createParameterUpdateRole(scope: Construct, service: ReleasableServiceParts, groups: ReadonlyArray<ReleaseFleetInstances & { service: ecs.IBaseService }>): ParameterUpdateRoleParts {
   const stack = Stack.of(scope);
   return createUpdateRole(scope, 'ParameterUpdateRole', `${service.serviceName}: CloudFormation applies LiveColor/StandbyMinTasks updates of ${stack.stackName} with this role`, service, groups).parts;
 }
@@ -72,7 +72,7 @@ export function createParameterUpdateRole(scope: Construct, service: ReleasableS
  */
 export function createReleaseRole(
   scope: Construct,
-  service: ReleasableService,
+  service: ReleasableServiceParts,
   groups: ReadonlyArray<ReleaseFleetInstances & { service: ecs.IBaseService }>,
   taskDefinitions: readonly ecs.TaskDefinition[],
 ): ParameterUpdateRoleParts {
@@ -121,11 +121,11 @@ function createUpdateRole(
   scope: Construct,
   id: string,
   description: string,
-  service: ReleasableService,
+  service: ReleasableServiceParts,
   groups: ReadonlyArray<ReleaseFleetInstances & { service: ecs.IBaseService }>,
 ): { parts: ParameterUpdateRoleParts; add: (statement: iam.PolicyStatement, reason: string) => void } {
   const stack = Stack.of(scope);
-  const colors = ['blue', 'green'] as const;
+  const fleets = [service.blue, service.green];
   const role = new iam.Role(scope, id, {
     // The CI release role may pass only roles under this path (constructs/ci/release-permissions.ts).
     path: RELEASE_PARAMETER_UPDATE_ROLE_PATH,
@@ -140,7 +140,7 @@ function createUpdateRole(
   role.addToPolicy(
     new iam.PolicyStatement({ actions: ['elasticloadbalancing:ModifyListener', 'elasticloadbalancing:ModifyListenerAttributes'], resources: listeners.map((l) => l.listenerArn) }),
   );
-  const serviceArns = colors.map((c) => service.fleet(c).service.serviceArn);
+  const serviceArns = fleets.map((fleet) => fleet.service.serviceArn);
   const scaling = new iam.PolicyStatement({
     actions: ['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:PutScheduledAction', 'application-autoscaling:DeleteScheduledAction'],
     resources: [stack.formatArn({ service: 'application-autoscaling', resource: 'scalable-target', resourceName: '*' })],
@@ -235,7 +235,7 @@ function createUpdateRole(
       }),
     );
   }
-  const alarmArns = colors.flatMap((c) => service.fleet(c).alarms.all.map((a) => a.alarmArn));
+  const alarmArns = fleets.flatMap((fleet) => fleet.alarms.all.map((a) => a.alarmArn));
   if (alarmArns.length > 0) {
     role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource', 'cloudwatch:UntagResource'], resources: alarmArns }));
   }

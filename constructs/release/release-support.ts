@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CfnOutput, DefaultStackSynthesizer, Duration, Fn, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -18,14 +18,27 @@ import { RELEASE_SCHEDULER_ROLE_PATH } from './names';
 import { acknowledgeReleaseFindings } from './nag';
 import { acknowledgeWildcardResources } from '../ci/nag';
 import { LAMBDA_ENV } from '../contract/names';
+import { ReleaseSettingsInput, releaseSettingsDocument, validateReleaseSettings } from './settings';
+
+export { ScanSeverity } from './settings';
+export type { ReleaseWindowTiming } from './settings';
 
 export { RELEASE_SCHEDULER_ROLE_PATH } from './names';
 
-/** What ReleaseSupport needs of one fleet. `BlueGreenService.fleet(color)` has this shape. */
+/** The alarms of one fleet that mean "this fleet is unhealthy". */
+export interface ReleaseFleetAlarms {
+  /** Every such alarm; an alarm going to ALARM inside the rollback window moves traffic back. */
+  readonly all: cloudwatch.IAlarm[];
+}
+
+/** What ReleaseSupport needs of one fleet. `BlueGreenService.releaseParts` gives both. */
 export interface ReleaseFleet {
+  /** The fleet's target group. */
   readonly targetGroup: elbv2.ITargetGroup;
+  /** The fleet's ECS service. */
   readonly service: ecs.IBaseService;
-  readonly alarms: { readonly all: readonly cloudwatch.IAlarm[] };
+  /** The fleet's alarms. */
+  readonly alarms: ReleaseFleetAlarms;
   /**
    * The fleet's instances, when the template changes their Auto Scaling group with the release
    * parameters (BlueGreenService's cold standby has `MaxSize` 0): the parameter-update role may
@@ -44,20 +57,30 @@ export interface ReleaseFleet {
 
 /** A fleet's instances: the group whose bounds follow the release parameters, and what it launches with. */
 export interface ReleaseFleetInstances {
+  /** The fleet's ECS cluster. */
   readonly cluster: ecs.ICluster;
+  /** The fleet's Auto Scaling group. */
   readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+  /** The group's launch template. */
   readonly launchTemplate: ec2.ILaunchTemplate;
   /** The role of the launch template's instance profile (UpdateAutoScalingGroup checks PassRole for it). */
   readonly instanceRole: iam.IRole;
 }
 
-/** What ReleaseSupport needs of a blue/green service. `BlueGreenService` has this shape. */
-export interface ReleasableService {
+/** What ReleaseSupport needs of a blue/green service: its name, load balancer, listeners and both fleets. */
+export interface ReleasableServiceParts {
+  /** The service's name, for descriptions and the Lambdas' environment. */
   readonly serviceName: string;
+  /** The service's load balancer: the smoke check may reach its test listener. */
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  /** The listener that forwards to the live fleet. */
   readonly productionListener: elbv2.IApplicationListener;
-  /** The test listener; a `LiveColor` update changes it too (`BlueGreenService` has it). */
+  /**
+   * The test listener; a `LiveColor` update changes it too (`BlueGreenService` has it).
+   * @default - the parameter-update role may modify the production listener only
+   */
   readonly testListener?: elbv2.IApplicationListener;
+  /** Port of the test listener, which forwards to the standby fleet. */
   readonly testListenerPort: number;
   /**
    * The most tasks a fleet may run (`BlueGreenService.maxTasks`), handed to the standby-capacity
@@ -66,12 +89,24 @@ export interface ReleasableService {
    * @default - no `MAX_TASKS`
    */
   readonly maxTasks?: number;
-  fleet(color: 'blue' | 'green'): ReleaseFleet;
+  /** The blue fleet. */
+  readonly blue: ReleaseFleet;
+  /** The green fleet. */
+  readonly green: ReleaseFleet;
 }
 
-export interface ReleaseSupportProps {
-  /** The service the release tool releases. */
-  readonly service: ReleasableService;
+/**
+ * A service the release tool can release. `BlueGreenService` is one; another construct can be by
+ * giving the same parts.
+ */
+export interface IReleasableService {
+  /** What ReleaseSupport works with: the service's listeners and both fleets. */
+  readonly releaseParts: ReleasableServiceParts;
+}
+
+export interface ReleaseSupportProps extends ReleaseSettingsInput {
+  /** The service the release tool releases (a `BlueGreenService`). */
+  readonly service: IReleasableService;
 
   /** The VPC the smoke check runs in (the service's). */
   readonly vpc: ec2.IVpc;
@@ -158,6 +193,9 @@ export interface ReleaseSupportProps {
  * role EventBridge Scheduler invokes it with. See docs/release.md.
  */
 export class ReleaseSupport extends Construct {
+  /** IAM path of the scheduler role (`ReleaseSchedulerRoleArn`): what CI deploy roles may pass to EventBridge Scheduler. */
+  public static readonly SCHEDULER_ROLE_PATH: string = RELEASE_SCHEDULER_ROLE_PATH;
+
   /** The release table: `pk`/`sk`, TTL on `expiresAt`, point-in-time recovery. */
   public readonly table: dynamodb.Table;
   public readonly smokeCheckFunction: lambda.IFunction;
@@ -187,8 +225,10 @@ export class ReleaseSupport extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const prefix = props.parameterPrefix ?? '';
-    validate(props, prefix);
-    const { service } = props;
+    validateReleaseSettings(props);
+    const service = props.service.releaseParts;
+    validate(service, prefix);
+    const fleets = [service.blue, service.green];
     const logs_ = {
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       logKey: props.logKey,
@@ -259,13 +299,10 @@ export class ReleaseSupport extends Construct {
     this.standbyCapacityFunction = standbyCapacity;
     if (service.maxTasks !== undefined) standbyCapacity.addEnvironment('MAX_TASKS', String(service.maxTasks));
 
-    const groups = (['blue', 'green'] as const).flatMap((c) => {
-      const fleet = service.fleet(c);
-      return fleet.fleet ? [{ ...fleet.fleet, service: fleet.service }] : [];
-    });
+    const groups = fleets.flatMap((fleet) => (fleet.fleet ? [{ ...fleet.fleet, service: fleet.service }] : []));
     const parameterUpdate = createParameterUpdateRole(this, service, groups);
     this.parameterUpdateRole = parameterUpdate.role;
-    const taskDefinitions = (['blue', 'green'] as const).map((c) => service.fleet(c).taskDefinition);
+    const taskDefinitions = fleets.map((fleet) => fleet.taskDefinition);
     const release = taskDefinitions.every((td): td is ecs.TaskDefinition => td !== undefined) ? createReleaseRole(this, service, groups, taskDefinitions) : undefined;
     this.releaseRole = release?.role;
     // assumed: CloudFormation resolves SSM-typed parameters with the caller's credentials (the
@@ -280,9 +317,8 @@ export class ReleaseSupport extends Construct {
     standbyCapacity.addToRolePolicy(new iam.PolicyStatement({ actions: ['application-autoscaling:DescribeScalableTargets'], resources: ['*'] }));
     this.table.grant(autoRollback, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     this.table.grant(standbyCapacity, 'dynamodb:GetItem');
-    const colors = ['blue', 'green'] as const;
     for (const fn of [autoRollback, standbyCapacity]) {
-      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeServices'], resources: colors.map((c) => service.fleet(c).service.serviceArn) }));
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeServices'], resources: fleets.map((fleet) => fleet.service.serviceArn) }));
     }
     autoRollback.addToRolePolicy(new iam.PolicyStatement({ actions: ['elasticloadbalancing:ModifyListener'], resources: [service.productionListener.listenerArn] }));
     // The rollback core reads where production traffic goes (both functions: capacity follows the
@@ -290,9 +326,9 @@ export class ReleaseSupport extends Construct {
     // no resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html).
     autoRollback.addToRolePolicy(new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeTargetHealth'], resources: ['*'] }));
     standbyCapacity.addToRolePolicy(new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeListeners'], resources: ['*'] }));
-    const carryCapacity = this.grantCapacityCarry(autoRollback, colors.map((c) => service.fleet(c).service.serviceArn));
+    const carryCapacity = this.grantCapacityCarry(autoRollback, fleets.map((fleet) => fleet.service.serviceArn));
 
-    const alarmArns = colors.flatMap((c) => service.fleet(c).alarms.all.map((a) => a.alarmArn));
+    const alarmArns = fleets.flatMap((fleet) => fleet.alarms.all.map((a) => a.alarmArn));
     if (alarmArns.length > 0) {
       this.alarmRule = new events.Rule(this, 'AlarmRule', {
         description: `${service.serviceName}: a fleet alarm went to ALARM (auto-rollback decides whether it matters)`,
@@ -347,6 +383,8 @@ export class ReleaseSupport extends Construct {
     if (this.releaseRole) {
       output('ReleaseRoleArn', this.releaseRole.roleArn, `${service.serviceName}: role CloudFormation applies the release CLI's updates with (LiveColor, images, AMIs)`);
     }
+    // Lazy: the fleets' Auto Scaling groups are complete only once the whole service is built.
+    output('ReleaseSettings', Lazy.string({ produce: () => releaseSettingsDocument(this, { ...props, service }) }), `${service.serviceName}: release settings (JSON, docs/contracts.md) the release CLI reads`);
     const executionRoleArn = props.cloudFormationRoleArn ?? defaultExecutionRoleArn(stack);
     if (executionRoleArn) {
       output('CloudFormationExecutionRoleArn', executionRoleArn, `${service.serviceName}: role the release CLI passes on its stack updates (image, AMI), as cdk deploy does`);
@@ -420,11 +458,11 @@ function defaultExecutionRoleArn(stack: Stack): string | undefined {
   return synthesizer instanceof DefaultStackSynthesizer ? Fn.sub(synthesizer.cloudFormationExecutionRoleArn) : undefined;
 }
 
-function validate(props: ReleaseSupportProps, prefix: string): void {
+function validate(service: ReleasableServiceParts, prefix: string): void {
   if (!/^[A-Za-z0-9]*$/.test(prefix)) {
     throw new Error(`ReleaseSupport: parameterPrefix "${prefix}" must be letters and digits only (it prefixes CloudFormation logical ids)`);
   }
-  const port = props.service.testListenerPort;
+  const port = service.testListenerPort;
   if (!Token.isUnresolved(port) && (!Number.isInteger(port) || port < 1 || port > 65535)) {
     throw new Error(`ReleaseSupport: service.testListenerPort ${port} must be a port number from 1 to 65535`);
   }

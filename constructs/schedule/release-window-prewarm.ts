@@ -76,7 +76,7 @@ export interface ReleaseWindowPrewarmProps extends ReleaseWindowPrewarmOptions {
    * Windows to start with; more can be added with `addWindow`.
    * @default - none
    */
-  readonly windows?: readonly NamedReleaseWindow[];
+  readonly windows?: NamedReleaseWindow[];
 }
 
 /** The two schedules of one window. */
@@ -158,7 +158,8 @@ export class ReleaseWindowPrewarm extends Construct {
       try {
         return shiftCron(options.cron, minutes);
       } catch (error) {
-        throw new Error(`${at}: ${what}: ${(error as Error).message}`, { cause: error });
+        // Not `new Error(message, { cause })`: jsii compiles against ES2020's lib, which has no ErrorOptions.
+        throw Object.assign(new Error(`${at}: ${what}: ${(error as Error).message}`), { cause: error });
       }
     };
     const warmCron = derive(-prewarm, `the pre-warm time (${prewarm} minutes before the window)`);

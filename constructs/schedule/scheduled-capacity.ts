@@ -3,8 +3,9 @@ import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import { Construct } from 'constructs';
 import { cronProblem, isKnownTimeZone, toCronExpression } from '../common/schedule-expression';
 
-/** What ScheduledCapacity needs of one fleet. `BlueGreenService.fleets` items have this shape. */
+/** What ScheduledCapacity needs of one fleet. */
 export interface ScheduledFleet {
+  /** The fleet's name in errors (`blue`, `green`). */
   readonly color: string;
   /** The fleet's ECS service scalable target. */
   readonly scalableTarget: appscaling.ScalableTarget;
@@ -12,16 +13,27 @@ export interface ScheduledFleet {
   readonly isLive: CfnCondition;
 }
 
-/** What ScheduledCapacity needs of a blue/green service. `BlueGreenService` has this shape. */
-export interface ScheduledService {
+/** What ScheduledCapacity needs of a blue/green service: its name, fleets and task limit. */
+export interface ScheduledServiceParts {
+  /** The service's name, for errors. */
   readonly serviceName: string;
-  readonly fleets: readonly ScheduledFleet[];
+  /** Every fleet of the service; the schedules apply to whichever is live. */
+  readonly fleets: ScheduledFleet[];
   /**
    * The most tasks a fleet may run (`BlueGreenService.maxTasks`).
    * @default - the smallest literal `MaxCapacity` of the fleets' scalable targets; no limit when
    * they are CloudFormation expressions
    */
   readonly maxTasks?: number;
+}
+
+/**
+ * A service whose live fleet ScheduledCapacity scales on a schedule. `BlueGreenService` is one;
+ * another construct can be by giving the same parts.
+ */
+export interface IScheduledService {
+  /** What ScheduledCapacity works with: the service's fleets and task limit. */
+  readonly scheduleParts: ScheduledServiceParts;
 }
 
 /** One scheduled change of the live fleet's task bounds, as passed to `addSchedule`. */
@@ -64,14 +76,14 @@ export interface ScheduledCapacityOptions {
 }
 
 export interface ScheduledCapacityProps extends ScheduledCapacityOptions {
-  /** The service whose live fleet the schedules apply to. */
-  readonly service: ScheduledService;
+  /** The service whose live fleet the schedules apply to (a `BlueGreenService`). */
+  readonly service: IScheduledService;
 
   /**
    * Schedules to start with; more can be added with `addSchedule`.
    * @default - none
    */
-  readonly schedules?: readonly NamedSchedule[];
+  readonly schedules?: NamedSchedule[];
 }
 
 const ACTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -91,21 +103,22 @@ const ACTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 export class ScheduledCapacity extends Construct {
   /** The largest task count a schedule may set: the smallest maximum of the fleets' targets. */
   public readonly serviceMaxTasks?: number;
-  private readonly service: ScheduledService;
+  private readonly service: ScheduledServiceParts;
   private readonly timeZone: string;
   private readonly schedules: NamedSchedule[] = [];
 
   constructor(scope: Construct, id: string, props: ScheduledCapacityProps) {
     super(scope, id);
-    this.service = props.service;
+    const service = props.service.scheduleParts;
+    this.service = service;
     this.timeZone = props.timeZone ?? 'UTC';
     if (!isKnownTimeZone(this.timeZone)) {
-      throw new Error(`ScheduledCapacity ${props.service.serviceName}: timeZone "${this.timeZone}" is not an IANA time zone such as Asia/Tokyo or UTC`);
+      throw new Error(`ScheduledCapacity ${service.serviceName}: timeZone "${this.timeZone}" is not an IANA time zone such as Asia/Tokyo or UTC`);
     }
-    if (props.service.fleets.length === 0) throw new Error(`ScheduledCapacity ${props.service.serviceName}: service has no fleets`);
-    const maxima = props.service.fleets.map((f) => l1(f).maxCapacity).filter((m) => !Token.isUnresolved(m));
-    this.serviceMaxTasks = props.service.maxTasks ?? (maxima.length > 0 ? Math.min(...maxima) : undefined);
-    for (const fleet of props.service.fleets) this.attach(fleet);
+    if (service.fleets.length === 0) throw new Error(`ScheduledCapacity ${service.serviceName}: service has no fleets`);
+    const maxima = service.fleets.map((f) => l1(f).maxCapacity).filter((m) => !Token.isUnresolved(m));
+    this.serviceMaxTasks = service.maxTasks ?? (maxima.length > 0 ? Math.min(...maxima) : undefined);
+    for (const fleet of service.fleets) this.attach(fleet);
     for (const { name, ...options } of props.schedules ?? []) this.addSchedule(name, options);
   }
 

@@ -14,7 +14,7 @@ export interface BuildSecretsProps {
    * Short names of the secrets, e.g. `git-deploy-key`, `npm-registry-token`. Each becomes the
    * BuildKit secret id in `docker build --secret id=<name>`.
    */
-  readonly secretNames: readonly string[];
+  readonly secretNames: string[];
 
   /**
    * Prefix of every secret's Secrets Manager name (`<prefix><name>`). The key refuses to decrypt
@@ -41,6 +41,11 @@ export interface BuildSecretsProps {
  * not granted; the key policy denies decrypt outside Secrets Manager and for any other secret.
  */
 export class BuildSecrets extends Construct {
+  /** The field a generated placeholder value carries until the real value is stored. */
+  public static readonly PLACEHOLDER_FIELD: string = BUILD_SECRET_PLACEHOLDER_FIELD;
+  /** `namePrefix` by default. */
+  public static readonly DEFAULT_NAME_PREFIX: string = DEFAULT_BUILD_SECRET_PREFIX;
+
   /** The key that encrypts the secrets (rotated yearly). */
   public readonly key: kms.Key;
   /** The secrets, by short name. */
@@ -112,7 +117,7 @@ export class BuildSecrets extends Construct {
    * through Secrets Manager, nothing else. The grantee must be an IAM role or user of this
    * account: its ARN is added to the secrets' resource policies.
    */
-  public grantRead(grantee: iam.IGrantable, names?: readonly string[]): iam.Grant {
+  public grantRead(grantee: iam.IGrantable, names?: string[]): iam.Grant {
     const selected = names ?? Object.keys(this.secrets);
     for (const name of selected) {
       if (!this.secrets[name]) throw new Error(`BuildSecrets.grantRead: "${name}" is not a build secret; known: ${Object.keys(this.secrets).join(', ') || 'none'}`);

@@ -37,7 +37,7 @@ export interface FleetAlarmOptions {
    * auto-rollback's trigger), change either way.
    * @default - none: the release tool and the auto-rollback read the alarm states themselves
    */
-  readonly alarmActions?: readonly cloudwatch.IAlarmAction[];
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
 }
 
 /** The alarms of one fleet. */
@@ -49,7 +49,7 @@ export interface FleetAlarms {
   /** p99 target response time over `responseTimeP99`. */
   readonly responseTime: cloudwatch.Alarm;
   /** All of the above. */
-  readonly all: readonly cloudwatch.Alarm[];
+  readonly all: cloudwatch.Alarm[];
 }
 
 export interface FleetAlarmsProps extends FleetAlarmOptions {

@@ -8,11 +8,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
+import { FLEET_COLORS, FleetColor } from '../common/fleet-color';
+import type { IReleasableService, ReleasableServiceParts, ReleaseFleet } from '../release/release-support';
+import type { IScheduledService, ScheduledServiceParts } from '../schedule/scheduled-capacity';
 import { createFleetAlarms } from './alarms';
 import { resolveFleetOptions, sharedFleetOptions } from './fleet-options';
 import { addLiveColorListener, createLoadBalancer } from './load-balancer';
 import { addOutputs } from './outputs';
-import { cap, Color, COLORS, IMAGE_PATTERN, ServiceParameters } from './parameters';
+import { cap, IMAGE_PATTERN, ServiceParameters } from './parameters';
 import { createServiceFleet, ServiceFleet } from './service-fleet';
 import { BlueGreenServiceProps } from './props';
 import { validateServiceProps } from './validate';
@@ -22,14 +25,22 @@ import { validateServiceProps } from './validate';
  * listener forwards to the live fleet and a test listener to the standby; which fleet is live,
  * and each fleet's image and AMI, are CloudFormation parameters that only a release changes.
  */
-export class BlueGreenService extends Construct implements ec2.IConnectable {
+export class BlueGreenService extends Construct implements ec2.IConnectable, IReleasableService, IScheduledService {
+  /** The service's name (`serviceName` prop). */
   public readonly serviceName: string;
+  /** The release-owned CloudFormation parameters: live color, images, AMIs, standby size. */
   public readonly parameters: ServiceParameters;
+  /** The load balancer in front of both fleets. */
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The listener that forwards to the live fleet. */
   public readonly productionListener: elbv2.ApplicationListener;
+  /** The listener that forwards to the standby fleet (release smoke checks). */
   public readonly testListener: elbv2.ApplicationListener;
+  /** The blue fleet. */
   public readonly blue: ServiceFleet;
+  /** The green fleet. */
   public readonly green: ServiceFleet;
+  /** The container log group of both fleets. */
   public readonly logGroup: logs.LogGroup;
   /** The DNS record, when a hosted zone was given. */
   public readonly dnsRecord?: route53.ARecord;
@@ -42,7 +53,9 @@ export class BlueGreenService extends Construct implements ec2.IConnectable {
    * from. Pass it to another service's `allowCallsFrom`.
    */
   public readonly outbound: ec2.IConnectable;
+  /** Port of the production listener. */
   public readonly listenerPort: number;
+  /** Port of the test listener. */
   public readonly testListenerPort: number;
   /** The most tasks each fleet may run (its scalable target's maximum while live or warm). */
   public readonly maxTasks: number;
@@ -95,7 +108,7 @@ export class BlueGreenService extends Construct implements ec2.IConnectable {
       : undefined;
 
     const parts = Object.fromEntries(
-      COLORS.map((color) => [
+      FLEET_COLORS.map((color) => [
         color,
         createServiceFleet(this, cap(color), {
           color,
@@ -113,16 +126,16 @@ export class BlueGreenService extends Construct implements ec2.IConnectable {
           enableExecuteCommand: props.enableExecuteCommand ?? true,
         }),
       ]),
-    ) as Record<Color, ReturnType<typeof createServiceFleet>>;
+    ) as Record<FleetColor, ReturnType<typeof createServiceFleet>>;
 
     this.outbound = taskSecurityGroup ?? {
-      connections: new ec2.Connections({ securityGroups: COLORS.flatMap((c) => parts[c].fleet.connections.securityGroups) }),
+      connections: new ec2.Connections({ securityGroups: FLEET_COLORS.flatMap((c) => parts[c].fleet.connections.securityGroups) }),
     };
     if (!awsvpc) {
       // Host and bridge tasks are reached on their instances: the container port (host) or
       // the dynamic host port range the ECS agent hands out (bridge).
       const port = networkMode === ecs.NetworkMode.BRIDGE ? ec2.Port.tcpRange(32768, 65535) : ec2.Port.tcp(props.containerPort);
-      for (const color of COLORS) this.loadBalancer.connections.allowTo(parts[color].fleet, port, `${props.serviceName} load balancer to ${color} tasks`);
+      for (const color of FLEET_COLORS) this.loadBalancer.connections.allowTo(parts[color].fleet, port, `${props.serviceName} load balancer to ${color} tasks`);
     }
 
     const targetGroups = { blue: parts.blue.targetGroup, green: parts.green.targetGroup };
@@ -140,7 +153,7 @@ export class BlueGreenService extends Construct implements ec2.IConnectable {
     this.testListener = listener('TestListener', false, this.testListenerPort);
 
     const namePrefix = props.alarms?.alarmNamePrefix ?? `${Stack.of(this).stackName}-${props.serviceName}`;
-    const withAlarms = (color: Color): ServiceFleet => ({
+    const withAlarms = (color: FleetColor): ServiceFleet => ({
       ...parts[color],
       alarms: createFleetAlarms(parts[color].fleet, {
         ...props.alarms,
@@ -150,8 +163,8 @@ export class BlueGreenService extends Construct implements ec2.IConnectable {
         description: `${props.serviceName} ${color} fleet`,
       }),
     });
-    this.blue = withAlarms('blue');
-    this.green = withAlarms('green');
+    this.blue = withAlarms(FleetColor.BLUE);
+    this.green = withAlarms(FleetColor.GREEN);
 
     if (props.hostedZone) {
       this.dnsRecord = new route53.ARecord(this, 'DnsRecord', {
@@ -166,13 +179,43 @@ export class BlueGreenService extends Construct implements ec2.IConnectable {
   }
 
   /** Both fleets, blue first. */
-  public get fleets(): readonly ServiceFleet[] {
+  public get fleets(): ServiceFleet[] {
     return [this.blue, this.green];
   }
 
   /** The fleet of a color. */
-  public fleet(color: Color): ServiceFleet {
-    return color === 'blue' ? this.blue : this.green;
+  public fleet(color: FleetColor): ServiceFleet {
+    return color === FleetColor.BLUE ? this.blue : this.green;
+  }
+
+  /** What ReleaseSupport works with (`IReleasableService`). */
+  public get releaseParts(): ReleasableServiceParts {
+    const fleet = (f: ServiceFleet): ReleaseFleet => ({
+      targetGroup: f.targetGroup,
+      service: f.service,
+      alarms: { all: f.alarms.all },
+      fleet: { cluster: f.fleet.cluster, autoScalingGroup: f.fleet.autoScalingGroup, launchTemplate: f.fleet.launchTemplate, instanceRole: f.fleet.instanceRole },
+      taskDefinition: f.taskDefinition,
+    });
+    return {
+      serviceName: this.serviceName,
+      loadBalancer: this.loadBalancer,
+      productionListener: this.productionListener,
+      testListener: this.testListener,
+      testListenerPort: this.testListenerPort,
+      maxTasks: this.maxTasks,
+      blue: fleet(this.blue),
+      green: fleet(this.green),
+    };
+  }
+
+  /** What ScheduledCapacity works with (`IScheduledService`). */
+  public get scheduleParts(): ScheduledServiceParts {
+    return {
+      serviceName: this.serviceName,
+      fleets: this.fleets.map((f) => ({ color: f.color, scalableTarget: f.scalableTarget, isLive: f.isLive })),
+      maxTasks: this.maxTasks,
+    };
   }
 
   /**
@@ -228,17 +271,17 @@ export class BlueGreenService extends Construct implements ec2.IConnectable {
   }
 
   /** 5xx responses of one fleet's targets. */
-  public metricTarget5xxCount(color: Color, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.fleet(color).targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period: Duration.minutes(1), ...options });
+  public metricTarget5xxCount(fleetColor: FleetColor, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.fleet(fleetColor).targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period: Duration.minutes(1), ...options });
   }
 
   /** Response time of one fleet's targets (p99 by default). */
-  public metricTargetResponseTime(color: Color, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.fleet(color).targetGroup.metrics.targetResponseTime({ statistic: 'p99', period: Duration.minutes(1), ...options });
+  public metricTargetResponseTime(fleetColor: FleetColor, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.fleet(fleetColor).targetGroup.metrics.targetResponseTime({ statistic: 'p99', period: Duration.minutes(1), ...options });
   }
 
   /** Names of one fleet's alarms, comma-separated (the `BlueAlarmNames` output). */
-  public alarmNames(color: Color): string {
+  public alarmNames(color: FleetColor): string {
     return Fn.join(',', this.fleet(color).alarms.all.map((a) => a.alarmName));
   }
 }

@@ -1,7 +1,8 @@
 import { Duration, Size, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { AgentSettings } from '../fleet/agent';
+import { EcsAgentOptions } from '../fleet/agent';
+import { FleetOverrides } from './fleet-overrides';
 import { defaultContainerHealthCheck } from './task-definition';
 
 /**
@@ -9,9 +10,9 @@ import { defaultContainerHealthCheck } from './task-definition';
  * optional per-color overrides, so a change can reach the standby fleet alone: change the
  * standby's override, release and swap, then move the change into the shared options.
  */
-export interface FleetOptions extends AgentSettings {
+export interface FleetOptions extends EcsAgentOptions {
   /** EC2 instance types, most preferred first, all of one CPU architecture. */
-  readonly instanceTypes: readonly ec2.InstanceType[];
+  readonly instanceTypes: ec2.InstanceType[];
 
   /**
    * Share (0-100) of the instances that run on Spot.
@@ -117,8 +118,8 @@ export function sharedFleetOptions(fleet: FleetOptions, shorthands: FleetShortha
 }
 
 /** The options of one fleet after its override: an override replaces a field as a whole. */
-export interface ResolvedFleetOptions extends AgentSettings {
-  readonly instanceTypes: readonly ec2.InstanceType[];
+export interface ResolvedFleetOptions extends EcsAgentOptions {
+  readonly instanceTypes: ec2.InstanceType[];
   readonly spotPercentage: number;
   readonly maxInstances: number;
   readonly cpu: number;
@@ -138,7 +139,7 @@ export interface ResolvedFleetOptions extends AgentSettings {
  * One fleet's options: its override over the shared options, then the defaults. The default
  * container health check requests the fleet's own health path on `containerPort`.
  */
-export function resolveFleetOptions(shared: FleetOptions, override: Partial<FleetOptions> | undefined, where: string, containerPort: number): ResolvedFleetOptions {
+export function resolveFleetOptions(shared: FleetOptions, override: FleetOverrides | undefined, where: string, containerPort: number): ResolvedFleetOptions {
   const merged: FleetOptions = { ...shared, ...definedOnly(override ?? {}) };
   const resolved: ResolvedFleetOptions = {
     ...merged,

@@ -1,9 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
+import { FleetColor } from '../common/fleet-color';
 import { Color, ServiceParameters } from './parameters';
 
 export interface ServiceLoadBalancerProps {
@@ -53,8 +54,8 @@ export function addLiveColorListener(scope: Construct, id: string, props: LiveCo
   const { blue, green } = props.targetGroups;
   const params = props.parameters;
   const arn = props.toLive
-    ? params.ifLive('blue', blue.targetGroupArn, green.targetGroupArn)
-    : params.ifLive('blue', green.targetGroupArn, blue.targetGroupArn);
+    ? params.ifLive(FleetColor.BLUE, blue.targetGroupArn, green.targetGroupArn)
+    : params.ifLive(FleetColor.BLUE, green.targetGroupArn, blue.targetGroupArn);
   return new elbv2.ApplicationListener(scope, id, {
     loadBalancer: props.loadBalancer,
     port: props.port,
@@ -62,7 +63,7 @@ export function addLiveColorListener(scope: Construct, id: string, props: LiveCo
     certificates: props.certificate ? [props.certificate] : undefined,
     sslPolicy: props.certificate ? elbv2.SslPolicy.RECOMMENDED_TLS : undefined,
     open: props.open,
-    defaultAction: new ForwardToEither(arn as string, [blue, green]),
+    defaultAction: new ForwardToEither(Token.asString(arn), [blue, green]),
   });
 }
 
@@ -75,7 +76,7 @@ export function addLiveColorListener(scope: Construct, id: string, props: LiveCo
 export class ForwardToEither extends elbv2.ListenerAction {
   constructor(
     targetGroupArn: string,
-    private readonly candidates: readonly elbv2.IApplicationTargetGroup[],
+    private readonly candidates: elbv2.IApplicationTargetGroup[],
   ) {
     super({ type: 'forward', targetGroupArn });
   }

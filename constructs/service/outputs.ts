@@ -1,6 +1,6 @@
 import { CfnOutput } from 'aws-cdk-lib';
 import type { BlueGreenService } from './blue-green-service';
-import { COLORS } from '../contract/colors';
+import { FLEET_COLORS as COLORS } from '../common/fleet-color';
 import { fleetOutput, FleetOutput, OutputName, SERVICE_OUTPUTS as O } from '../contract/names';
 
 /**

@@ -1,11 +1,15 @@
-import { CfnCondition, CfnParameter, Fn, Token } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, Fn, IResolvable, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
+import { FLEET_COLORS, FleetColor } from '../common/fleet-color';
 import { Color, COLORS, titleCase } from '../contract/colors';
 import { IMAGE_PATTERN } from '../contract/names';
 
 export { COLORS, IMAGE_PATTERN };
 export type { Color };
+
+/** A value of a CloudFormation expression: a literal, or a token such as another `Fn::If`. */
+export type TemplateValue = string | number | IResolvable;
 
 /**
  * The largest `StandbyMinTasks` a template accepts, whatever the service's `maxTasks`. A fixed
@@ -37,6 +41,18 @@ export interface ServiceParametersProps {
  * previous template; `cdk deploy` keeps their previous values.
  */
 export class ServiceParameters extends Construct {
+  /**
+   * `AllowedPattern` of the image parameters by default: an ECR image of any account and Region,
+   * pinned by digest (`<account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:<64 hex>`).
+   */
+  public static readonly IMAGE_PATTERN: string = IMAGE_PATTERN;
+
+  /** The largest `StandbyMinTasks` a template accepts (see `STANDBY_MIN_TASKS_CEILING`). */
+  public static readonly STANDBY_MIN_TASKS_CEILING: number = STANDBY_MIN_TASKS_CEILING;
+
+  /** Both fleet colors, blue first. */
+  public static readonly COLORS: FleetColor[] = [...FLEET_COLORS];
+
   public readonly liveColor: CfnParameter;
   public readonly standbyMinTasks: CfnParameter;
   private readonly images: Record<Color, CfnParameter>;
@@ -97,31 +113,33 @@ export class ServiceParameters extends Construct {
    * allow for the index (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-select.html);
    * an index past the list fails the update, which MaxValue (the list's length - 1) rules out.
    */
-  public standbyMinimum(): unknown {
+  public standbyMinimum(): string {
     const table = Array.from({ length: STANDBY_MIN_TASKS_CEILING + 1 }, (_, i) => String(Math.min(i, this.maxTasks)));
     return Fn.select(Token.asNumber(this.standbyMinTasks.value), table);
   }
 
-  /** `whenLive` for the live fleet; for the standby, 0 while cold, else `whenWarm`. */
-  public ifLiveOrWarm(color: Color, whenLive: unknown, whenWarm: unknown, whenCold: unknown = 0): unknown {
+  /** `whenLive` for the live fleet; for the standby, `whenCold` (default 0) while cold, else `whenWarm`. */
+  public ifLiveOrWarm(color: FleetColor, whenLive: TemplateValue, whenWarm: TemplateValue, whenCold: TemplateValue = 0): IResolvable {
     return this.ifLive(color, whenLive, Fn.conditionIf(this.standbyIsCold.logicalId, whenCold, whenWarm));
   }
 
-  public image(color: Color): CfnParameter {
+  /** The image parameter of a fleet (`BlueImage`, `GreenImage`). */
+  public image(color: FleetColor): CfnParameter {
     return this.images[color];
   }
 
-  public ami(color: Color): CfnParameter {
+  /** The AMI parameter of a fleet (`BlueAmi`, `GreenAmi`). */
+  public ami(color: FleetColor): CfnParameter {
     return this.amis[color];
   }
 
   /** True when `color` is the live fleet. */
-  public isLive(color: Color): CfnCondition {
+  public isLive(color: FleetColor): CfnCondition {
     return this.live[color];
   }
 
   /** `whenLive` if `color` is the live fleet, else `otherwise` (an `Fn::If` on the live color). */
-  public ifLive(color: Color, whenLive: unknown, otherwise: unknown): unknown {
+  public ifLive(color: FleetColor, whenLive: TemplateValue, otherwise: TemplateValue): IResolvable {
     return Fn.conditionIf(this.live[color].logicalId, whenLive, otherwise);
   }
 }

@@ -9,6 +9,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { FleetAlarmOptions } from './alarms';
 import { FleetOptions } from './fleet-options';
+import { FleetOverrides } from './fleet-overrides';
 
 export interface BlueGreenServiceProps {
   /** The VPC of the load balancer and both fleets. */
@@ -34,13 +35,13 @@ export interface BlueGreenServiceProps {
    * Changes for the blue fleet only; a field given here replaces the shared one as a whole.
    * @default - blue runs `fleet` as it is
    */
-  readonly blue?: Partial<FleetOptions>;
+  readonly blue?: FleetOverrides;
 
   /**
    * Changes for the green fleet only; a field given here replaces the shared one as a whole.
    * @default - green runs `fleet` as it is
    */
-  readonly green?: Partial<FleetOptions>;
+  readonly green?: FleetOverrides;
 
   /**
    * Task networking: `AWS_VPC` (a security group of the service's own), `HOST` or `BRIDGE`.

@@ -12,16 +12,21 @@ import { Construct } from 'constructs';
 import { Fleet } from '../fleet/fleet';
 import { FleetAlarms } from './alarms';
 import { ResolvedFleetOptions } from './fleet-options';
-import { Color, ServiceParameters } from './parameters';
+import { FleetColor } from '../common/fleet-color';
+import { ServiceParameters } from './parameters';
 import { addExecCommandPolicy, CONTAINER_NAME, createTaskDefinition } from './task-definition';
 
 /** One color of a BlueGreenService: its fleet, and what runs on it. */
 export interface ServiceFleet {
-  readonly color: Color;
+  /** Which fleet this is. */
+  readonly color: FleetColor;
   /** The cluster, Auto Scaling group, launch template and capacity provider. */
   readonly fleet: Fleet;
+  /** The task definition the fleet's service runs (its image is the fleet's image parameter). */
   readonly taskDefinition: ecs.Ec2TaskDefinition;
+  /** The fleet's ECS service, on the fleet's capacity provider. */
   readonly service: ecs.Ec2Service;
+  /** The fleet's target group: the production or the test listener forwards to it. */
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   /**
    * The service's Application Auto Scaling target. Its minimum follows the live color (the
@@ -36,7 +41,7 @@ export interface ServiceFleet {
 }
 
 export interface ServiceFleetProps {
-  readonly color: Color;
+  readonly color: FleetColor;
   readonly vpc: ec2.IVpc;
   readonly options: ResolvedFleetOptions;
   readonly parameters: ServiceParameters;

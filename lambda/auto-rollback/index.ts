@@ -12,6 +12,7 @@ import { ReconcileOutcome, rollBack, RollbackPorts } from '../../src/release/cor
 import { Color, COLORS, fleet, isBusy, previousFleetChanged, StackState } from '../../src/release/core/stack-state';
 import { StepRunner } from '../../src/release/core/steps';
 import { isWindowOpen, ReleaseTable, WindowItem } from '../../src/release/core/table';
+import { requestToken } from '../../src/release/core/request-token';
 import { productionTraffic } from '../../src/release/core/traffic';
 import { summarizeWaiterFailure } from '../../src/release/core/waiter-failure';
 import { log, readStackState, serviceCounts, setParameters, settings } from '../shared/stack';
@@ -94,7 +95,7 @@ export async function handler(event: AlarmEvent, context?: Pick<Context, 'getRem
   }
   const steps: string[] = [];
   const remainingMs = () => context?.getRemainingTimeInMillis() ?? 60_000;
-  const result = await rollBack(lambdaPorts(s, table, steps, remainingMs), {
+  const result = await rollBack(lambdaPorts(s, table, steps, remainingMs, event.id), {
     from: decision.from,
     to: decision.to,
     window: decision.window,
@@ -115,7 +116,7 @@ export async function handler(event: AlarmEvent, context?: Pick<Context, 'getRem
 }
 
 /** The Lambda's side of the rollback core: the SDK's own retries, the function's time budget, one log line. */
-function lambdaPorts(s: ReturnType<typeof settings>, table: ReleaseTable, steps: string[], remainingMs: () => number): RollbackPorts {
+function lambdaPorts(s: ReturnType<typeof settings>, table: ReleaseTable, steps: string[], remainingMs: () => number, eventId: string | undefined): RollbackPorts {
   const runner: StepRunner = async (id, _description, body) => {
     let note = 'done';
     const result = await body({ detail: (t) => (note = t), skip: (t) => (note = `skipped (${t})`) });
@@ -131,18 +132,30 @@ function lambdaPorts(s: ReturnType<typeof settings>, table: ReleaseTable, steps:
     now: () => clock.now(),
     readStack: () => readStackState(cfn, s),
     warn: (text) => log({ level: 'ERROR', problem: text }),
-    reconcile: async (state, to, moveId) => reconcileLiveColor(s, table, state, to, moveId, remainingMs),
+    reconcile: async (state, to, moveId) => reconcileLiveColor(s, table, state, to, moveId, remainingMs, eventId),
   };
 }
 
 /** LiveColor=to as the narrow parameter-update role, waited for as long as this invocation can. */
-async function reconcileLiveColor(s: ReturnType<typeof settings>, table: ReleaseTable, state: StackState, to: Color, moveId: string, remainingMs: () => number): Promise<ReconcileOutcome> {
+async function reconcileLiveColor(
+  s: ReturnType<typeof settings>,
+  table: ReleaseTable,
+  state: StackState,
+  to: Color,
+  moveId: string,
+  remainingMs: () => number,
+  eventId: string | undefined,
+): Promise<ReconcileOutcome> {
   // UpdateStack is refused while the stack is *_IN_PROGRESS; the retry (or the CLI) reconciles later.
   if (isBusy(state.status)) return { kind: 'deferred', state, detail: `stack is ${state.status}` };
   if (state.status === 'UPDATE_ROLLBACK_FAILED') return { kind: 'failed', state, detail: 'stack is UPDATE_ROLLBACK_FAILED: ContinueUpdateRollback first' };
   const recorded = await recordLiveBounds(capacity, table, state, moveId, to, clock.now()).catch((error: Error) => `bounds not read (${error.name}: ${error.message})`);
   try {
-    await setParameters(cfn, state, { LiveColor: to }, s.updateRoleArn);
+    // One token per alarm event and target color: Lambda retries the same event (same id) after a
+    // function error, and that retry must not start a second LiveColor update
+    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html: `id`, unique
+    // per event). Without an id, the rollback move stands for the intent.
+    await setParameters(cfn, state, { LiveColor: to }, s.updateRoleArn, requestToken(`auto-rollback-LiveColor-${to}`, [state.name, eventId ?? moveId]));
   } catch (error) {
     return { kind: 'failed', state, detail: `UpdateStack failed (${(error as Error).name}: ${(error as Error).message})` };
   }

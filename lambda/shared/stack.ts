@@ -37,17 +37,24 @@ export async function readStackState(cfn: CloudFormationClient, s: LambdaSetting
  * parameter-update role: these functions may pass no other). Does not wait: CloudFormation
  * finishes it on its own. The release CLI names the execution role on each of its updates, so
  * the role this leaves associated with the stack never runs an image or AMI change.
+ *
+ * `token` is the update's ClientRequestToken (`requestToken` of src/release/core/request-token):
+ * derived from what the invocation is for, so Lambda's retry of the same event (after an error,
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html) sends the
+ * same one and CloudFormation knows it for the update the first attempt started, not a new one
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStack.html).
  */
 export async function setParameters(
   cfn: CloudFormationClient,
   state: StackState,
   changes: Partial<Record<ParameterName, string>>,
   roleArn: string | undefined,
+  token: string,
 ): Promise<'updated' | 'unchanged'> {
   const update = parameterUpdateInput(state, changes, roleArn);
   if (!update) return 'unchanged';
   try {
-    await cfn.send(new UpdateStackCommand(update.input));
+    await cfn.send(new UpdateStackCommand({ ...update.input, ClientRequestToken: token }));
     return 'updated';
   } catch (error) {
     if (isNoUpdatesError(error)) return 'unchanged';

@@ -8,6 +8,7 @@ import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-schedule
 import { FleetCapacity } from '../../src/release/core/capacity';
 import { COOL_RETRIES, COOL_RETRY_MINUTES, standbyCapacityRequestSchema } from '../../constructs/contract';
 import type { StandbyCapacityRequest, StandbyCapacityResult } from '../../constructs/contract';
+import { requestToken } from '../../src/release/core/request-token';
 import { productionTraffic } from '../../src/release/core/traffic';
 import { fleet, isBusy, isColor, StackState } from '../../src/release/core/stack-state';
 import { isPendingStale } from '../../src/release/core/pending';
@@ -137,7 +138,12 @@ async function decideAndAct(event: StandbyCapacityRequest): Promise<StandbyCapac
     if (stale) note = `ignored release ${stale.releaseId}, which prepared the ${stale.toColor} fleet at ${stale.startedAt} and did not swap: stale since ${stale.staleAt}`;
     target = 0;
   }
-  const outcome = await setParameters(cfn, state, { StandbyMinTasks: String(target) }, s.updateRoleArn);
+  // Scheduler requests carry no event id, and a recurring schedule sends the same input every
+  // time: the token names the action, its target and the stack state it was decided on (status
+  // and last update). A retry of this invocation that finds the stack as it was sends the same
+  // token; once an update ran (or rolled back), the next decision gets a new one.
+  const token = requestToken(`standby-${action}-${target}`, [state.name, action, target, state.status, state.lastChange?.toISOString(), event.action === 'warm' ? undefined : event.retriesLeft]);
+  const outcome = await setParameters(cfn, state, { StandbyMinTasks: String(target) }, s.updateRoleArn, token);
   const reason = outcome === 'updated' ? `StandbyMinTasks ${state.standbyMinTasks} -> ${target}` : `StandbyMinTasks already ${target}`;
   return { action, outcome, reason: note ? `${reason} (${note})` : reason, standbyMinTasks: target };
 }

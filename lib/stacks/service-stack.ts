@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
-import { BlueGreenService, FleetOptions, Network, ReleaseSupport, ReleaseWindowPrewarm, ScheduledCapacity } from '../../constructs';
+import { BlueGreenService, FleetOptions, Network, ReleaseSupport, ReleaseWindowPrewarm, ScanSeverity, ScheduledCapacity } from '../../constructs';
 import { EnvironmentConfig, FleetSpec, ServiceConfig } from '../config';
 import { retentionDays } from './network-stack';
 
@@ -89,6 +89,13 @@ export class ServiceStack extends Stack {
       // leaves no table behind); production keeps it.
       removalPolicy: env.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       deletionProtection: env.production,
+      // The release settings the CLI reads from the stack (docs/contracts.md "Release settings").
+      bake: Duration.minutes(config.bakeMinutes),
+      rollbackWindow: Duration.minutes(config.rollbackWindowMinutes),
+      releaseWindows: config.releaseWindows.map((w) => ({ name: w.name, duration: Duration.minutes(w.durationMinutes), prewarm: Duration.minutes(w.prewarmMinutes) })),
+      maxScanSeverity: ScanSeverity[config.maxScanSeverity],
+      imageSizeBudgetMiB: config.imageSizeBudgetMiB,
+      smokeCheckPath: config.smokeCheckPath,
     });
     this.schedules = new ScheduledCapacity(this, 'Schedules', { service: this.service, schedules: config.schedules });
     this.releaseWindows = new ReleaseWindowPrewarm(this, 'ReleaseWindows', {

@@ -69,13 +69,25 @@ export class AwsCallError extends Error {
   }
 }
 
+/**
+ * An error no retry or further polling can cure: the call was denied (`denied`), or the
+ * credentials are missing, expired or wrong (`credentials`).
+ */
+export function accessProblem(error: unknown): 'denied' | 'credentials' | undefined {
+  const name = errorName(error);
+  if (/AccessDenied|UnauthorizedOperation|AuthorizationError|NotAuthorized/.test(name)) return 'denied';
+  if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClient|CredentialsProviderError|InvalidSignature/.test(name)) return 'credentials';
+  return undefined;
+}
+
 function describeFailure(operation: string, resource: string, cause: unknown): string {
   const name = errorName(cause);
   const message = errorMessage(cause);
-  if (/AccessDenied|UnauthorizedOperation|AuthorizationError|NotAuthorized/.test(name)) {
+  const problem = accessProblem(cause);
+  if (problem === 'denied') {
     return `${operation} on ${resource} was denied: ${message}. The credentials in use lack this permission (check the role the release runs as).`;
   }
-  if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClient|CredentialsProviderError|InvalidSignature/.test(name)) {
+  if (problem === 'credentials') {
     return `${operation} on ${resource} failed: no valid AWS credentials (${name}: ${message}). Log in (aws sso login, or a CI role) and re-run.`;
   }
   if (name === 'ValidationError' && /does not exist/.test(message)) {

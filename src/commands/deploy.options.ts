@@ -6,7 +6,9 @@ export const DEPLOY_OPTIONS = defineOptions({
   options: {
     ...TARGET_OPTIONS,
     image: text('--image <tag-or-digest>', 'tag, sha256 digest or <registry>/<repository>[:tag|@digest]', { check: imageProblem }),
-    imageFrom: text('--image-from <env>', 'release the exact digest live in another environment (e.g. staging)', { check: envNameProblem }),
+    imageFrom: text('--image-from <env>', 'release the exact digest live in another environment (e.g. staging): its stack bgf-<env>-<service>', { check: envNameProblem }),
+    imageFromStack: text('--image-from-stack <name>', "with --image-from: the other environment's stack, when not bgf-<env>-<service>", { check: (v) => (/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/.test(v) ? undefined : `"${v}" is not a CloudFormation stack name`) }),
+    imageFromRegion: text('--image-from-region <region>', "with --image-from: the other stack's region (default: this stack's)", { check: (v) => (/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(v) ? undefined : `"${v}" is not an AWS Region code`) }),
     ami: text('--ami <id-or-latest>', "AMI for the standby: an id or latest (default: the live fleet's)", { check: amiProblem }),
     swap: flag('--no-swap', 'stop once the standby is warm, healthy and smoke-checked'),
     dryRun: flag('--dry-run', 'print the plan and change nothing'),
@@ -17,6 +19,7 @@ export const DEPLOY_OPTIONS = defineOptions({
     ...targetAcross(v),
     ...(v.image === undefined && v.imageFrom === undefined ? ([['--image', 'or --image-from is required (give exactly one)']] as [string, string][]) : []),
     ...(v.image !== undefined && v.imageFrom !== undefined ? ([['--image', 'and --image-from exclude each other (give exactly one)']] as [string, string][]) : []),
+    ...((v.imageFromStack !== undefined || v.imageFromRegion !== undefined) && v.imageFrom === undefined ? ([['--image-from-stack', 'and --image-from-region need --image-from']] as [string, string][]) : []),
     ...(v.imageFrom !== undefined && v.imageFrom === v.env ? ([['--image-from', `names the environment being released (${v.env}); name the one to copy from`]] as [string, string][]) : []),
   ],
 });

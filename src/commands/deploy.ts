@@ -1,23 +1,18 @@
 import { CommandDeps, runCommand } from '../release/runtime/cli-runtime';
 import type { DeployCommandOptions } from './deploy.options';
 import { deploy, DeployResult } from '../release/commands/deploy';
-import { resolveTarget } from '../release/runtime/target';
+import { ReleaseTarget, resolveTarget } from '../release/runtime/target';
 
 export type { DeployCommandOptions };
 
 /** `bluegreen-fleet deploy`: the whole release, as a re-runnable reconciler. */
 export function runDeploy(options: DeployCommandOptions, deps?: CommandDeps): Promise<number> {
-  let target: ReturnType<typeof resolveTarget>;
+  let target: ReleaseTarget;
   return runCommand(
     {
       name: 'deploy',
       json: options.json,
-      region: () => {
-        target = resolveTarget(options);
-        // The source environment is checked before any AWS call too.
-        if (options.imageFrom) resolveTarget({ env: options.imageFrom, service: options.service });
-        return target.region;
-      },
+      reach: async (env, profileRegion) => (target = await resolveTarget(options, env, profileRegion)),
       run: (ctx) => deploy(ctx, target, { ...options, noSwap: options.swap === false }),
       format: formatDeploy,
     },

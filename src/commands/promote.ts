@@ -1,11 +1,10 @@
-import { SHARED } from '../../lib/config';
 import type { PromoteCommandOptions } from './promote.options';
 import { CommandDeps, runCommand } from '../release/runtime/cli-runtime';
 import { fleet } from '../release/core/stack-state';
 import { parseImageRef, parseRepository, registryParts } from '../release/steps/image';
 import { promote } from '../release/commands/promote';
 import { readStack } from '../release/state/stack';
-import { resolveTarget } from '../release/runtime/target';
+import { ReleaseTarget, resolveRegion, resolveTarget } from '../release/runtime/target';
 
 export type { PromoteCommandOptions };
 
@@ -13,17 +12,24 @@ export type { PromoteCommandOptions };
 export function runPromote(options: PromoteCommandOptions, deps?: CommandDeps): Promise<number> {
   const ref = parseImageRef(options.image);
   const given = options.repository ? parseRepository(options.repository) : undefined;
+  let target: ReleaseTarget | undefined;
   return runCommand(
     {
       name: 'promote',
       json: options.json,
-      region: () => registryParts(ref.registry ?? given?.registry ?? '')?.region ?? (options.env ? resolveTarget({ env: options.env, service: options.service }).region : SHARED.region),
+      // The registry's region when the image names it; else the stack's (--region, AWS_REGION, the profile).
+      reach: async (env, profileRegion) => {
+        const fromRegistry = registryParts(ref.registry ?? given?.registry ?? '')?.region;
+        const stack = options.stack || options.env ? { ...options, service: options.service } : undefined;
+        target = stack ? await resolveTarget(stack, env, profileRegion) : undefined;
+        const region = fromRegistry ?? target?.region ?? (await resolveRegion({ ...options, stack: 'promote' }, env, profileRegion));
+        return { region, profile: options.profile, roleArn: options.roleArn, stackName: target?.stackName, expectedAccount: target?.expectedAccount ?? options.account };
+      },
       run: async (ctx) => {
         let registry = ref.registry ?? given?.registry;
         let repository = ref.repository ?? given?.repository;
-        if ((!registry || !repository) && options.env) {
-          const target = resolveTarget({ env: options.env, service: options.service });
-          const state = await readStack(ctx, target.stackName);
+        if ((!registry || !repository) && target) {
+          const state = await readStack(ctx, target.stackName, undefined, ctx.clients.forRegion(target.region));
           const live = parseImageRef(fleet(state, state.liveColor).image);
           registry ??= live.registry;
           repository ??= live.repository;

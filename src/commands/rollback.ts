@@ -1,18 +1,18 @@
 import { CommandDeps, runCommand } from '../release/runtime/cli-runtime';
 import type { RollbackCommandOptions } from './rollback.options';
 import { rollback, RollbackResult } from '../release/commands/rollback';
-import { resolveTarget } from '../release/runtime/target';
+import { ReleaseTarget, resolveTarget } from '../release/runtime/target';
 
 export type { RollbackCommandOptions };
 
 /** `bluegreen-fleet rollback`: traffic back to the previous fleet (seconds while it is warm). */
 export function runRollback(options: RollbackCommandOptions, deps?: CommandDeps): Promise<number> {
-  let target: ReturnType<typeof resolveTarget>;
+  let target: ReleaseTarget;
   return runCommand(
     {
       name: 'rollback',
       json: options.json,
-      region: () => (target = resolveTarget(options)).region,
+      reach: async (env, profileRegion) => (target = await resolveTarget(options, env, profileRegion)),
       run: (ctx) => rollback(ctx, target, options),
       format: formatRollback,
     },

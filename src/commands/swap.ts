@@ -1,18 +1,18 @@
 import { CommandDeps, runCommand } from '../release/runtime/cli-runtime';
 import type { SwapCommandOptions } from './swap.options';
 import { swap } from '../release/commands/swap';
-import { resolveTarget } from '../release/runtime/target';
+import { ReleaseTarget, resolveTarget } from '../release/runtime/target';
 
 export type { SwapCommandOptions };
 
 /** `bluegreen-fleet swap`: traffic to the standby, only if it is healthy. */
 export function runSwap(options: SwapCommandOptions, deps?: CommandDeps): Promise<number> {
-  let target: ReturnType<typeof resolveTarget>;
+  let target: ReleaseTarget;
   return runCommand(
     {
       name: 'swap',
       json: options.json,
-      region: () => (target = resolveTarget(options)).region,
+      reach: async (env, profileRegion) => (target = await resolveTarget(options, env, profileRegion)),
       run: (ctx) => swap(ctx, target, options),
       format: (r) => `${r.outcome} (${r.releaseId}): the ${r.liveColor} fleet is live; ${r.previousColor} stays warm until ${r.rollbackWindowClosesAt}`,
     },

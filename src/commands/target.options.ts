@@ -1,5 +1,5 @@
 import { AMI_ID_PATTERN, DIGEST_PATTERN } from '../../constructs/contract/names';
-import { flag, OptionsOf, requiredText, text } from '../cli/options';
+import { flag, OptionsOf, text } from '../cli/options';
 
 /** The options every release command takes, and the checks of values several commands share. */
 
@@ -12,6 +12,18 @@ const ENV_NAME = /^[a-z][a-z0-9-]{0,31}$/;
  */
 const STACK_NAME = /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/;
 
+/** A stack ARN: `arn:aws:cloudformation:<region>:<account>:stack/<name>/<id>` (the region and account come with it). */
+const STACK_ARN = /^arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:\d{12}:stack\/[a-zA-Z][-a-zA-Z0-9]{0,127}\/[-a-zA-Z0-9]+$/;
+
+/** A Region code such as ap-northeast-1 or us-gov-west-1 (https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html). */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/** A profile name of the shared config file: no whitespace or brackets (https://docs.aws.amazon.com/sdkref/latest/guide/file-format.html). */
+const PROFILE = /^[^\s[\]]{1,128}$/;
+
+/** An IAM role ARN (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html). */
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
 /**
  * A Docker tag: letters, digits, underscores, periods and dashes, not starting with a period or
  * dash, at most 128 characters (https://docs.docker.com/reference/cli/docker/image/tag/).
@@ -19,10 +31,15 @@ const STACK_NAME = /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/;
 export const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 export const TARGET_OPTIONS = {
-  env: requiredText('--env <env>', 'environment, e.g. dev or production', { check: (v) => (ENV_NAME.test(v) ? undefined : `"${v}" is not an environment name (lowercase letters, digits, dashes)`) }),
-  service: requiredText('--service <name>', 'service name from the environment config', { check: (v) => (/^[a-z][a-z0-9-]{0,23}$/.test(v) ? undefined : `"${v}" is not a service name`) }),
-  stack: text('--stack <name>', 'stack name (default bgf-<env>-<service>)', { check: (v) => (STACK_NAME.test(v) ? undefined : `"${v}" is not a CloudFormation stack name (a letter, then letters, digits, dashes; at most 128)`) }),
-  branch: text('--branch <git-branch>', 'git branch, with --env branch'),
+  stack: text('--stack <name-or-arn>', 'the service stack (any stack built with BlueGreenService and ReleaseSupport); an ARN also gives its region and account', {
+    check: (v) => (STACK_NAME.test(v) || STACK_ARN.test(v) ? undefined : `"${v}" is not a CloudFormation stack name (a letter, then letters, digits, dashes; at most 128) or stack ARN`),
+  }),
+  env: text('--env <env>', "with --service: this repository's stack bgf-<env>-<service> (e.g. dev, br-<slug>)", { check: (v) => (ENV_NAME.test(v) ? undefined : `"${v}" is not an environment name (lowercase letters, digits, dashes)`) }),
+  service: text('--service <name>', 'with --env: the service of bgf-<env>-<service>', { check: (v) => (/^[a-z][a-z0-9-]{0,23}$/.test(v) ? undefined : `"${v}" is not a service name`) }),
+  region: text('--region <region>', 'the stack\'s region (default: AWS_REGION, then the profile\'s region)', { check: (v) => (REGION.test(v) ? undefined : `"${v}" is not an AWS Region code (e.g. ap-northeast-1)`) }),
+  profile: text('--profile <name>', 'a profile of the shared AWS config/credentials files', { check: (v) => (PROFILE.test(v) ? undefined : `"${v}" is not a profile name (no spaces or brackets)`) }),
+  roleArn: text('--role-arn <arn>', 'assume this role (STS AssumeRole) for every call, from the profile\'s or the default credentials', { check: (v) => (ROLE_ARN.test(v) ? undefined : `"${v}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`) }),
+  account: text('--account <id>', 'the account the stack must be in: checked against the credentials before any change', { check: (v) => (/^\d{12}$/.test(v) ? undefined : `"${v}" is not an AWS account id (12 digits)`) }),
   parameterPrefix: text('--parameter-prefix <prefix>', 'parameter prefix when a stack holds several services', { check: (v) => (/^[A-Za-z0-9]*$/.test(v) ? undefined : `"${v}" is not a parameter prefix (letters and digits, as in a logical id)`) }),
   json: flag('--json', 'print one JSON result object on stdout (progress stays on stderr)'),
 } as const;
@@ -31,11 +48,14 @@ export type TargetCommandOptions = OptionsOf<typeof TARGET_OPTIONS>;
 
 export const BREAK_LOCK = flag('--break-lock', 'take the release lock from a run that is known to be dead');
 
-/** Checks between the target options: --stack belongs to --env, --branch only with --env branch. */
+/** Checks between the target options: a stack, by --stack or by --env and --service together. */
 export function targetAcross(v: TargetCommandOptions): [string, string][] {
   const out: [string, string][] = [];
-  if (v.stack && v.env && !v.stack.startsWith(`bgf-${v.env}-`)) out.push(['--stack', `"${v.stack}" is not a stack of --env ${v.env} (its stacks are named bgf-${v.env}-<service>)`]);
-  if (v.branch && v.env !== 'branch') out.push(['--branch', `is only for --env branch, not --env ${v.env}`]);
+  if (!v.stack && !(v.env && v.service)) {
+    out.push([v.env ? '--service' : v.service ? '--env' : '--stack', v.env || v.service ? 'is required too: give --env and --service together (stack bgf-<env>-<service>), or --stack' : 'or --env with --service is required: which stack to release']);
+  }
+  const name = v.stack?.startsWith('arn:') ? v.stack.split('/')[1] : v.stack;
+  if (name && v.env && !name.startsWith(`bgf-${v.env}-`)) out.push(['--stack', `"${v.stack}" is not a stack of --env ${v.env} (its stacks are named bgf-${v.env}-<service>)`]);
   return out;
 }
 

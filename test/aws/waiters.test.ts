@@ -1,14 +1,49 @@
-import { summarizeWaiterFailure, waitFor, WaitAbortedError, WaitFailedError, WaitTimeoutError } from '../../src/aws/waiters';
+import { CloudFormationClient, DescribeStacksCommand, waitUntilStackUpdateComplete } from '@aws-sdk/client-cloudformation';
+import { AwsCallError } from '../../src/aws/errors';
+import { SdkWaiterConfig, summarizeWaiterFailure, waitFor, WaitAbortedError, WaitFailedError, WaitTimeoutError } from '../../src/aws/waiters';
 
 const timing = { maxWaitSeconds: 60, minDelaySeconds: 5, maxDelaySeconds: 20 };
 const named = (name: string, message = '{}') => Object.assign(new Error(message), { name });
 
 describe('waitFor', () => {
-  test('passes the timing and the abort signal to the SDK waiter', async () => {
-    const signal = new AbortController().signal;
-    let seen: unknown;
-    await waitFor('x', timing, signal, async (cfg) => (seen = cfg));
-    expect(seen).toEqual({ maxWaitTime: 60, minDelay: 5, maxDelay: 20, abortSignal: signal });
+  test('passes the timing to the SDK waiter, and an abort of the caller\'s signal to its abort signal', async () => {
+    const caller = new AbortController();
+    let seen: SdkWaiterConfig | undefined;
+    await waitFor('x', timing, caller.signal, async (cfg) => (seen = cfg));
+    expect(seen).toMatchObject({ maxWaitTime: 60, minDelay: 5, maxDelay: 20 });
+    await expect(
+      waitFor('S', timing, caller.signal, async (cfg) => {
+        caller.abort();
+        expect(cfg.abortSignal?.aborted).toBe(true);
+        throw named('AbortError');
+      }),
+    ).rejects.toBeInstanceOf(WaitAbortedError);
+  });
+
+  // Failed on the old code: the SDK waiter took the AccessDenied of its DescribeStacks poll for
+  // "retry" and polled for the whole 60 seconds, then reported a timeout.
+  test('an access error at a poll stops the wait at once; the error names the action and what was waited for', async () => {
+    jest.useFakeTimers({ now: 0 });
+    try {
+      const client = new CloudFormationClient({ region: 'ap-northeast-1' });
+      const send = jest.spyOn(client, 'send').mockImplementation(async () => {
+        throw named('AccessDenied', 'User: arn:aws:sts::123456789012:assumed-role/release/alice is not authorized to perform: cloudformation:DescribeStacks');
+      });
+      let outcome: unknown;
+      const done = waitFor('stack S to finish updating', timing, undefined, (cfg) => waitUntilStackUpdateComplete({ ...cfg, client: cfg.watch(client) }, { StackName: 'S' })).then(
+        () => (outcome = 'resolved'),
+        (error: unknown) => (outcome = error),
+      );
+      while (outcome === undefined && Date.now() < 120_000) await jest.advanceTimersByTimeAsync(1_000);
+      await done;
+      expect(Date.now()).toBeLessThan(timing.maxWaitSeconds * 1000);
+      expect(send).toHaveBeenCalledTimes(1);
+      expect(send.mock.calls[0][0]).toBeInstanceOf(DescribeStacksCommand);
+      expect(outcome).toBeInstanceOf(AwsCallError);
+      expect((outcome as Error).message).toMatch(/^DescribeStacks on waiting for stack S to finish updating was denied: User: .* is not authorized to perform: cloudformation:DescribeStacks/);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   test('a waiter timeout names what was waited for', async () => {

@@ -114,6 +114,22 @@ describe('deploy through throttling and 5xx answers', () => {
     expectLiveUntouched(aws);
   });
 
+  // Failed on the old code: the SDK waiter took the AccessDenied of its poll for "retry" and polled
+  // until the wait's timeout, then reported "timed out ... waiting for stack ...".
+  test('AccessDenied at a poll of the stack-update wait stops the wait at once, naming the action', async () => {
+    aws = devWorld();
+    let pollsBefore = 0;
+    aws.before('UpdateStack', 1, () => {
+      pollsBefore = aws.count('DescribeStacks');
+      aws.inject({ operation: 'DescribeStacks', kind: 'access-denied', times: 1_000 });
+    });
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Error);
+    expect(aws.count('DescribeStacks') - pollsBefore).toBe(1);
+    expect(json(r).error).toMatch(/^DescribeStacks on waiting for stack bgf-dev-api to finish updating .* was denied: .*check the role the release runs as/);
+    expect(json(r).error).not.toMatch(/timed out/);
+  });
+
   test('other errors are not retried: AccessDenied stops at once, naming the stack', async () => {
     aws = devWorld();
     aws.inject({ operation: 'UpdateStack', kind: 'error', times: 1, error: awsError('AccessDenied', 'User is not authorized to perform: cloudformation:UpdateStack', 403) });

@@ -209,10 +209,11 @@ describe('deploy: --dry-run, --no-swap, --ami, --image-from', () => {
     expect(await runDeploy({ ...deployV2, imageFrom: 'staging' }, r.deps)).toBe(ExitCode.Usage);
   });
 
-  test('an unknown service is a usage error naming the known ones', async () => {
+  test('a service with no stack: the message names the stack, the region and the account asked, and the options that change them', async () => {
     const r = run(aws);
-    expect(await runDeploy({ ...deployV2, service: 'nope' }, r.deps)).toBe(ExitCode.Usage);
-    expect(r.stderr.text).toMatch(/service "nope" is not configured in dev; known: web, api/);
+    expect(await runDeploy({ ...deployV2, service: 'nope' }, r.deps)).toBe(ExitCode.Error);
+    expect(r.stderr.text).toMatch(/stack bgf-dev-nope does not exist in ap-northeast-1 of account 123456789012 .*--region; if the stack is in another account, use --profile\/--role-arn/);
+    expect(aws.count('UpdateStack')).toBe(0);
   });
 
   test('human output: each step with elapsed time on stderr, the result on stdout', async () => {

@@ -3,7 +3,7 @@ import { deploy, DEPLOY_STEPS, DeployState } from '../../src/release/commands/de
 import { ExitCode } from '../../src/release/core/outcome';
 import { Step } from '../../src/release/core/steps';
 import { runCommand } from '../../src/release/runtime/cli-runtime';
-import { resolveTarget } from '../../src/release/runtime/target';
+import { ReleaseTarget } from '../../src/release/runtime/target';
 import { DEV_STACK, devWorld, json, run, stopAfter } from './support/model-harness';
 
 /**
@@ -24,9 +24,9 @@ const extra: Step<DeployState> = {
 };
 const at = DEPLOY_STEPS.findIndex((s) => s.id === 'point the live tag');
 const steps = [...DEPLOY_STEPS.slice(0, at), extra, ...DEPLOY_STEPS.slice(at)];
-const target = resolveTarget({ env: 'dev', service: 'api' });
+const target: ReleaseTarget = { stackName: DEV_STACK, region: 'ap-northeast-1' };
 const go = (options: { dryRun?: boolean }, deps: ReturnType<typeof run>['deps']) =>
-  runCommand({ name: 'deploy', json: true, region: () => target.region, run: (ctx) => deploy(ctx, target, { image: 'v2', ...options }, steps), format: () => '' }, deps);
+  runCommand({ name: 'deploy', json: true, reach: () => target, run: (ctx) => deploy(ctx, target, { image: 'v2', ...options }, steps), format: () => '' }, deps);
 
 describe('a step added to a copy of the deploy steps', () => {
   beforeEach(() => ran.splice(0));

@@ -1,4 +1,3 @@
-import type { FleetSpec } from '../../../lib/config';
 import { bakeBody, openWindowBody, recordReleaseBody, rolledBackError } from '../steps/after-swap';
 import { resolveAmi } from '../steps/ami';
 import { ReleaseContext } from '../runtime/context';
@@ -16,7 +15,8 @@ import { runSmokeCheck } from '../steps/smoke';
 import { assertUpdatable, readStack, standbySize, updateStack } from '../state/stack';
 import { amiParameter, Color, fleet, imageParameter, StackState } from '../core/stack-state';
 import { PendingRelease, ReleaseTable, WindowItem } from '../core/table';
-import { ReleaseTarget, resolveTarget } from '../runtime/target';
+import { ReleaseTarget, serviceStackName } from '../runtime/target';
+import { releaseSettings, ReleaseSettings } from '../core/settings';
 
 export interface DeployOptions {
   /** A tag, a digest or a full reference; or use `imageFrom`. */
@@ -31,6 +31,10 @@ export interface DeployOptions {
   readonly allowUnscanned?: boolean;
   readonly breakLock?: boolean;
   readonly parameterPrefix?: string;
+  /** With `imageFrom`: the stack to copy from (default: `bgf-<imageFrom>-<service>`). */
+  readonly imageFromStack?: string;
+  /** With `imageFrom`: the source stack's region (default: the target's). */
+  readonly imageFromRegion?: string;
 }
 
 export type DeployOutcome = 'planned' | 'already-live' | 'ready' | 'released';
@@ -46,17 +50,16 @@ export interface DeployResult {
   readonly imageSizeBytes?: number;
 }
 
-/** The fleet spec of one color, overrides applied. */
-export function fleetSpec(target: ReleaseTarget, color: Color): FleetSpec {
-  return { ...target.service.fleet, ...(target.service.overrides[color] ?? {}) };
-}
-
-/** `--image-from staging`: the exact digest the other environment's live fleet runs. */
-async function liveImageOf(ctx: ReleaseContext, target: ReleaseTarget, environment: string): Promise<string> {
-  const source = resolveTarget({ env: environment, service: target.service.name });
-  const state = await readStack(ctx, source.stackName, undefined, ctx.clients.forRegion(source.region));
+/**
+ * `--image-from staging`: the exact digest the other environment's live fleet runs, read from its
+ * stack (`--image-from-stack`, default `bgf-<env>-<service>` with this stack's service name) in
+ * `--image-from-region` (default: this stack's), with the same credentials.
+ */
+async function liveImageOf(ctx: ReleaseContext, settings: ReleaseSettings, environment: string, options: DeployOptions): Promise<string> {
+  const stackName = options.imageFromStack ?? serviceStackName(environment, settings.service);
+  const state = await readStack(ctx, stackName, undefined, ctx.clients.forRegion(options.imageFromRegion ?? ctx.clients.region));
   const image = fleet(state, state.liveColor).image;
-  if (!parseImageRef(image).digest) throw new ReleaseError(ExitCode.Refused, `${environment}'s live image "${image}" is not pinned by digest`);
+  if (!parseImageRef(image).digest) throw new ReleaseError(ExitCode.Refused, `${environment}'s live image "${image}" (stack ${stackName}) is not pinned by digest`);
   return image;
 }
 
@@ -70,7 +73,7 @@ interface Plan {
   readonly note?: string;
 }
 
-async function makePlan(ctx: ReleaseContext, target: ReleaseTarget, state: StackState, table: ReleaseTable, image: string, ami: string): Promise<Plan> {
+async function makePlan(ctx: ReleaseContext, settings: ReleaseSettings, state: StackState, table: ReleaseTable, image: string, ami: string): Promise<Plan> {
   const [inFlight, window] = [await table.readPending(), await table.readWindow()];
   // A release whose window was rolled back is over, whatever its pending item says.
   const pendingNow = inFlight && !(window?.releaseId === inFlight.releaseId && window.rolledBack) ? inFlight : undefined;
@@ -81,19 +84,19 @@ async function makePlan(ctx: ReleaseContext, target: ReleaseTarget, state: Stack
     const resuming = pendingNow !== undefined && pendingNow.toColor === state.liveColor && pendingNow.newImage === image && pendingNow.newAmi === ami;
     return {
       phase: resuming ? 'after-swap' : 'already-live',
-      pending: resuming ? pendingNow : { ...describe(target, state, standby.color, image, ami, ctx, now), releaseId: 'none' },
+      pending: resuming ? pendingNow : { ...describe(settings, state, standby.color, image, ami, ctx, now), releaseId: 'none' },
       warmTo: state.standbyMinTasks,
       note: `nothing to do: the ${live.color} fleet already runs ${image} on ${ami}`,
     };
   }
   const sameRelease = pendingNow && pendingNow.toColor === standby.color && pendingNow.newImage === image && pendingNow.newAmi === ami;
-  const pending = sameRelease ? pendingNow : { ...describe(target, state, standby.color, image, ami, ctx, now), releaseId: newReleaseId(now) };
+  const pending = sameRelease ? pendingNow : { ...describe(settings, state, standby.color, image, ami, ctx, now), releaseId: newReleaseId(now) };
   const warm = await standbySize(ctx, state, Math.max(warmSize(await readService(ctx, live)), state.standbyMinTasks));
   const warmTo = warm.size;
   return { phase: 'prepare', pending, warmTo, warmNote: warm.note };
 }
 
-function describe(target: ReleaseTarget, state: StackState, to: Color, image: string, ami: string, ctx: ReleaseContext, now: Date): Omit<PendingRelease, 'releaseId'> {
+function describe(settings: ReleaseSettings, state: StackState, to: Color, image: string, ami: string, ctx: ReleaseContext, now: Date): Omit<PendingRelease, 'releaseId'> {
   const from = fleet(state, state.liveColor);
   return {
     kind: 'deploy',
@@ -104,7 +107,7 @@ function describe(target: ReleaseTarget, state: StackState, to: Color, image: st
     oldAmi: from.ami,
     newAmi: ami,
     startedAt: now.toISOString(),
-    staleAt: pendingStaleAt(target.service, now),
+    staleAt: pendingStaleAt(settings, now),
     actor: ctx.actor,
   };
 }
@@ -122,15 +125,16 @@ export async function deploy(ctx: ReleaseContext, target: ReleaseTarget, options
     h.detail(`${s.name} ${s.status}, live ${s.liveColor}`);
     return s;
   });
+  const settings = releaseSettings(first);
   const live = fleet(first, first.liveColor);
   const image = await ctx.reporter.step('resolve the image', async (h) => {
-    const requested = options.image ?? (await liveImageOf(ctx, target, options.imageFrom!));
-    const resolved = await resolveImage(ctx, requested, { base: parseImageRef(live.image), service: target.service, allowUnscanned: options.allowUnscanned });
+    const requested = options.image ?? (await liveImageOf(ctx, settings, options.imageFrom!, options));
+    const resolved = await resolveImage(ctx, requested, { base: parseImageRef(live.image), settings, allowUnscanned: options.allowUnscanned });
     h.detail(`${resolved.reference}${resolved.sizeBytes !== undefined ? ` (${(resolved.sizeBytes / 1024 / 1024).toFixed(0)} MiB)` : ''}, scan ${resolved.scanStatus}`);
     return resolved;
   });
   const ami = await ctx.reporter.step('resolve the AMI', async (h) => {
-    const id = options.ami ? await resolveAmi(ctx, options.ami, fleetSpec(target, first.standbyColor)) : live.ami;
+    const id = options.ami ? await resolveAmi(ctx, options.ami, { stack: first.name, color: first.standbyColor, architecture: settings.architectures[first.standbyColor] }) : live.ami;
     h.detail(options.ami ? id : `${id} (the live fleet's)`);
     return id;
   });
@@ -138,20 +142,20 @@ export async function deploy(ctx: ReleaseContext, target: ReleaseTarget, options
   if (options.dryRun) {
     assertUpdatable(first);
     const table = releaseTable(ctx, first);
-    const plan = await makePlan(ctx, target, first, table, image.reference, ami);
-    const steps = plan.phase === 'already-live' ? [plan.note ?? 'nothing to do'] : planSteps(deploySteps, deployState(ctx, target, first, plan, image, options)).map((p) => p.description);
+    const plan = await makePlan(ctx, settings, first, table, image.reference, ami);
+    const steps = plan.phase === 'already-live' ? [plan.note ?? 'nothing to do'] : planSteps(deploySteps, deployState(settings, target, first, plan, image, options)).map((p) => p.description);
     for (const step of steps) ctx.reporter.note(`plan: ${step}`);
     return { outcome: 'planned', liveColor: first.liveColor, image: image.reference, ami, plan: steps, imageSizeBytes: image.sizeBytes };
   }
 
   return withSession(ctx, target, `deploy ${image.digest}`, options, async (session) => {
     await assertNoTrafficDrift(session);
-    const plan = await makePlan(ctx, target, session.state, session.table, image.reference, ami);
+    const plan = await makePlan(ctx, session.settings, session.state, session.table, image.reference, ami);
     if (plan.phase === 'already-live') {
       ctx.reporter.note(plan.note ?? 'nothing to do');
       return { outcome: 'already-live', liveColor: session.state.liveColor, image: image.reference, ami, imageSizeBytes: image.sizeBytes };
     }
-    const initial = { ...deployState(ctx, target, session.state, plan, image, options), session };
+    const initial = { ...deployState(session.settings, target, session.state, plan, image, options), session };
     let done: DeployState;
     try {
       done = await runSteps(deploySteps, initial, session.runner);
@@ -181,7 +185,7 @@ export async function deploy(ctx: ReleaseContext, target: ReleaseTarget, options
  * its own schedule, and nothing is scheduled.
  */
 async function scheduleExpiry(session: Session, pending: PendingRelease): Promise<string> {
-  const windowMinutes = releaseWindowMinutes(session.target.service);
+  const windowMinutes = releaseWindowMinutes(session.settings);
   if (windowMinutes === 0 || !pending.staleAt) return '';
   const staleAt = new Date(pending.staleAt);
   if (staleAt.getTime() <= session.ctx.clock.now().getTime()) return `; stale since ${pending.staleAt}`;
@@ -198,7 +202,7 @@ async function recordAbort(session: Session, pending: PendingRelease, error: Err
   ctx.reporter.note(where);
   try {
     const at = ctx.clock.now().toISOString();
-    const where = { service: session.target.service.name, environment: session.target.environment.name };
+    const where = { service: session.settings.service, environment: session.settings.environment };
     await session.table.putHistory(
       pendingHistory(pending, where, { at, id: `${pending.releaseId}.aborted`, actor: ctx.actor, outcome: 'aborted', detail: error.message.slice(0, 500) }),
     );
@@ -221,6 +225,8 @@ export async function swapTraffic(session: Session, to: Color, moveId: string): 
 export interface DeployState {
   readonly session?: Session;
   readonly target: ReleaseTarget;
+  /** The release settings the stack publishes (docs/contracts.md). */
+  readonly settings: ReleaseSettings;
   readonly stack: StackState;
   readonly plan: Plan;
   readonly image: ResolvedImage;
@@ -228,8 +234,8 @@ export interface DeployState {
   readonly window?: WindowItem;
 }
 
-function deployState(_ctx: ReleaseContext, target: ReleaseTarget, stack: StackState, plan: Plan, image: ResolvedImage, options: DeployOptions): DeployState {
-  return { target, stack, plan, image, noSwap: options.noSwap === true };
+function deployState(settings: ReleaseSettings, target: ReleaseTarget, stack: StackState, plan: Plan, image: ResolvedImage, options: DeployOptions): DeployState {
+  return { target, settings, stack, plan, image, noSwap: options.noSwap === true };
 }
 
 function sessionOf(s: DeployState): Session {
@@ -298,10 +304,10 @@ export const DEPLOY_STEPS: readonly Step<DeployState>[] = [
   {
     id: 'smoke check through the test listener',
     applies: preparing,
-    describe: (s) => `smoke check: GET ${s.target.service.smokeCheckPath} through the test listener, from inside the VPC`,
+    describe: (s) => `smoke check: GET ${s.settings.smokeCheckPath} through the test listener, from inside the VPC`,
     run: async (s, h) => {
       const session = sessionOf(s);
-      const result = await runSmokeCheck(session.ctx, session.state, s.target.service.smokeCheckPath);
+      const result = await runSmokeCheck(session.ctx, session.state, s.settings.smokeCheckPath);
       const summary = `${result.url} -> ${result.status ?? result.error ?? 'no answer'} in ${result.latencyMs} ms`;
       if (!result.pass) throw new ReleaseError(ExitCode.Refused, `smoke check failed: ${summary}`, { smokeCheck: result });
       h.detail(summary);
@@ -335,13 +341,13 @@ export const DEPLOY_STEPS: readonly Step<DeployState>[] = [
   {
     id: 'open the rollback window',
     applies: swapping,
-    describe: (s) => `keep the ${s.plan.pending.fromColor} fleet warm for the ${s.target.service.rollbackWindowMinutes} min rollback window, then cool it (scheduled)`,
+    describe: (s) => `keep the ${s.plan.pending.fromColor} fleet warm for the ${s.settings.rollbackWindowMinutes} min rollback window, then cool it (scheduled)`,
     run: async (s, h) => ({ ...s, window: await openWindowBody(sessionOf(s), s.plan.pending, h) }),
   },
   {
     id: 'bake',
     applies: swapping,
-    describe: (s) => `bake ${s.target.service.bakeMinutes} min watching the ${s.plan.pending.toColor} fleet's alarms`,
+    describe: (s) => `bake ${s.settings.bakeMinutes} min watching the ${s.plan.pending.toColor} fleet's alarms`,
     run: async (s, h) => {
       const result = await bakeBody(sessionOf(s), s.window!, h);
       if (result !== 'passed') throw rolledBackError(result, s.window!);
@@ -351,15 +357,15 @@ export const DEPLOY_STEPS: readonly Step<DeployState>[] = [
   {
     id: 'point the live tag',
     applies: swapping,
-    describe: (s) => `point ${liveTag(s.target.environment.name)} at the release`,
-    run: async (s, h) => (h.detail(await pointLiveTag(sessionOf(s).ctx, s.target.environment.name, s.plan.pending.newImage)), s),
+    describe: (s) => `point ${liveTag(s.settings.environment)} at the release`,
+    run: async (s, h) => (h.detail(await pointLiveTag(sessionOf(s).ctx, s.settings.environment, s.plan.pending.newImage)), s),
   },
   {
     id: 'record the release',
     applies: swapping,
     describe: () => 'record the release',
     run: async (s, h) => {
-      await recordReleaseBody(sessionOf(s), s.plan.pending, s.window!, `baked ${s.target.service.bakeMinutes} min; rollback window until ${s.window!.closesAt}`, h);
+      await recordReleaseBody(sessionOf(s), s.plan.pending, s.window!, `baked ${s.settings.bakeMinutes} min; rollback window until ${s.window!.closesAt}`, h);
       return s;
     },
   },

@@ -78,7 +78,7 @@ export async function rollback(ctx: ReleaseContext, target: ReleaseTarget, optio
       await waitUntilReady(ctx, previous);
     });
     await session.step('smoke check through the test listener', async (h) => {
-      const result = await runSmokeCheck(ctx, session.state, target.service.smokeCheckPath);
+      const result = await runSmokeCheck(ctx, session.state, session.settings.smokeCheckPath);
       if (!result.pass) throw new ReleaseError(ExitCode.Refused, `smoke check of the ${plan.to} fleet failed (${result.status ?? result.error}); traffic stays on ${plan.from}`);
       h.detail(`${result.status} in ${result.latencyMs} ms`);
     });

@@ -2,7 +2,8 @@ import { ReleaseContext } from '../runtime/context';
 import { AlarmState, readAlarms, readInstances, readService, readTargets, ServiceCounts, TargetCounts } from '../steps/fleet';
 import { releaseTable } from '../state/session';
 import { readStack } from '../state/stack';
-import { Color, COLORS, fleet } from '../core/stack-state';
+import { Color, COLORS, fleet, StackState } from '../core/stack-state';
+import { releaseSettings } from '../core/settings';
 import { HistoryRecord, isLockActive, isWindowOpen, LockItem, PendingRelease, WindowItem } from '../core/table';
 import { ReleaseTarget } from '../runtime/target';
 import { trafficColor } from '../steps/traffic';
@@ -21,6 +22,8 @@ export interface FleetStatus {
 export interface StatusResult {
   readonly environment: string;
   readonly service: string;
+  /** Why the stack's ReleaseSettings cannot be read (a release would be refused). */
+  readonly settingsProblem?: string;
   readonly stack: string;
   readonly stackStatus: string;
   readonly liveColor: Color;
@@ -32,6 +35,15 @@ export interface StatusResult {
   readonly releaseInFlight?: PendingRelease;
   readonly lock?: LockItem;
   readonly history: readonly HistoryRecord[];
+}
+
+function settingsNames(state: StackState): { environment: string; service: string; settingsProblem?: string } {
+  try {
+    const settings = releaseSettings(state);
+    return { environment: settings.environment, service: settings.service };
+  } catch (error) {
+    return { environment: state.name, service: state.name, settingsProblem: (error as Error).message };
+  }
 }
 
 /** `status`: both fleets side by side, the rollback window, the lock and the last releases. */
@@ -54,8 +66,8 @@ export async function status(ctx: ReleaseContext, target: ReleaseTarget, options
     table.listHistory(options.historyLimit ?? 5),
   ]);
   return {
-    environment: target.environment.name,
-    service: target.service.name,
+    // Read only: a stack without release settings still shows (named by the stack then).
+    ...settingsNames(state),
     stack: state.name,
     stackStatus: state.status,
     liveColor: state.liveColor,
@@ -72,6 +84,7 @@ export async function status(ctx: ReleaseContext, target: ReleaseTarget, options
 export function formatStatus(s: StatusResult): string {
   const lines: string[] = [];
   lines.push(`${s.service} in ${s.environment} (stack ${s.stack}, ${s.stackStatus})`);
+  if (s.settingsProblem) lines.push(`(!) ${s.settingsProblem}`);
   lines.push(`live: ${s.liveColor}${s.trafficColor && s.trafficColor !== s.liveColor ? `  (!) production traffic goes to ${s.trafficColor}: run rollback to reconcile` : ''}`);
   for (const f of s.fleets) {
     const role = f.live ? 'LIVE' : `standby (StandbyMinTasks=${s.standbyMinTasks}, ${f.service.desired > 0 ? 'warm' : 'cold'})`;

@@ -48,7 +48,7 @@ export async function swap(ctx: ReleaseContext, target: ReleaseTarget, options: 
         h.detail(`${service.running}/${service.desired} tasks, ${targets.healthy}/${targets.total} targets healthy`);
       });
       await session.step('smoke check through the test listener', async (h) => {
-        const result = await runSmokeCheck(ctx, session.state, target.service.smokeCheckPath);
+        const result = await runSmokeCheck(ctx, session.state, session.settings.smokeCheckPath);
         const summary = `${result.url} -> ${result.status ?? result.error ?? 'no answer'} in ${result.latencyMs} ms`;
         if (!result.pass) throw new ReleaseError(ExitCode.Refused, `smoke check failed: ${summary}; traffic untouched`, { smokeCheck: result });
         h.detail(summary);
@@ -67,7 +67,7 @@ export async function swap(ctx: ReleaseContext, target: ReleaseTarget, options: 
             oldAmi: live.ami,
             newAmi: standby.ami,
             startedAt: now.toISOString(),
-            staleAt: pendingStaleAt(target.service, now),
+            staleAt: pendingStaleAt(session.settings, now),
             actor: ctx.actor,
           };
       if (!sameRelease) await session.table.putPending(pending);

@@ -1,4 +1,4 @@
-import type { ServiceConfig } from '../../../lib/config';
+import type { ReleaseSettings } from '../../../constructs/contract';
 import type { HistoryRecord, PendingRelease } from './table';
 
 /**
@@ -10,12 +10,12 @@ import type { HistoryRecord, PendingRelease } from './table';
  */
 
 /** The longest release window of the service, pre-warm included (0 without windows). */
-export function releaseWindowMinutes(service: Pick<ServiceConfig, 'releaseWindows'>): number {
-  return Math.max(0, ...service.releaseWindows.map((w) => w.prewarmMinutes + w.durationMinutes));
+export function releaseWindowMinutes(settings: Pick<ReleaseSettings, 'releaseWindows'>): number {
+  return Math.max(0, ...settings.releaseWindows.map((w) => w.prewarmMinutes + w.durationMinutes));
 }
 
-export function pendingStaleAt(service: Pick<ServiceConfig, 'releaseWindows' | 'rollbackWindowMinutes'>, startedAt: Date): string {
-  return new Date(startedAt.getTime() + (releaseWindowMinutes(service) + service.rollbackWindowMinutes) * 60_000).toISOString();
+export function pendingStaleAt(settings: Pick<ReleaseSettings, 'releaseWindows' | 'rollbackWindowMinutes'>, startedAt: Date): string {
+  return new Date(startedAt.getTime() + (releaseWindowMinutes(settings) + settings.rollbackWindowMinutes) * 60_000).toISOString();
 }
 
 /** Stale: past its `staleAt` (records written before it existed never are). */

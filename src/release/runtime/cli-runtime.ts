@@ -1,6 +1,6 @@
-import { AwsClients } from '../../aws/clients';
+import { AwsAccess, AwsClients, CallerIdentity } from '../../aws/clients';
 import { AwsCallError } from '../../aws/errors';
-import { RetryPolicy } from '../../aws/retry';
+import { RetryPolicy, withRetry } from '../../aws/retry';
 import { WaitAbortedError, WaitTimeoutError } from '../../aws/waiters';
 import { Clock, DEFAULT_TIMINGS, PhaseTracker, ReleaseContext, ReleaseHooks, ReleaseTimings, retryPolicy, systemClock } from './context';
 import { actorName } from '../state/lock';
@@ -9,7 +9,9 @@ import { Reporter, TextSink } from './reporter';
 
 /** What a command needs from its surroundings; tests replace any of it. */
 export interface CommandDeps {
-  readonly clients?: (region: string) => AwsClients;
+  readonly clients?: (region: string, access: AwsAccess) => AwsClients;
+  /** The region a shared config profile names (default: the SDK's resolution from the config files). */
+  readonly profileRegion?: (profile: string | undefined) => Promise<string | undefined>;
   readonly clock?: Clock;
   readonly stdout?: TextSink;
   readonly stderr?: TextSink;
@@ -21,26 +23,59 @@ export interface CommandDeps {
   readonly handleSignals?: boolean;
 }
 
-/** Options every release command takes. */
-export interface TargetOptions {
-  readonly env: string;
-  readonly service: string;
-  readonly stack?: string;
-  readonly branch?: string;
-  readonly parameterPrefix?: string;
-  readonly json?: boolean;
+/** Where a command's calls go and with whose credentials; resolved before the first AWS call. */
+export interface CommandReach {
+  readonly region: string;
+  readonly profile?: string;
+  readonly roleArn?: string;
+  /** The stack the command changes or reads: the caller's account is checked against it first. */
+  readonly stackName?: string;
+  /** The account the stack must be in (`--account`, or a stack ARN's). */
+  readonly expectedAccount?: string;
 }
 
 export interface CommandSpec<T> {
   readonly name: string;
   readonly json?: boolean;
-  /** The region to talk to; may throw a usage error. */
-  readonly region: () => string;
+  /** The region and credentials to use; may throw a usage error. Runs before any AWS call. */
+  readonly reach: (env: NodeJS.ProcessEnv, profileRegion: (profile: string | undefined) => Promise<string | undefined>) => CommandReach | Promise<CommandReach>;
   readonly run: (ctx: ReleaseContext) => Promise<T>;
   /** The human form of the result (stdout). */
   readonly format: (result: T) => string;
   /** Commands whose result itself means "not ok" (none yet) can map it to an exit code. */
   readonly exitCode?: (result: T) => ExitCodeValue;
+}
+
+/**
+ * The region of a profile in the shared config file, as the SDK resolves it (the client's own
+ * region chain: https://docs.aws.amazon.com/sdkref/latest/guide/feature-region.html); undefined
+ * when it names none. Loads the SDK only when no region was given otherwise.
+ */
+async function sdkProfileRegion(profile: string | undefined): Promise<string | undefined> {
+  const { STSClient } = await import('@aws-sdk/client-sts');
+  try {
+    return await new STSClient(profile ? { profile } : {}).config.region();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Before any change: whose credentials these are (STS GetCallerIdentity), and, when the stack's
+ * account is known (`--account`, a stack ARN), that they are that account's: a wrong profile is
+ * named as such, not later as "stack does not exist". With no expected account, readStack names
+ * the caller's account when the stack is not found (state/stack.ts).
+ */
+export async function checkCallerAccount(ctx: ReleaseContext, reach: CommandReach): Promise<CallerIdentity> {
+  const caller = await withRetry(ctx.retry, 'GetCallerIdentity', `the credentials${reach.profile ? ` of profile ${reach.profile}` : ''}${reach.roleArn ? ` (role ${reach.roleArn})` : ''}`, () => ctx.clients.callerIdentity());
+  if (reach.expectedAccount && caller.account !== reach.expectedAccount) {
+    throw new ReleaseError(
+      ExitCode.Usage,
+      `credentials are for account ${caller.account} (${caller.arn}), the stack ${reach.stackName} is in ${reach.expectedAccount}: use --profile/--role-arn for an identity in ${reach.expectedAccount}; nothing was changed`,
+      { callerAccount: caller.account, stackAccount: reach.expectedAccount },
+    );
+  }
+  return caller;
 }
 
 /**
@@ -85,18 +120,21 @@ export async function runCommand<T>(spec: CommandSpec<T>, deps: CommandDeps = {}
   }
   const phase = new PhaseTracker();
   try {
-    const region = spec.region();
+    const env = deps.env ?? process.env;
+    const reach = await spec.reach(env, deps.profileRegion ?? sdkProfileRegion);
+    const access: AwsAccess = { profile: reach.profile, roleArn: reach.roleArn, sessionName: `bluegreen-fleet-${actorName(env)}` };
     const ctx: ReleaseContext = {
       phase,
-      clients: (deps.clients ?? ((r: string) => new AwsClients(r)))(region),
+      clients: (deps.clients ?? ((r: string, a: AwsAccess) => new AwsClients(r, a)))(reach.region, access),
       clock,
       reporter,
       timings: { ...DEFAULT_TIMINGS, ...deps.timings },
       retry: { ...retryPolicy(clock, reporter, abort.signal), ...deps.retry },
       signal: abort.signal,
-      actor: actorName(deps.env ?? process.env),
+      actor: actorName(env),
       hooks: deps.hooks,
     };
+    if (reach.stackName) ctx.caller = await checkCallerAccount(ctx, reach);
     const result = await spec.run(ctx);
     const code = spec.exitCode?.(result) ?? ExitCode.Ok;
     if (spec.json) stdout.write(`${JSON.stringify({ ok: code === ExitCode.Ok, command: spec.name, exitCode: code, result, steps: reporter.steps, notes: reporter.notes }, null, 2)}\n`);

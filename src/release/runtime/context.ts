@@ -1,4 +1,4 @@
-import { AwsClients } from '../../aws/clients';
+import { AwsClients, CallerIdentity } from '../../aws/clients';
 import { DEFAULT_RETRY, RetryPolicy, withRetry } from '../../aws/retry';
 import { WaitTiming } from '../../aws/waiters';
 import { Reporter } from './reporter';
@@ -65,6 +65,8 @@ export interface ReleaseContext {
   readonly hooks?: ReleaseHooks;
   /** How far the command got; the exit code is derived from it (outcome.ts). */
   readonly phase: PhaseTracker;
+  /** Whose credentials the clients use, once checked (cli-runtime.ts checkCallerAccount). */
+  caller?: CallerIdentity;
 }
 
 /**

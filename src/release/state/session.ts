@@ -5,6 +5,7 @@ import type { StepHandle, StepRunner } from '../core/steps';
 import { assertUpdatable, readStack } from './stack';
 import { requireOutput, StackState } from '../core/stack-state';
 import { ReleaseTable } from '../core/table';
+import { releaseSettings, ReleaseSettings } from '../core/settings';
 import { ReleaseTarget } from '../runtime/target';
 import { trafficColor } from '../steps/traffic';
 
@@ -31,6 +32,11 @@ export class Session {
   /** The stack as last read. Each StackState is immutable; a step that changes the stack hands the new one over. */
   get state(): StackState {
     return this.current;
+  }
+
+  /** The release settings the stack publishes (docs/contracts.md), as last read. */
+  get settings(): ReleaseSettings {
+    return releaseSettings(this.current);
   }
 
   replaceState(state: StackState): StackState {
@@ -80,6 +86,7 @@ export async function withSession<T>(
 ): Promise<T> {
   const first = await readStack(ctx, target.stackName, options.parameterPrefix);
   if (!options.anyStackStatus) assertUpdatable(first);
+  releaseSettings(first);
   const table = releaseTable(ctx, first);
   const lock = await ctx.reporter.step('take the release lock', async (h) => {
     const held = await acquireLock(ctx, table, command, options);

@@ -8,11 +8,26 @@ import { isBusy, output, isNoUpdatesError, isUpdatable, parameterUpdateInput, Pa
 import { clampStandby, StandbySize, standbyMaxValue } from '../core/standby-size';
 
 export async function readStack(ctx: ReleaseContext, stackName: string, prefixHint?: string, clients = ctx.clients): Promise<StackState> {
-  const out = await call(ctx, 'DescribeStacks', `stack ${stackName} (${clients.region})`, () =>
-    clients.cloudFormation.send(new DescribeStacksCommand({ StackName: stackName })),
-  );
+  // DescribeStacks answers ValidationError "Stack with id <name> does not exist" for a stack
+  // the caller's account does not have in that region
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html):
+  // with the wrong profile that is every stack, so the message names the account asked.
+  const whose = ctx.caller ? ` of account ${ctx.caller.account} (credentials of ${ctx.caller.arn})` : '';
+  const missing = () =>
+    new ReleaseError(ExitCode.Error, `stack ${stackName} does not exist in ${clients.region}${whose}: check the stack name and --region; if the stack is in another account, use --profile/--role-arn (or --account to have this checked first)`);
+  let out;
+  try {
+    out = await call(ctx, 'DescribeStacks', `stack ${stackName} (${clients.region})`, () => clients.cloudFormation.send(new DescribeStacksCommand({ StackName: stackName })));
+  } catch (error) {
+    if (error instanceof AwsCallError && error.awsErrorName === 'ValidationError' && /does not exist/.test(error.message)) throw missing();
+    throw error;
+  }
   const stack = out.Stacks?.[0];
-  if (!stack) throw new ReleaseError(ExitCode.Error, `stack ${stackName} does not exist in ${clients.region}`);
+  if (!stack) throw missing();
+  const account = /^arn:aws[a-z-]*:cloudformation:[^:]+:(\d{12}):/.exec(stack.StackId ?? '')?.[1];
+  if (ctx.caller && account && account !== ctx.caller.account) {
+    throw new ReleaseError(ExitCode.Usage, `credentials are for account ${ctx.caller.account} (${ctx.caller.arn}), the stack ${stackName} is in ${account}: use --profile/--role-arn; nothing was changed`);
+  }
   return parseStack(stack, prefixHint);
 }
 
@@ -109,7 +124,7 @@ export async function updateStack(
   const stop = ctx.reporter.progress(what, ctx.timings.stackUpdate.maxWaitSeconds);
   try {
     await waitFor(what, ctx.timings.stackUpdate, ctx.signal, (cfg) =>
-      waitUntilStackUpdateComplete({ client: ctx.clients.cloudFormation, ...cfg }, { StackName: state.name }),
+      waitUntilStackUpdateComplete({ ...cfg, client: cfg.watch(ctx.clients.cloudFormation) }, { StackName: state.name }),
     );
   } catch (error) {
     // The stack's status reason names only the resources ("The following resource(s) failed to

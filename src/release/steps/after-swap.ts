@@ -27,7 +27,7 @@ export async function openWindowBody(session: Session, pending: PendingRelease, 
         previousColor: pending.fromColor,
         liveColor: pending.toColor,
         swappedAt: now.toISOString(),
-        closesAt: new Date(now.getTime() + session.target.service.rollbackWindowMinutes * 60_000).toISOString(),
+        closesAt: new Date(now.getTime() + session.settings.rollbackWindowMinutes * 60_000).toISOString(),
         releaseId: pending.releaseId,
         previousImage: pending.oldImage,
         previousAmi: pending.oldAmi,
@@ -44,12 +44,12 @@ export type BakeResult = 'passed' | 'rolled-back' | 'auto-rolled-back';
 
 /** Watches the new live fleet's alarms until `swappedAt + bakeMinutes`; an alarm rolls back. */
 export async function bake(session: Session, window: WindowItem): Promise<BakeResult> {
-  return session.step(`bake ${session.target.service.bakeMinutes} min`, (h) => bakeBody(session, window, h));
+  return session.step(`bake ${session.settings.bakeMinutes} min`, (h) => bakeBody(session, window, h));
 }
 
 export async function bakeBody(session: Session, window: WindowItem, h: StepHandle): Promise<BakeResult> {
   const { ctx } = session;
-  const minutes = session.target.service.bakeMinutes;
+  const minutes = session.settings.bakeMinutes;
   const end = Date.parse(window.swappedAt) + minutes * 60_000;
   const live = fleet(session.state, window.liveColor);
   let result = await (async (): Promise<BakeResult> => {
@@ -101,7 +101,7 @@ export async function recordRelease(session: Session, pending: PendingRelease, w
 
 export async function recordReleaseBody(session: Session, pending: PendingRelease, window: WindowItem, detail: string, h: StepHandle): Promise<void> {
   {
-    const where = { service: session.target.service.name, environment: session.target.environment.name };
+    const where = { service: session.settings.service, environment: session.settings.environment };
     const written = await session.table.putHistory(
       pendingHistory(pending, where, { at: window.swappedAt, id: pending.releaseId, actor: pending.actor, outcome: 'succeeded', detail }),
     );

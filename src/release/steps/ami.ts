@@ -1,5 +1,4 @@
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import type { FleetSpec } from '../../../lib/config';
 import { call, ReleaseContext } from '../runtime/context';
 import { ExitCode, ReleaseError } from '../core/outcome';
 import { AMI_ID_PATTERN } from '../../../constructs/contract';
@@ -25,12 +24,16 @@ export function recommendedAmiParameter(architecture: 'arm64' | 'x86_64'): strin
  * `--ami`: an AMI id is taken as is; `latest` is today's ECS-optimized AMI for the fleet's
  * architecture, read once and then pinned in the parameter like any other id.
  */
-export async function resolveAmi(ctx: ReleaseContext, requested: string, fleet: FleetSpec): Promise<string> {
+export async function resolveAmi(ctx: ReleaseContext, requested: string, fleet: { readonly stack: string; readonly color: string; readonly architecture?: 'arm64' | 'x86_64' }): Promise<string> {
   if (requested !== 'latest') {
     if (!AMI_ID_PATTERN.test(requested)) throw new ReleaseError(ExitCode.Usage, `--ami "${requested}" is not an AMI id (ami-0123456789abcdef0) or "latest"`);
     return requested;
   }
-  const name = recommendedAmiParameter(architectureOf(fleet.instanceTypes));
+  // The architecture comes from the stack's ReleaseSettings (ReleaseSupport reads the fleet's instance types).
+  if (!fleet.architecture) {
+    throw new ReleaseError(ExitCode.Usage, `--ami latest: stack ${fleet.stack}'s ReleaseSettings name no CPU architecture for the ${fleet.color} fleet (its instance types could not be read at synth); give an AMI id`);
+  }
+  const name = recommendedAmiParameter(fleet.architecture);
   const out = await call(ctx, 'GetParameter', `SSM parameter ${name}`, () => ctx.clients.ssm.send(new GetParameterCommand({ Name: name })));
   const id = out.Parameter?.Value ?? '';
   if (!AMI_ID_PATTERN.test(id)) throw new ReleaseError(ExitCode.Error, `SSM parameter ${name} holds "${id}", not an AMI id`);

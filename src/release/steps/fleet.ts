@@ -92,12 +92,12 @@ export async function waitUntilReady(ctx: ReleaseContext, fleet: FleetRefs): Pro
     [
       `ECS service ${fleet.serviceName} (${fleet.color}) to become stable`,
       ctx.timings.serviceStable,
-      (cfg) => waitUntilServicesStable({ client: ctx.clients.ecs, ...cfg }, { cluster: fleet.clusterName, services: [fleet.serviceName] }),
+      (cfg) => waitUntilServicesStable({ ...cfg, client: cfg.watch(ctx.clients.ecs) }, { cluster: fleet.clusterName, services: [fleet.serviceName] }),
     ],
     [
       `all targets of the ${fleet.color} target group to be healthy`,
       ctx.timings.targetsHealthy,
-      (cfg) => waitUntilTargetInService({ client: ctx.clients.elb, ...cfg }, { TargetGroupArn: fleet.targetGroupArn }),
+      (cfg) => waitUntilTargetInService({ ...cfg, client: cfg.watch(ctx.clients.elb) }, { TargetGroupArn: fleet.targetGroupArn }),
     ],
   ];
   let timedOut: WaitTimeoutError | undefined;

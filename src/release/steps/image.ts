@@ -1,5 +1,5 @@
 import { DescribeImageScanFindingsCommand, DescribeImagesCommand, ImageDetail, waitUntilImageScanComplete } from '@aws-sdk/client-ecr';
-import type { ServiceConfig } from '../../../lib/config';
+import type { ReleaseSettings } from '../core/settings';
 import { AwsCallError } from '../../aws/errors';
 import { waitFor } from '../../aws/waiters';
 import { call, ReleaseContext } from '../runtime/context';
@@ -70,7 +70,7 @@ export interface ResolvedImage {
 const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNDEFINED'] as const;
 
 /** Severities refused by `maxScanSeverity` ("at or above"); `NONE` refuses any finding. */
-export function refusedSeverities(max: ServiceConfig['maxScanSeverity']): string[] {
+export function refusedSeverities(max: ReleaseSettings['maxScanSeverity']): string[] {
   if (max === 'NONE') return [...SEVERITIES];
   return SEVERITIES.slice(0, SEVERITIES.indexOf(max) + 1);
 }
@@ -78,7 +78,8 @@ export function refusedSeverities(max: ServiceConfig['maxScanSeverity']): string
 export interface ResolveOptions {
   /** Where a bare tag or digest is looked up: the repository the live fleet runs from. */
   readonly base: ImageRef;
-  readonly service: ServiceConfig;
+  /** The stack's release settings: `maxScanSeverity`, `imageSizeBudgetMiB` and the service's name. */
+  readonly settings: Pick<ReleaseSettings, 'maxScanSeverity' | 'imageSizeBudgetMiB' | 'service'>;
   /** Accept an image without a completed scan (the scan gate is skipped, with a warning). */
   readonly allowUnscanned?: boolean;
 }
@@ -155,7 +156,7 @@ async function scanResult(
     const what = `the scan of ${where.resource}`;
     const stop = ctx.reporter.progress(what, ctx.timings.imageScan.maxWaitSeconds);
     try {
-      await waitFor(what, ctx.timings.imageScan, ctx.signal, (cfg) => waitUntilImageScanComplete({ client: ecr, ...cfg }, input));
+      await waitFor(what, ctx.timings.imageScan, ctx.signal, (cfg) => waitUntilImageScanComplete({ ...cfg, client: cfg.watch(ecr) }, input));
     } finally {
       stop();
     }
@@ -171,7 +172,7 @@ async function scanResult(
 }
 
 function applyGates(ctx: ReleaseContext, image: ResolvedImage, options: ResolveOptions): void {
-  const { service } = options;
+  const { settings } = options;
   const scanned = image.scanStatus === 'COMPLETE' || image.scanStatus === 'ACTIVE';
   if (!scanned) {
     if (!options.allowUnscanned) {
@@ -183,18 +184,18 @@ function applyGates(ctx: ReleaseContext, image: ResolvedImage, options: ResolveO
     }
     ctx.reporter.warn(`image ${image.digest} has no completed scan (status ${image.scanStatus}); released with --allow-unscanned`);
   } else {
-    const refused = refusedSeverities(service.maxScanSeverity).filter((s) => (image.findings[s] ?? 0) > 0);
+    const refused = refusedSeverities(settings.maxScanSeverity).filter((s) => (image.findings[s] ?? 0) > 0);
     if (refused.length > 0) {
       const list = refused.map((s) => `${image.findings[s]} ${s}`).join(', ');
-      throw new ReleaseError(ExitCode.Refused, `image ${image.reference} has scan findings at or above ${service.maxScanSeverity}: ${list}; nothing was changed`, {
+      throw new ReleaseError(ExitCode.Refused, `image ${image.reference} has scan findings at or above ${settings.maxScanSeverity}: ${list}; nothing was changed`, {
         findings: image.findings,
       });
     }
   }
   if (image.sizeBytes !== undefined) {
     const mib = image.sizeBytes / 1024 / 1024;
-    if (mib > service.imageSizeBudgetMiB) {
-      ctx.reporter.warn(`image is ${mib.toFixed(0)} MiB, above the ${service.imageSizeBudgetMiB} MiB budget of ${service.name}: every scale-out pulls it`);
+    if (mib > settings.imageSizeBudgetMiB) {
+      ctx.reporter.warn(`image is ${mib.toFixed(0)} MiB, above the ${settings.imageSizeBudgetMiB} MiB budget of ${settings.service}: every scale-out pulls it`);
     }
   }
 }

@@ -46,7 +46,7 @@ export async function settleStack(ctx: ReleaseContext, state: StackState): Promi
   ctx.reporter.note(`waiting for ${what}`);
   const stop = ctx.reporter.progress(what, ctx.timings.stackUpdate.maxWaitSeconds);
   try {
-    await waitFor(what, ctx.timings.stackUpdate, ctx.signal, (cfg) => waitUntilStackUpdateComplete({ client: ctx.clients.cloudFormation, ...cfg }, { StackName: fresh.name }));
+    await waitFor(what, ctx.timings.stackUpdate, ctx.signal, (cfg) => waitUntilStackUpdateComplete({ ...cfg, client: cfg.watch(ctx.clients.cloudFormation) }, { StackName: fresh.name }));
   } catch (error) {
     if (!(error instanceof WaitFailedError)) throw error;
   } finally {
@@ -107,7 +107,8 @@ export async function rollBackFromCli(
   reason: string,
   steps?: readonly Step<RollbackState>[],
 ): Promise<CliRollback> {
-  const { ctx, target } = session;
+  const { ctx } = session;
+  const settings = session.settings;
   const request: RollbackRequest = {
     from: plan.from,
     to: plan.to,
@@ -115,20 +116,20 @@ export async function rollBackFromCli(
     actor: ctx.actor,
     outcome,
     reason,
-    service: target.service.name,
-    environment: target.environment.name,
-    rollbackWindowMinutes: target.service.rollbackWindowMinutes,
+    service: settings.service,
+    environment: settings.environment,
+    rollbackWindowMinutes: settings.rollbackWindowMinutes,
   };
   const state = await rollBack(cliRollbackPorts(session, plan.to), request, session.state, steps);
   session.replaceState(state.stack);
   if (!state.done) throw unfinishedError(state);
-  const environment = target.environment.name;
+  const environment = settings.environment;
   await session.step(`point ${liveTag(environment)} at the ${plan.to} fleet's image`, async (h) => h.detail(await pointLiveTag(ctx, environment, fleet(state.stack, plan.to).image)));
   await session.step('schedule the cool-down of the fleet traffic left', async (h) => {
     const window = state.window;
     const now = ctx.clock.now();
     if (window) await session.table.deletePending(window.releaseId);
-    const closesAt = window && isWindowOpen(window, now) ? new Date(window.closesAt) : new Date(now.getTime() + target.service.rollbackWindowMinutes * 60_000);
+    const closesAt = window && isWindowOpen(window, now) ? new Date(window.closesAt) : new Date(now.getTime() + settings.rollbackWindowMinutes * 60_000);
     // The fleet traffic left stays warm until the window closes, then is cooled.
     await scheduleCoolDown(ctx, state.stack, closesAt, plan.to);
     h.detail(`${plan.from} stays warm until ${closesAt.toISOString()}`);

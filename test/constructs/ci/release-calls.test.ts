@@ -48,6 +48,12 @@ interface Request {
 
 /** SDK command (or waiter) -> the requests IAM authorizes for it. */
 const CLI_CALLS: Readonly<Record<string, readonly Request[]>> = {
+  // Whose credentials the CLI runs with, before any other call: GetCallerIdentity needs no
+  // permission (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html).
+  GetCallerIdentityCommand: [],
+  // --role-arn: AssumeRole is made with the caller's own credentials, to become this role; the
+  // role's trust policy and the caller's sts:AssumeRole decide it, not the role's own policy.
+  AssumeRoleCommand: [],
   // CloudFormation: the service stack, and --image-from's source environment.
   DescribeStacksCommand: [
     { action: 'cloudformation:DescribeStacks', resource: STACK_ARN },

@@ -382,7 +382,7 @@ describe('ReleaseSupport validation and edge cases', () => {
   test('a test listener port out of range is refused', () => {
     const app = newApp();
     const { service } = releaseStackParts(app);
-    expect(() => new ReleaseSupport(new Stack(app, 'Other'), 'Release', { vpc: service.vpc, service: { ...service.service, testListenerPort: 70000 } })).toThrow(/testListenerPort 70000 must be a port number/);
+    expect(() => new ReleaseSupport(new Stack(app, 'Other'), 'Release', { vpc: service.vpc, service: { releaseParts: { ...service.service.releaseParts, testListenerPort: 70000 } } })).toThrow(/testListenerPort 70000 must be a port number/);
   });
 
   test('reserveConcurrency defaults to one reserved execution per control-plane Lambda; false reserves none (new accounts with a concurrency quota of 10)', () => {

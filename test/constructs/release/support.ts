@@ -3,14 +3,14 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { ReleasableService, ReleaseFleet, ReleaseSupport, ReleaseSupportProps } from '../../../constructs';
+import { IReleasableService, ReleaseFleet, ReleaseSupport, ReleaseSupportProps } from '../../../constructs';
 import { newApp } from '../../support/synth';
 
 /**
  * A stand-in for BlueGreenService with just what ReleaseSupport needs: a VPC, an internal ALB
  * with a production and a test listener, a target group, an ECS service and one alarm per fleet.
  */
-export function fakeService(stack: Stack, alarmsPerFleet = 1): { vpc: ec2.Vpc; service: ReleasableService } {
+export function fakeService(stack: Stack, alarmsPerFleet = 1): { vpc: ec2.Vpc; service: IReleasableService } {
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false });
   const loadBalancer = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc, internetFacing: false });
   const cluster = ecs.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'fleet', vpc });
@@ -24,7 +24,7 @@ export function fakeService(stack: Stack, alarmsPerFleet = 1): { vpc: ec2.Vpc; s
   const fleets = { blue: fleet('blue'), green: fleet('green') };
   const productionListener = loadBalancer.addListener('Production', { port: 80, open: false, defaultTargetGroups: [fleets.blue.targetGroup] });
   loadBalancer.addListener('Test', { port: 8443, protocol: elbv2.ApplicationProtocol.HTTP, open: false, defaultTargetGroups: [fleets.green.targetGroup] });
-  return { vpc, service: { serviceName: 'api', loadBalancer, productionListener, testListenerPort: 8443, fleet: (c) => fleets[c] } };
+  return { vpc, service: { releaseParts: { serviceName: 'api', loadBalancer, productionListener, testListenerPort: 8443, ...fleets } } };
 }
 
 export function releaseStack(props: Partial<ReleaseSupportProps> = {}, app: App = newApp(), alarmsPerFleet = 1): { app: App; stack: Stack; release: ReleaseSupport } {

@@ -13,7 +13,7 @@ const TOKYO_DAY: NamedSchedule[] = [
   { name: 'afternoon', cron: '30 16 * * ? *', timeZone: 'Asia/Tokyo', minTasks: 6, maxTasks: 8 },
 ];
 
-function withSchedules(schedules: readonly NamedSchedule[], more?: (capacity: ScheduledCapacity) => void) {
+function withSchedules(schedules: NamedSchedule[], more?: (capacity: ScheduledCapacity) => void) {
   let capacity!: ScheduledCapacity;
   const built = buildService(
     { minTasks: 6, maxTasks: 12 },

@@ -1,6 +1,7 @@
 import type { CommandDeps } from '../../../src/release/runtime/cli-runtime';
 import type { ReleaseHooks, ReleaseTimings } from '../../../src/release/runtime/context';
-import { resolveTarget } from '../../../src/release/runtime/target';
+import { parseReleaseSettings, ReleaseSettings } from '../../../constructs/contract';
+import { serviceTemplate } from './aws-model/service-template';
 import { DEFAULT_MUTABLE_TAG_PATTERNS } from '../../../constructs/image/image-repository';
 import { clock as autoRollbackClock, handler as autoRollback, stackWait } from '../../../lambda/auto-rollback';
 import { clock as standbyCapacityClock, handler as standbyCapacity } from '../../../lambda/standby-capacity';
@@ -51,16 +52,24 @@ export function run(aws: AwsModel, options: { hooks?: ReleaseHooks; actor?: stri
       timings: { ...MODEL_TIMINGS, ...options.timings },
       retry: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
       hooks: options.hooks,
-      env: { USER: options.actor ?? 'alice' },
+      env: { USER: options.actor ?? 'alice', AWS_REGION: 'ap-northeast-1' },
     },
   };
 }
 
 export const DEV_STACK = 'bgf-dev-api';
-/** dev api's bakeMinutes, from lib/config (the tests follow the config, not a copy of it). */
-export const DEV_BAKE_MINUTES = resolveTarget({ env: 'dev', service: 'api' }).service.bakeMinutes;
-/** dev api's rollback window, from lib/config. */
-export const DEV_WINDOW_MINUTES = resolveTarget({ env: 'dev', service: 'api' }).service.rollbackWindowMinutes;
+
+/** The release settings a synthesized stack publishes (its ReleaseSettings output), as the CLI reads them. */
+export function templateSettings(env: string, service: string): ReleaseSettings {
+  const outputs = serviceTemplate({ env, service }).Outputs as Record<string, { Value: unknown }>;
+  const parsed = parseReleaseSettings(outputs.ReleaseSettings?.Value as string, { stack: `bgf-${env}-${service}`, prefix: '' });
+  if ('problem' in parsed) throw new Error(parsed.problem);
+  return parsed;
+}
+/** dev api's bakeMinutes, as its stack publishes it (from lib/config through ReleaseSupport). */
+export const DEV_BAKE_MINUTES = templateSettings('dev', 'api').bakeMinutes;
+/** dev api's rollback window, as its stack publishes it. */
+export const DEV_WINDOW_MINUTES = templateSettings('dev', 'api').rollbackWindowMinutes;
 export const V1 = imageRef('v1');
 export const V2 = imageRef('v2');
 
