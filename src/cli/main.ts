@@ -4,13 +4,13 @@
  * with it the AWS SDK) is required when that command runs, so `--help` stays fast.
  */
 import { Command } from 'commander';
-import { version } from '../package.json';
 import { COMMANDS } from './commands';
+import { CLI_VERSION } from './version';
 
 export function buildProgram(): Command {
   const program = new Command('bluegreen-fleet')
     .description('Fleet-level blue/green releases on Amazon ECS: deploy, swap, rollback, status, promote, diff, build.')
-    .version(version, '-V, --version', 'print the version of bluegreen-fleet-cli')
+    .version(CLI_VERSION, '-V, --version', 'print the version of bluegreen-fleet-cli')
     .showHelpAfterError()
     .exitOverride();
   for (const spec of COMMANDS) spec.define(program);
