@@ -6,6 +6,11 @@ module.exports = {
   transform: {
     '^.+\\.tsx?$': ['@swc/jest'],
   },
+  // `import ... from '../constructs'` is the library's sources, also when a build of the package
+  // (constructs/dist/, which constructs/package.json's `main` names) is lying around.
+  moduleNameMapper: {
+    '^(\\.\\./)+constructs$': '<rootDir>/constructs/index.ts',
+  },
   setupFiles: ['<rootDir>/test/support/environment.js'],
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
   testTimeout: 120000,

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { RELEASE_SETTINGS_OUTPUT, RELEASE_SETTINGS_VERSION } from './settings-names';
 
 /**
  * The release settings a service stack publishes (docs/contracts.md "Release settings"): one
@@ -13,10 +14,9 @@ import * as z from 'zod/mini';
  * ReleaseSupport refuses a document above it at synth; a typical one is about 400 characters.
  */
 
-export const RELEASE_SETTINGS_OUTPUT = 'ReleaseSettings';
-export const RELEASE_SETTINGS_VERSION = 1;
-/** assumed: see above. */
-export const RELEASE_SETTINGS_MAX_LENGTH = 4096;
+// The plain constants live in settings-names.ts, which has no zod: the construct library imports
+// them, and its compiled code must not require zod (scripts/consumer-test.sh, test/constructs/package.test.ts).
+export { RELEASE_SETTINGS_MAX_LENGTH, RELEASE_SETTINGS_OUTPUT, RELEASE_SETTINGS_VERSION } from './settings-names';
 
 export const SCAN_SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'NONE'] as const;
 export type ScanSeverityName = (typeof SCAN_SEVERITIES)[number];

@@ -4,22 +4,43 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 /**
- * Where the release Lambdas' code comes from. In this repository (and any checkout with the
- * sources) each handler is bundled from `lambda/<name>/index.ts` in-process by esbuild: minified,
- * CommonJS, the AWS SDK v3 left out (the Node.js runtime ships it). The result is cached by a
- * hash of the sources, so an app with fifty service stacks bundles each handler once, and the
- * asset hash changes only when the code does. An installed package has no sources: it ships the
- * same bundles prebuilt under `dist/lambda-bundles/<name>/` (`npm run build:lambda`).
+ * Where the release Lambdas' code comes from. In a checkout of this repository (from the
+ * TypeScript sources, from scripts/app.js's transpiled .build/, or from constructs/dist/) each
+ * handler is bundled from `lambda/<name>/index.ts` in-process by esbuild: minified, CommonJS, the
+ * AWS SDK v3 left out (the Node.js runtime ships it). The result is cached by a hash of the
+ * sources, so an app with fifty service stacks bundles each handler once, and the asset hash
+ * changes only when the code does. The installed package has no sources: it ships the same
+ * bundles prebuilt under `lambda-bundles/<name>/index.js` in the package (built by its prepack,
+ * scripts/build-lambda-bundles.js), and needs no esbuild.
  */
 
-const PACKAGE_ROOT = findPackageRoot(__dirname);
+const PACKAGE_NAME = 'bluegreen-fleet';
+/** The checkout: the folder that holds `lambda/` and this file's source, `constructs/release/bundle.ts`. */
+const SOURCE_ROOT = findUp(__dirname, (dir) => fs.existsSync(path.join(dir, 'lambda')) && fs.existsSync(path.join(dir, 'constructs', 'release', 'bundle.ts')));
+/** The construct package: the nearest package.json named bluegreen-fleet (constructs/ in the checkout). */
+const PACKAGE_ROOT = findUp(__dirname, isPackageRoot) ?? (SOURCE_ROOT === undefined ? undefined : path.join(SOURCE_ROOT, 'constructs'));
 const built = new Map<string, string>();
 
-function findPackageRoot(from: string): string {
+function findUp(from: string, match: (dir: string) => boolean): string | undefined {
   for (let dir = from; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) return from;
+    if (match(dir)) return dir;
+    if (path.dirname(dir) === dir) return undefined;
   }
+}
+
+function isPackageRoot(dir: string): boolean {
+  const file = path.join(dir, 'package.json');
+  if (!fs.existsSync(file)) return false;
+  try {
+    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: unknown }).name === PACKAGE_NAME;
+  } catch {
+    return false;
+  }
+}
+
+/** The prebuilt bundle of a handler in the package (what `lambda.Code.fromAsset` takes). */
+export function prebuiltBundleDirectory(name: string): string | undefined {
+  return PACKAGE_ROOT === undefined ? undefined : path.join(PACKAGE_ROOT, 'lambda-bundles', name);
 }
 
 /** The esbuild options every handler bundle uses (also used by the benchmark and `build:lambda`). */
@@ -45,22 +66,26 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+function requireSourceRoot(): string {
+  if (SOURCE_ROOT === undefined) throw new Error(`ReleaseSupport: the handler sources (lambda/) are not here (${__dirname}): bundling needs a checkout of the repository`);
+  return SOURCE_ROOT;
+}
+
 /** Bundles `lambda/<name>/index.ts` into `outdir/index.js`. */
 export function bundleHandler(name: string, outdir: string): void {
   // esbuild is a build-time dependency: loaded only when bundling from source.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as typeof import('esbuild');
-  esbuild.buildSync({ ...BUNDLE_OPTIONS, external: [...BUNDLE_OPTIONS.external], mainFields: [...BUNDLE_OPTIONS.mainFields], entryPoints: [path.join(PACKAGE_ROOT, 'lambda', name, 'index.ts')], outfile: path.join(outdir, 'index.js') });
+  esbuild.buildSync({ ...BUNDLE_OPTIONS, external: [...BUNDLE_OPTIONS.external], mainFields: [...BUNDLE_OPTIONS.mainFields], entryPoints: [path.join(requireSourceRoot(), 'lambda', name, 'index.ts')], outfile: path.join(outdir, 'index.js') });
 }
 
 /** A directory holding `index.js` for the handler, ready for `lambda.Code.fromAsset`. */
 export function handlerCodeDirectory(name: string): string {
   const cached = built.get(name);
   if (cached) return cached;
-  const sourceRoot = path.join(PACKAGE_ROOT, 'lambda');
-  const entry = path.join(sourceRoot, name, 'index.ts');
   let dir: string;
-  if (fs.existsSync(entry)) {
+  const sourceRoot = SOURCE_ROOT === undefined ? undefined : path.join(SOURCE_ROOT, 'lambda');
+  if (sourceRoot !== undefined && fs.existsSync(path.join(sourceRoot, name, 'index.ts'))) {
     const hash = crypto.createHash('sha256');
     hash.update(JSON.stringify(BUNDLE_OPTIONS));
     for (const file of sourceFiles(sourceRoot).sort()) hash.update(file.slice(sourceRoot.length)).update(fs.readFileSync(file));
@@ -77,10 +102,11 @@ export function handlerCodeDirectory(name: string): string {
       }
     }
   } else {
-    dir = path.join(PACKAGE_ROOT, 'dist', 'lambda-bundles', name);
-    if (!fs.existsSync(path.join(dir, 'index.js'))) {
-      throw new Error(`ReleaseSupport: no code for the ${name} handler: neither lambda/${name}/index.ts nor dist/lambda-bundles/${name}/index.js exists under ${PACKAGE_ROOT}`);
+    const prebuilt = prebuiltBundleDirectory(name);
+    if (prebuilt === undefined || !fs.existsSync(path.join(prebuilt, 'index.js'))) {
+      throw new Error(`ReleaseSupport: no code for the ${name} handler: neither lambda/${name}/index.ts (a checkout) nor lambda-bundles/${name}/index.js (the ${PACKAGE_NAME} package) exists${PACKAGE_ROOT === undefined ? '' : ` under ${PACKAGE_ROOT}`}; reinstall ${PACKAGE_NAME}`);
     }
+    dir = prebuilt;
   }
   built.set(name, dir);
   return dir;
@@ -88,7 +114,8 @@ export function handlerCodeDirectory(name: string): string {
 
 /** The handlers under `lambda/` (one folder each with an `index.ts`). */
 export function handlerNames(): string[] {
-  const root = path.join(PACKAGE_ROOT, 'lambda');
+  if (SOURCE_ROOT === undefined) return [];
+  const root = path.join(SOURCE_ROOT, 'lambda');
   if (!fs.existsSync(root)) return [];
   return fs.readdirSync(root).filter((name) => fs.existsSync(path.join(root, name, 'index.ts'))).sort();
 }

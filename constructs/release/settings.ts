@@ -2,7 +2,8 @@ import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { IConstruct } from 'constructs';
-import { RELEASE_SETTINGS_MAX_LENGTH, RELEASE_SETTINGS_VERSION, ReleaseSettings } from '../contract/settings';
+import type { ReleaseSettings } from '../contract/settings';
+import { RELEASE_SETTINGS_MAX_LENGTH, RELEASE_SETTINGS_VERSION } from '../contract/settings-names';
 
 /** The scan finding severity at or above which the release CLI refuses an image. */
 export enum ScanSeverity {

@@ -5,10 +5,12 @@
  */
 import { Command } from 'commander';
 import { COMMANDS } from './commands';
+import { CLI_VERSION } from './version';
 
 export function buildProgram(): Command {
   const program = new Command('bluegreen-fleet')
     .description('Fleet-level blue/green releases on Amazon ECS: deploy, swap, rollback, status, promote, diff, build.')
+    .version(CLI_VERSION, '-V, --version', 'print the version of bluegreen-fleet-cli')
     .showHelpAfterError()
     .exitOverride();
   for (const spec of COMMANDS) spec.define(program);
