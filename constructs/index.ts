@@ -33,6 +33,7 @@ export { COLORS, IMAGE_PATTERN, ServiceParameters, STANDBY_MIN_TASKS_CEILING } f
 export type { Color, ServiceParametersProps, TemplateValue } from './service/parameters';
 export type { ServiceFleet } from './service/service-fleet';
 export * from './release/release-support';
+export type { ReleaseSettingsInput } from './release/settings';
 export * from './schedule';
 export { PreflightChecks, PreflightQuota, PreflightSeverity } from './preflight';
 export type { PreflightChecksProps, RaisedQuota } from './preflight';
