@@ -4,17 +4,27 @@
  * where known, vCPUs, memory and maximum network interfaces. Run after updating
  * @aws-sdk/client-ec2:
  *
- *   node scripts/ec2-instance-types.js [--describe pages.json ...] > data/ec2-instance-types.json
+ *   node scripts/ec2-instance-types.js [--describe pages.json ...] [--ec2instances instances.json] \
+ *     > data/ec2-instance-types.json
  *
  * Sources, strongest first:
  * 1. `--describe FILE`: output of `aws ec2 describe-instance-types --output json` (one or more
  *    pages). AWS's own answer per type; it overrides everything below. Needs credentials, so
  *    the committed table was made without it (see "specs" in the file).
- * 2. Names: the InstanceType enum of AWS's EC2 API model, as shipped in @aws-sdk/client-ec2
+ * 2. `--ec2instances FILE`: the instances.json dataset of ec2instances.info (Vantage), which is
+ *    built from AWS's DescribeInstanceTypes and Price List APIs. The committed table used the
+ *    copy in the Go module github.com/cristim/ec2-instances-info at the version in
+ *    EC2INSTANCES_MODULE below, fetched from the Go module proxy:
+ *
+ *      curl -sSfo /tmp/ec2ii.zip https://proxy.golang.org/github.com/cristim/ec2-instances-info/@v/<version>.zip
+ *      unzip -p /tmp/ec2ii.zip 'github.com/cristim/*data/instances.json' > /tmp/instances.json
+ *
+ *    It lags the API model by months (types launched since have no row), so it fills specs only.
+ * 3. Names: the InstanceType enum of AWS's EC2 API model, as shipped in @aws-sdk/client-ec2
  *    (the version in package-lock.json). It lists every type the API accepts.
- * 3. Architecture: the naming convention, where a "g" after the generation means Graviton
+ * 4. Architecture: the naming convention, where a "g" after the generation means Graviton
  *    (https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html).
- * 4. vCPUs, memory, ENIs for the families below, from the per-size rules of AWS's
+ * 5. vCPUs, memory, ENIs for the families below, from the per-size rules of AWS's
  *    specification tables (https://docs.aws.amazon.com/ec2/latest/instancetypes/gp.html,
  *    co.html, mo.html, and ec2-instance-network-specs.html): medium = 1 vCPU, large = 2,
  *    xlarge = 4, Nxlarge = 4N, metal = the family's largest size, metal-Nxl = 4N; memory is the
@@ -25,6 +35,9 @@
 const fs = require('fs');
 const { _InstanceType } = require('@aws-sdk/client-ec2');
 const sdkVersion = require('@aws-sdk/client-ec2/package.json').version;
+
+/** The Go module whose data/instances.json the committed table was made from (source 2). */
+const EC2INSTANCES_MODULE = 'github.com/cristim/ec2-instances-info@v0.0.0-20250528091325-32acf84f42eb';
 
 /** GiB of memory per vCPU, by family. */
 const RATIO_FAMILIES = {
@@ -108,20 +121,48 @@ function describeSpecs(files) {
   return specs;
 }
 
+/**
+ * Specs from ec2instances.info's instances.json: `vCPU`, `memory` (GiB), `vpc.max_enis`, `arch`
+ * (SupportedArchitectures). A type the dataset lists without a VPC block gets no ENI count.
+ */
+function datasetSpecs(files) {
+  const specs = {};
+  for (const file of files) {
+    for (const t of JSON.parse(fs.readFileSync(file, 'utf8'))) {
+      if (typeof t.instance_type !== 'string' || typeof t.vCPU !== 'number' || typeof t.memory !== 'number') continue;
+      specs[t.instance_type] = {
+        vcpu: t.vCPU,
+        memoryMiB: Math.round(t.memory * 1024),
+        ...(typeof t.vpc?.max_enis === 'number' ? { maxEnis: t.vpc.max_enis } : {}),
+        architectures: Array.isArray(t.arch) && t.arch.length ? t.arch : [architectureOf(t.instance_type)],
+      };
+    }
+  }
+  return specs;
+}
+
 function main(argv) {
   const describeFiles = [];
-  for (let i = 0; i < argv.length; i++) if (argv[i] === '--describe') describeFiles.push(argv[++i]);
+  const datasetFiles = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--describe') describeFiles.push(argv[++i]);
+    else if (argv[i] === '--ec2instances') datasetFiles.push(argv[++i]);
+    else throw new Error(`ec2-instance-types: unknown argument ${argv[i]} (use --describe FILE or --ec2instances FILE)`);
+  }
   const names = [...new Set(Object.values(_InstanceType))].sort();
   const rules = ruleSpecs(names);
-  const described = describeSpecs(describeFiles);
+  // AWS's own answer first, then the dataset, then the per-size rules (see the header).
+  // Only AWS's own answer may add a type the API model does not list.
+  const dataset = datasetSpecs(datasetFiles);
+  const fromAws = describeSpecs(describeFiles);
   const types = {};
-  for (const name of [...new Set([...names, ...Object.keys(described)])].sort()) {
-    const d = described[name];
+  for (const name of [...new Set([...names, ...Object.keys(fromAws)])].sort()) {
+    const d = fromAws[name] ?? dataset[name];
     const arch = d ? (d.architectures.find((a) => a !== 'i386') ?? d.architectures[0]) : architectureOf(name);
     types[name] = { arch, ...(d ? { vcpu: d.vcpu, memoryMiB: d.memoryMiB, maxEnis: d.maxEnis } : rules[name] ?? {}) };
   }
   const out = {
-    source: `names: InstanceType enum of the EC2 API model in @aws-sdk/client-ec2 ${sdkVersion}; architecture: the instance type naming convention (docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html); vcpu/memoryMiB/maxEnis: ${describeFiles.length ? 'aws ec2 describe-instance-types output, else ' : ''}the per-size rules of the EC2 specification tables for ${BURSTABLE_FAMILIES.length + Object.keys(RATIO_FAMILIES).length} families (scripts/ec2-instance-types.js)`,
+    source: `names: InstanceType enum of the EC2 API model in @aws-sdk/client-ec2 ${sdkVersion}; architecture: the instance type naming convention (docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html); vcpu/memoryMiB/maxEnis: ${describeFiles.length ? 'aws ec2 describe-instance-types output, else ' : ''}${datasetFiles.length ? `ec2instances.info's instances.json (${EC2INSTANCES_MODULE}), else ` : ''}the per-size rules of the EC2 specification tables for ${BURSTABLE_FAMILIES.length + Object.keys(RATIO_FAMILIES).length} families (scripts/ec2-instance-types.js)`,
     asOf: new Date().toISOString().slice(0, 10),
     generatedBy: 'node scripts/ec2-instance-types.js',
     types,

@@ -7,6 +7,18 @@ describe('data/ec2-instance-types.json', () => {
   test('says where it comes from and when', () => {
     expect(table.source).toMatch(/@aws-sdk\/client-ec2 \d+\.\d+\.\d+/);
     expect(table.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(table.source).toMatch(/ec2instances\.info's instances\.json \(github\.com\/cristim\/ec2-instances-info@v[\w.-]+\)/);
+  });
+
+  test('gives vCPUs, memory and ENIs for most types, not only the families the per-size rules cover', () => {
+    const types = Object.values(table.types as Record<string, { vcpu?: number; memoryMiB?: number; maxEnis?: number }>);
+    const described = types.filter((t) => t.vcpu !== undefined);
+    expect(described.length).toBeGreaterThan(900);
+    for (const t of described) {
+      expect(Number.isInteger(t.vcpu) && t.vcpu! > 0).toBe(true);
+      expect(Number.isInteger(t.memoryMiB) && t.memoryMiB! > 0).toBe(true);
+    }
+    expect(types.filter((t) => t.maxEnis !== undefined).length).toBeGreaterThan(880);
   });
 
   test('holds every instance type of the EC2 API model, and nothing else', () => {
@@ -35,6 +47,13 @@ describe('data/ec2-instance-types.json', () => {
     expect(instanceType('m6i.metal')).toEqual({ arch: 'x86_64', vcpu: 128, memoryMiB: 524288, maxEnis: 15 });
     expect(instanceType('r7i.metal-48xl')).toEqual({ arch: 'x86_64', vcpu: 192, memoryMiB: 1572864, maxEnis: 15 });
     expect(instanceType('c6gn.large')?.arch).toBe('arm64');
+    // Families outside the per-size rules: compute (co.html), memory (mo.html), accelerated (ac.html).
+    expect(instanceType('c6in.large')).toEqual({ arch: 'x86_64', vcpu: 2, memoryMiB: 4096, maxEnis: 3 });
+    expect(instanceType('x2gd.medium')).toEqual({ arch: 'arm64', vcpu: 1, memoryMiB: 16384, maxEnis: 2 });
+    expect(instanceType('g5.xlarge')).toEqual({ arch: 'x86_64', vcpu: 4, memoryMiB: 16384, maxEnis: 4 });
+    // t3a's small sizes have fewer interfaces than t3's (ec2-instance-network-specs.html): a rule
+    // copied from t3 said 3.
+    expect(instanceType('t3a.small')).toEqual({ arch: 'x86_64', vcpu: 2, memoryMiB: 2048, maxEnis: 2 });
     expect(instanceType('a1.large')?.arch).toBe('arm64');
   });
 
