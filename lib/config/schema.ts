@@ -115,6 +115,12 @@ export const serviceConfigSchema = z
     cpuTargetPercent: z.number().int().min(10).max(90),
     /** Other services of the same environment that may call this one. */
     allowFrom: z.array(z.string()),
+    /**
+     * ACM certificate (ARN, in the environment's account and Region) for the service's listeners:
+     * set, both listeners speak HTTPS (443 and 8443) for `<name>.<dnsZoneName>`; unset, HTTP.
+     * Required where the environment's `requireTls` is on (production, by default).
+     */
+    certificateArn: z.string().optional(),
     schedules: z.array(scheduleSchema),
     releaseWindows: z.array(releaseWindowSchema),
     /** After a swap, how long the previous fleet stays warm for a rollback. */
@@ -146,6 +152,11 @@ export const environmentConfigSchema = z
     region: z.string().regex(REGION, 'must be an AWS region such as ap-northeast-1'),
     /** Production turns on termination protection, deletion protection and retention. */
     production: z.boolean(),
+    /**
+     * Every service's listeners speak HTTPS: each service must name a `certificateArn`.
+     * Unset, it follows `production`; set it false in production only with the reason beside it.
+     */
+    requireTls: z.boolean().optional(),
     vpc: vpcConfigSchema,
     /** Private hosted zone for service names, e.g. `dev.internal`. */
     dnsZoneName: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be a DNS name such as dev.internal'),

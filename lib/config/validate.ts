@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { cronProblem } from '../../constructs/common/schedule-expression';
 import { shiftCron } from '../../constructs/schedule/cron-shift';
 import { cidrsOverlap, isNetworkAddress } from './cidr';
-import { ConfigError, failIn } from './error';
+import { ConfigError, Fail, failIn } from './error';
 import { checkFleetSpec, MAX_TASKS_PER_SERVICE } from './fleet-checks';
 import { checkReleaseWindowOverlap, timeZoneProblem } from './schedule-checks';
 import { checkEnvironmentVariables, checkSecretSources } from './secret-checks';
@@ -83,6 +83,7 @@ function checkRelations(env: EnvironmentConfig): void {
       checkSecretSources(env, `${at}.${where}`, spec, fail);
     }
     for (const [where, spec] of effectiveSpecs(service)) checkFleetSpec(service, where, spec, fail);
+    checkCertificate(env, service, fail);
     if (service.bakeMinutes !== 0 && service.bakeMinutes < MIN_BAKE_MINUTES) {
       fail(`${at}.bakeMinutes`, service.bakeMinutes, `must be 0 (no bake) or at least ${MIN_BAKE_MINUTES}: the fleet alarms need ${MIN_BAKE_MINUTES} minutes of data to fire`);
     }
@@ -131,6 +132,40 @@ function checkRelations(env: EnvironmentConfig): void {
   if (cycle) {
     fail(`services[${cycle[0]}].allowFrom`, cycle[1], `forms a cycle (${cycle.join(' -> ')}): each service stack would need the other's security group first; let calls go one way`);
   }
+}
+
+/** `arn:<partition>:acm:<region>:<account>:certificate/<id>` (ACM ARN format,
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscertificatemanager.html#awscertificatemanager-resources-for-iam-policies). */
+const CERTIFICATE_ARN = /^arn:(aws|aws-cn|aws-us-gov):acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f-]{36}$/;
+
+/**
+ * The listeners' certificate: an ACM certificate of the environment's own Region ("Certificates in
+ * ACM are regional resources ... You cannot copy a certificate between regions",
+ * https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html) and account (the load
+ * balancer's account: ACM offers no sharing of a certificate with another account's load
+ * balancer; assumed from the ACM user guide, which documents none). Required under requireTls.
+ */
+function checkCertificate(env: EnvironmentConfig, service: ServiceConfig, fail: Fail): void {
+  const field = `services[${service.name}].certificateArn`;
+  const arn = service.certificateArn;
+  if (arn === undefined) {
+    if (env.requireTls ?? env.production) {
+      fail(
+        field,
+        '(unset)',
+        `is required: ${env.requireTls === undefined ? 'production requires TLS on its listeners (requireTls follows production)' : 'requireTls is on'}; request or import an ACM certificate for ${service.name}.${env.dnsZoneName} in account ${env.account}, ${env.region}, and put its ARN here`,
+      );
+    }
+    return;
+  }
+  const m = CERTIFICATE_ARN.exec(arn);
+  if (!m) {
+    fail(field, arn, 'must be an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<id>');
+    return;
+  }
+  const [, , region, account] = m;
+  if (region !== env.region) fail(field, arn, `is in ${region}, not this environment's Region ${env.region}: a load balancer uses only certificates of its own Region; request or import one in ${env.region}`);
+  if (account !== env.account) fail(field, arn, `is in account ${account}, not this environment's account ${env.account}: a load balancer uses only its own account's certificates; request or import one in ${env.account}`);
 }
 
 /** A cycle in "may call" (callee lists caller in allowFrom), as the names along it, or undefined. */

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -66,6 +67,8 @@ export class ServiceStack extends Stack {
       cpuTargetPercent: config.cpuTargetPercent,
       deletionProtection: env.production,
       hostedZone: props.hostedZone,
+      // HTTPS listeners with the config's certificate (services[].certificateArn; production requires one).
+      certificate: config.certificateArn === undefined ? undefined : acm.Certificate.fromCertificateArn(this, 'Certificate', config.certificateArn),
       logKey: props.network.logKey,
       accessLogBucket: props.network.accessLogBucket,
       logRetention: retentionDays(env.logRetentionDays),
@@ -122,8 +125,10 @@ function acknowledgeEnvironmentChoices(service: BlueGreenService, env: Environme
   const lb = service.loadBalancer;
   const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
   ack(lb, 'cdk-validator-cfnguard::elbv2_logging_enabled_check', `Access logs are on (access_logs.s3.enabled): the bucket is ${env.name}'s access-log bucket in the network stack, referenced across stacks, which the rule cannot follow.`);
-  for (const listener of [service.productionListener, service.testListener]) {
-    ack(listener, 'cdk-validator-cfnguard::alb_http_to_https_redirection_check', `Internal load balancer reached only from ${env.name}'s VPC by the callers in allowFrom; the config has no certificate, so listeners speak HTTP.`);
+  if (config.certificateArn === undefined) {
+    for (const listener of [service.productionListener, service.testListener]) {
+      ack(listener, 'cdk-validator-cfnguard::alb_http_to_https_redirection_check', `Internal load balancer reached only from ${env.name}'s VPC by the callers in allowFrom; ${config.name} names no certificateArn (${env.name} does not require TLS), so its listeners speak HTTP.`);
+    }
   }
   if (!env.production) {
     ack(lb, 'cdk-validator-cfnguard::elbv2_deletion_protection_enabled_check', `${env.name} is not production: its stacks must be deletable; production turns deletion protection on.`);

@@ -244,7 +244,10 @@ function otherCases(): Case[] {
   const c = (name: string, env: string, mutate: Mutate, field: string, rule: RegExp, environment = env): Case => ({ name, env, mutate, environment, field, rule });
   return [
     c('a region with no AZs in cdk.context.json', 'dev', (e) => (e.region = 'eu-west-1'), 'region', /has no availability zones in cdk\.context\.json/),
-    c('an account with no AZs in cdk.context.json', 'production', (e) => (e.account = '999999999999'), 'region', /has no availability zones in cdk\.context\.json for account 999999999999/),
+    c('an account with no AZs in cdk.context.json', 'production', (e) => {
+      e.account = '999999999999';
+      for (const s of e.services) s.certificateArn = s.certificateArn.replace('210987654321', '999999999999');
+    }, 'region', /has no availability zones in cdk\.context\.json for account 999999999999/),
     c('staging on dev\'s range', 'staging', (e) => (e.vpc.cidr = '10.10.0.0/16'), 'vpc.cidr', /must not overlap environment "dev"/),
     c('a range inside the branch pool', 'load', (e) => (e.vpc.cidr = '10.130.0.0/16'), 'vpc.cidr', /branch environment pool/),
     c('five AZs', 'dev', (e) => (e.vpc.maxAzs = 5), 'vpc.maxAzs', /at most 3/),
@@ -273,6 +276,13 @@ function otherCases(): Case[] {
     c('an upper-case service name', 'dev', api((s) => (s.name = 'API')), 'services[API].name', /lowercase/),
     c('two schedules with one name', 'production', api((s) => s.schedules.push({ ...s.schedules[0] })), 'services[api].schedules[morning-push].name', /unique/),
     c('a pre-warm of 200 minutes', 'production', api((s) => (s.releaseWindows[0].prewarmMinutes = 200)), 'services[api].releaseWindows[weekday-morning].prewarmMinutes', /180/),
+    c('production without a certificate', 'production', web((s) => delete s.certificateArn), 'services[web].certificateArn', /is required: production requires TLS.*web\.production\.internal in account 210987654321, ap-northeast-1/),
+    c('requireTls on in dev without a certificate', 'dev', (e) => (e.requireTls = true), 'services[web].certificateArn', /is required: requireTls is on/),
+    c('a certificate of another Region', 'production', web((s) => (s.certificateArn = s.certificateArn.replace('ap-northeast-1', 'us-east-1'))), 'services[web].certificateArn', /is in us-east-1, not this environment's Region ap-northeast-1/),
+    c('a certificate of another account', 'production', api((s) => (s.certificateArn = s.certificateArn.replace('210987654321', '123456789012'))), 'services[api].certificateArn', /is in account 123456789012, not this environment's account 210987654321/),
+    c('an IAM server certificate ARN', 'production', web((s) => (s.certificateArn = 'arn:aws:iam::210987654321:server-certificate/web')), 'services[web].certificateArn', /must be an ACM certificate ARN/),
+    c('a certificate id, not its ARN', 'production', web((s) => (s.certificateArn = '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9')), 'services[web].certificateArn', /must be an ACM certificate ARN/),
+    c('requireTls as a string', 'production', (e) => (e.requireTls = 'yes'), 'requireTls', /must be boolean/),
     c('a 10-minute release window', 'production', api((s) => (s.releaseWindows[0].durationMinutes = 10)), 'services[api].releaseWindows[weekday-morning].durationMinutes', /15/),
   ];
 }
