@@ -95,6 +95,13 @@ describe('cdk deploy and releases', () => {
     }
   });
 
+  test('the release runs the CLI through its package bin after npm ci, with no build step that could leave a stale dist/', () => {
+    const runs = release.jobs.release.steps!.map((s) => s.run ?? '');
+    expect(runs.filter((r) => /npx --no-install bluegreen-fleet "\$\{args\[@\]\}"/.test(r))).toHaveLength(1);
+    expect(runs.join('\n')).not.toMatch(/npm run build|dist\/src\/cli/);
+    expect(runs).toContain('npm ci --no-audit --no-fund');
+  });
+
   test('a cdk deploy and a release of one environment share a concurrency group that queues and never cancels (issue 11 item 9)', () => {
     for (const [name, job] of Object.entries(deploy.jobs).filter(([, j]) => assumesRole(j))) {
       expect(job.concurrency).toEqual({ group: `bgf-environment-${name}`, 'cancel-in-progress': false, queue: 'max' });
