@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { BlueGreenService } from '../../../constructs';
+import { BlueGreenService, FleetColor } from '../../../constructs';
 import { buildService, resourceOf } from './support';
 
 describe('BlueGreenService with only the required props', () => {
@@ -201,5 +201,37 @@ describe('BlueGreenService with only the required props', () => {
     template.hasOutput('BlueAlarmNames', { Value: { 'Fn::Join': [',', [{ Ref: Match.stringLikeRegexp('SvcBlueErrorRate') }, Match.anyValue(), Match.anyValue()]] } });
     template.resourceCountIs('AWS::Route53::RecordSet', 0);
     expect(service.dnsName).toBeUndefined();
+  });
+});
+
+describe('BlueGreenService as IReleasableService and IScheduledService', () => {
+  const { service } = buildService({ maxTasks: 6 });
+  // Identity checks only: a deep comparison would walk the whole construct tree.
+  const same = (actual: object, expected: object) => {
+    expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
+    for (const [key, value] of Object.entries(expected)) expect([key, (actual as Record<string, unknown>)[key] === value]).toEqual([key, true]);
+  };
+
+  test('releaseParts: its listeners, test port, maxTasks and each fleet with its instances and task definition', () => {
+    const parts = service.releaseParts;
+    const { blue, green, ...rest } = parts;
+    same(rest, { serviceName: 'api', loadBalancer: service.loadBalancer, productionListener: service.productionListener, testListener: service.testListener, testListenerPort: 8080, maxTasks: 6 });
+    for (const [color, part] of [[FleetColor.BLUE, blue], [FleetColor.GREEN, green]] as const) {
+      const fleet = service.fleet(color);
+      const { alarms, fleet: instances, ...refs } = part;
+      same(refs, { targetGroup: fleet.targetGroup, service: fleet.service, taskDefinition: fleet.taskDefinition });
+      same(instances!, { cluster: fleet.fleet.cluster, autoScalingGroup: fleet.fleet.autoScalingGroup, launchTemplate: fleet.fleet.launchTemplate, instanceRole: fleet.fleet.instanceRole });
+      expect(alarms.all.length).toBe(3);
+      alarms.all.forEach((alarm, i) => expect(alarm).toBe(fleet.alarms.all[i]));
+    }
+    expect(blue.targetGroup).not.toBe(green.targetGroup);
+  });
+
+  test('scheduleParts: both fleets, blue first, with their scalable targets and live conditions, and maxTasks', () => {
+    const { fleets, ...rest } = service.scheduleParts;
+    same(rest, { serviceName: 'api', maxTasks: 6 });
+    expect(fleets.length).toBe(2);
+    same(fleets[0], { color: 'blue', scalableTarget: service.blue.scalableTarget, isLive: service.blue.isLive });
+    same(fleets[1], { color: 'green', scalableTarget: service.green.scalableTarget, isLive: service.green.isLive });
   });
 });
