@@ -59,8 +59,16 @@ export const LAMBDA_ENV = {
   serviceName: 'SERVICE_NAME',
   environmentName: 'ENVIRONMENT_NAME',
   updateRoleArn: 'UPDATE_ROLE_ARN',
-  /** The smoke check's only allowed origin: the test listener. */
+  /**
+   * The smoke check's only allowed origin: the test listener, `<http|https>://<load balancer>:<port>`.
+   * Its scheme is the test listener's protocol, and the smoke check calls with it.
+   */
   allowedOrigin: 'ALLOWED_ORIGIN',
+  /**
+   * The name the smoke check sends as TLS SNI and `Host` to an HTTPS test listener and checks its
+   * certificate against (unset: it checks the certificate's chain and dates, not its name).
+   */
+  tlsServerName: 'TLS_SERVER_NAME',
 } as const;
 
 /**

@@ -10,7 +10,11 @@ import { COLORS } from './colors';
 const color = z.enum(COLORS as unknown as ['blue', 'green']);
 
 export const smokeCheckRequestSchema = z.object({
-  /** `<http|https>://<load balancer>:<test listener port><path>`; the Lambda refuses any other origin. */
+  /**
+   * `<http|https>://<load balancer>:<test listener port><path>`; the Lambda refuses any other host
+   * or port, and calls with the test listener's protocol (its `ALLOWED_ORIGIN`'s scheme), whatever
+   * the scheme here: the stack's outputs, which the CLI builds this from, do not say it.
+   */
   url: z.string(),
   /** @default 5000 */
   timeoutMs: z.optional(z.number()),

@@ -83,6 +83,17 @@ export interface ReleasableServiceParts {
   /** Port of the test listener, which forwards to the standby fleet. */
   readonly testListenerPort: number;
   /**
+   * Protocol of the test listener (`HTTPS` when it has a certificate): the smoke check calls it so.
+   * @default elbv2.ApplicationProtocol.HTTP
+   */
+  readonly testListenerProtocol?: elbv2.ApplicationProtocol;
+  /**
+   * A name the test listener's certificate is for, such as the service's DNS name
+   * (`BlueGreenService` gives its `dnsName` when it has a certificate and a hosted zone).
+   * @default - none: over HTTPS the smoke check checks the certificate's chain and dates, not its name
+   */
+  readonly tlsServerName?: string;
+  /**
    * The most tasks a fleet may run (`BlueGreenService.maxTasks`), handed to the standby-capacity
    * Lambda as `MAX_TASKS`: a cold standby's scalable target is 0..0, so its `MaxCapacity` is not
    * the size a warm-up may reach.
@@ -128,6 +139,14 @@ export interface ReleaseSupportProps extends ReleaseSettingsInput {
    * @default - the VPC's private subnets with egress
    */
   readonly smokeCheckSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The name the smoke check sends as TLS SNI and `Host` to an HTTPS test listener, and checks the
+   * listener's certificate against. Ignored for an HTTP test listener.
+   * @default - the service's `releaseParts.tlsServerName`; without one, the smoke check checks the
+   * certificate's chain and dates but not its name (no certificate names the load balancer's own DNS name)
+   */
+  readonly smokeCheckHostName?: string;
 
   /**
    * Customer-managed key of the release table.
@@ -227,7 +246,7 @@ export class ReleaseSupport extends Construct {
     const prefix = props.parameterPrefix ?? '';
     validateReleaseSettings(props);
     const service = props.service.releaseParts;
-    validate(service, prefix);
+    validate(service, prefix, props.smokeCheckHostName);
     const fleets = [service.blue, service.green];
     const logs_ = {
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
@@ -265,7 +284,7 @@ export class ReleaseSupport extends Construct {
       handler: 'smoke-check',
       description: `${service.serviceName}: release smoke check through the test listener`,
       timeout: Duration.seconds(30),
-      environment: { [LAMBDA_ENV.allowedOrigin]: `http://${service.loadBalancer.loadBalancerDnsName}:${service.testListenerPort}` },
+      environment: smokeCheckEnvironment(service, props.smokeCheckHostName),
       vpc: props.vpc,
       vpcSubnets: props.smokeCheckSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [smokeSecurityGroup],
@@ -458,7 +477,10 @@ function defaultExecutionRoleArn(stack: Stack): string | undefined {
   return synthesizer instanceof DefaultStackSynthesizer ? Fn.sub(synthesizer.cloudFormationExecutionRoleArn) : undefined;
 }
 
-function validate(service: ReleasableServiceParts, prefix: string): void {
+function validate(service: ReleasableServiceParts, prefix: string, hostName: string | undefined): void {
+  if (hostName !== undefined && !Token.isUnresolved(hostName) && !/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(hostName)) {
+    throw new Error(`ReleaseSupport: smokeCheckHostName "${hostName}" must be a DNS name (letters, digits, hyphens and dots, no scheme or port), e.g. api.internal.example.com`);
+  }
   if (!/^[A-Za-z0-9]*$/.test(prefix)) {
     throw new Error(`ReleaseSupport: parameterPrefix "${prefix}" must be letters and digits only (it prefixes CloudFormation logical ids)`);
   }
@@ -466,4 +488,22 @@ function validate(service: ReleasableServiceParts, prefix: string): void {
   if (!Token.isUnresolved(port) && (!Number.isInteger(port) || port < 1 || port > 65535)) {
     throw new Error(`ReleaseSupport: service.testListenerPort ${port} must be a port number from 1 to 65535`);
   }
+}
+
+/**
+ * Where the smoke check may call, and how: the test listener's origin with the listener's
+ * protocol as its scheme (an HTTPS listener terminates TLS: a plain HTTP request to it fails), and for HTTPS the name to
+ * send as SNI, which the load balancer picks the certificate by, and to check the certificate
+ * against. The client must send the name: the load balancer's own DNS name is on no certificate.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-https-listener.html
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/https-listener-certificates.html
+ */
+function smokeCheckEnvironment(service: ReleasableServiceParts, hostName: string | undefined): Record<string, string> {
+  const https = service.testListenerProtocol === elbv2.ApplicationProtocol.HTTPS;
+  const env: Record<string, string> = {
+    [LAMBDA_ENV.allowedOrigin]: `${https ? 'https' : 'http'}://${service.loadBalancer.loadBalancerDnsName}:${service.testListenerPort}`,
+  };
+  const serverName = hostName ?? service.tlsServerName;
+  if (https && serverName !== undefined) env[LAMBDA_ENV.tlsServerName] = serverName;
+  return env;
 }

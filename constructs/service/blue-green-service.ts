@@ -57,6 +57,8 @@ export class BlueGreenService extends Construct implements ec2.IConnectable, IRe
   public readonly listenerPort: number;
   /** Port of the test listener. */
   public readonly testListenerPort: number;
+  /** Protocol of both listeners: HTTPS with a certificate, else HTTP. */
+  private readonly testListenerProtocol: elbv2.ApplicationProtocol;
   /** The most tasks each fleet may run (its scalable target's maximum while live or warm). */
   public readonly maxTasks: number;
 
@@ -72,6 +74,7 @@ export class BlueGreenService extends Construct implements ec2.IConnectable, IRe
     this.maxTasks = maxTasks;
     this.listenerPort = props.listenerPort ?? (https ? 443 : 80);
     this.testListenerPort = props.testListenerPort ?? (https ? 8443 : 8080);
+    this.testListenerProtocol = https ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP;
     validateServiceProps(this, { ...props, networkMode, minTasks, maxTasks, cpuTargetPercent, prefix }, this.listenerPort, this.testListenerPort);
     const shared = sharedFleetOptions(props.fleet, props);
     const options = {
@@ -203,6 +206,9 @@ export class BlueGreenService extends Construct implements ec2.IConnectable, IRe
       productionListener: this.productionListener,
       testListener: this.testListener,
       testListenerPort: this.testListenerPort,
+      testListenerProtocol: this.testListenerProtocol,
+      // The name callers reach the service by: its certificate has to be for it.
+      tlsServerName: this.testListenerProtocol === elbv2.ApplicationProtocol.HTTPS ? this.dnsName : undefined,
       maxTasks: this.maxTasks,
       blue: fleet(this.blue),
       green: fleet(this.green),

@@ -14,7 +14,7 @@ import { StepRunner } from '../../src/release/core/steps';
 import { isWindowOpen, ReleaseTable, WindowItem } from '../../src/release/core/table';
 import { requestToken } from '../../src/release/core/request-token';
 import { productionTraffic } from '../../src/release/core/traffic';
-import { summarizeWaiterFailure } from '../../src/release/core/waiter-failure';
+import { waitFor, WaitAccessError, WaitFailedError, WaitTimeoutError } from '../../src/release/core/wait';
 import { log, readStackState, serviceCounts, setParameters, settings } from '../shared/stack';
 
 /**
@@ -162,12 +162,16 @@ async function reconcileLiveColor(
   const seconds = Math.floor((remainingMs() - stackWait.reserveMs) / 1000);
   if (seconds <= stackWait.minDelaySeconds) return { kind: 'deferred', state, detail: `update started; scheduled capacity: ${recorded}; no time left to wait for it` };
   try {
-    await waitUntilStackUpdateComplete({ client: cfn, maxWaitTime: seconds, minDelay: stackWait.minDelaySeconds, maxDelay: stackWait.maxDelaySeconds }, { StackName: state.name });
+    // waitFor stops at the first denied poll (the SDK waiter alone polls on until the time is up).
+    const timing = { maxWaitSeconds: seconds, minDelaySeconds: stackWait.minDelaySeconds, maxDelaySeconds: stackWait.maxDelaySeconds };
+    await waitFor(`stack ${state.name} to finish the LiveColor update`, timing, undefined, cfn, (cfg) => waitUntilStackUpdateComplete(cfg, { StackName: state.name }));
   } catch (error) {
-    const e = error as Error;
+    // A denied poll: reading the stack again would be denied too; a retry of the event tries again.
+    if (error instanceof WaitAccessError) return { kind: 'failed', state, detail: error.message.slice(0, 300) };
     const after = await readStackState(cfn, s);
-    if (e.name === 'TimeoutError') return { kind: 'deferred', state: after, detail: 'the stack update did not finish in time' };
-    return { kind: 'failed', state: after, detail: summarizeWaiterFailure(e.message).slice(0, 300) };
+    if (error instanceof WaitTimeoutError) return { kind: 'deferred', state: after, detail: 'the stack update did not finish in time' };
+    const e = error as Error;
+    return { kind: 'failed', state: after, detail: (error instanceof WaitFailedError ? error.reason : e.message).slice(0, 300) };
   }
   return { kind: 'done', state: await readStackState(cfn, s), detail: `LiveColor=${to}; scheduled capacity: ${recorded}` };
 }

@@ -13,7 +13,7 @@ import { productionTraffic } from '../../src/release/core/traffic';
 import { fleet, isBusy, isColor, StackState } from '../../src/release/core/stack-state';
 import { isPendingStale } from '../../src/release/core/pending';
 import { isLockActive, PendingRelease, ReleaseTable, WindowItem } from '../../src/release/core/table';
-import { clampStandby } from '../../src/release/core/standby-size';
+import { warmStandbySize } from '../../src/release/core/standby-size';
 import { oneTimeSchedule, stackScheduleName } from '../../src/release/core/one-time-schedule';
 import { log, readStackState, serviceCounts, setParameters, settings } from '../shared/stack';
 
@@ -110,14 +110,14 @@ async function decideAndAct(event: StandbyCapacityRequest): Promise<StandbyCapac
   let target: number;
   let note: string | undefined;
   if (action === 'warm') {
-    const live = await serviceCounts(ecs, fleet(state, state.liveColor));
-    // The live counts can exceed maxTasks while it deploys; the warm standby is held to maxTasks.
-    // A cold standby's scalable target is 0..0 (BlueGreenService), so its MaxCapacity says nothing
-    // about how far it may warm: ReleaseSupport hands the service's maxTasks over as MAX_TASKS.
-    // Without it (a service that gives no maxTasks), the standby target's MaxCapacity is the limit.
+    // Sized to take the live fleet's traffic (warmStandbySize): its desired count and scheduled
+    // minimum, within its maximum now. A cold standby's scalable target is 0..0 (BlueGreenService),
+    // so its own MaxCapacity says nothing about how far it may warm: ReleaseSupport hands the
+    // service's maxTasks over as MAX_TASKS (without it, the live fleet's maximum is the only cap).
+    const live = fleet(state, state.liveColor);
+    const [counts, bounds] = await Promise.all([serviceCounts(ecs, live), capacity.read(live)]);
     const maxTasks = Number(process.env.MAX_TASKS);
-    const standbyBounds = Number.isInteger(maxTasks) && maxTasks > 0 ? { max: maxTasks } : await capacity.read(fleet(state, state.standbyColor));
-    const warm = clampStandby(Math.max(1, live.desired, live.running, state.standbyMinTasks), standbyBounds?.max);
+    const warm = warmStandbySize({ desired: counts.desired, bounds }, state.standbyMinTasks, Number.isInteger(maxTasks) && maxTasks > 0 ? maxTasks : undefined);
     target = warm.size;
     note = warm.note;
   } else if (action === 'cool') {

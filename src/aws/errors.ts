@@ -3,6 +3,11 @@
  * resource and the operation, so an operator reading a failed release knows what to look at.
  */
 
+import { accessProblem, errorMessage, errorName } from '../release/core/access-errors';
+
+export { accessProblem, errorMessage, errorName };
+export type { AccessProblem } from '../release/core/access-errors';
+
 /** Error names the AWS services use for throttling (they differ per service). */
 const THROTTLING_NAMES = new Set([
   'Throttling',
@@ -44,14 +49,6 @@ export function retryReason(error: unknown): RetryReason | undefined {
   return undefined;
 }
 
-export function errorName(error: unknown): string {
-  return (error as SdkErrorShape | undefined)?.name ?? 'Error';
-}
-
-export function errorMessage(error: unknown): string {
-  return (error as SdkErrorShape | undefined)?.message ?? String(error);
-}
-
 /** An AWS call that failed for good: the message names the operation and the resource. */
 export class AwsCallError extends Error {
   constructor(
@@ -67,17 +64,6 @@ export class AwsCallError extends Error {
   get awsErrorName(): string {
     return errorName(this.cause);
   }
-}
-
-/**
- * An error no retry or further polling can cure: the call was denied (`denied`), or the
- * credentials are missing, expired or wrong (`credentials`).
- */
-export function accessProblem(error: unknown): 'denied' | 'credentials' | undefined {
-  const name = errorName(error);
-  if (/AccessDenied|UnauthorizedOperation|AuthorizationError|NotAuthorized/.test(name)) return 'denied';
-  if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClient|CredentialsProviderError|InvalidSignature/.test(name)) return 'credentials';
-  return undefined;
 }
 
 function describeFailure(operation: string, resource: string, cause: unknown): string {

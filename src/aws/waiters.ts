@@ -1,121 +1,59 @@
+import { DescribeImageScanFindingsCommand, DescribeImageScanFindingsCommandInput, ECRClient } from '@aws-sdk/client-ecr';
+import { checkExceptions, createWaiter, WaiterConfiguration, WaiterResult, WaiterState } from '@smithy/core/client';
 import { summarizeWaiterFailure } from '../release/core/waiter-failure';
-import { accessProblem, AwsCallError } from './errors';
+import { SdkWaiterConfig, SendingClient, waitFor as coreWaitFor, WaitTiming } from '../release/core/wait';
+import { AwsCallError } from './errors';
 
 /**
- * Runs the AWS SDK v3 waiters (`waitUntilStackUpdateComplete`, `waitUntilServicesStable`,
- * `waitUntilTargetInService`, ...) with a timeout and an abort signal, and turns their three
- * ways of ending badly into errors that name what was waited for.
+ * The CLI's waits: the shared implementation (src/release/core/wait.ts, which the Lambdas use
+ * too), with a poll's access or credential error reported as the CLI reports every failed AWS
+ * call, an `AwsCallError` ("DescribeStacks on waiting for stack S to finish updating was denied:
+ * ... check the role the release runs as"), so its exit code and error detail are the same.
  */
-
-export interface WaitTiming {
-  /** Give up after this long. */
-  readonly maxWaitSeconds: number;
-  /** First poll interval; the waiter backs off up to `maxDelaySeconds`. */
-  readonly minDelaySeconds: number;
-  readonly maxDelaySeconds: number;
-}
-
-/** What an SDK waiter takes as its first argument. */
-export interface SdkWaiterConfig<C extends SendingClient = SendingClient> {
-  /** The caller's client, with its polls watched for access and credential errors. */
-  readonly client: C;
-  readonly maxWaitTime: number;
-  readonly minDelay: number;
-  readonly maxDelay: number;
-  readonly abortSignal?: AbortSignal;
-}
-
-/** What the SDK waiters call: `client.send(command)`. */
-export interface SendingClient {
-  send(...args: never[]): Promise<unknown>;
-}
-
-export class WaitTimeoutError extends Error {
-  constructor(
-    public readonly what: string,
-    public readonly seconds: number,
-  ) {
-    super(`timed out after ${seconds}s waiting for ${what}`);
-    this.name = 'WaitTimeoutError';
-  }
-}
-
-export class WaitAbortedError extends Error {
-  constructor(public readonly what: string) {
-    super(`stopped while waiting for ${what}`);
-    this.name = 'WaitAbortedError';
-  }
-}
-
-export class WaitFailedError extends Error {
-  constructor(
-    public readonly what: string,
-    public readonly reason: string,
-  ) {
-    super(`${what} failed: ${reason}`);
-    this.name = 'WaitFailedError';
-  }
-}
-
-/**
- * `run` receives the waiter configuration, the client included, and calls one SDK waiter, e.g.
- * `waitFor(what, timing, signal, ecs, (cfg) => waitUntilServicesStable(cfg, input))`.
- *
- * The SDK v3 waiters treat an error of their poll that no acceptor names as "retry" (the
- * generated acceptors return RETRY for any exception but the ones they list, e.g. CloudFormation's
- * stack waiters only ValidationError: node_modules/@aws-sdk/client-cloudformation, `checkState`;
- * https://github.com/smithy-lang/smithy-typescript/tree/main/packages/util-waiter; reported as
- * https://github.com/aws/aws-sdk-js-v3/issues/2091 and #6699, closed unfixed), so an
- * AccessDenied or an expired token would be polled until the timeout, 10-30 minutes later. A
- * watched client's access or credential error stops the wait at once, as an `AwsCallError`
- * naming the action that was denied and what was waited for. The client is an argument of
- * `waitFor`, so no waiter can be given an unwatched one.
- */
-export async function waitFor<C extends SendingClient>(
+export function waitFor<C extends SendingClient>(
   what: string,
   timing: WaitTiming,
   signal: AbortSignal | undefined,
   client: C,
   run: (config: SdkWaiterConfig<C>) => Promise<unknown>,
 ): Promise<void> {
-  const stop = new AbortController();
-  const onAbort = () => stop.abort();
-  if (signal?.aborted) stop.abort();
-  else signal?.addEventListener('abort', onAbort, { once: true });
-  let denied: AwsCallError | undefined;
-  const watched: C = new Proxy(client, {
-    get(target, key, receiver) {
-      if (key !== 'send') return Reflect.get(target, key, receiver) as unknown;
-      return async (command: { constructor: { name: string } }, ...rest: unknown[]) => {
-        try {
-          return await (target.send as (...args: unknown[]) => Promise<unknown>).apply(target, [command, ...rest]);
-        } catch (error) {
-          if (accessProblem(error) && !denied) {
-            denied = new AwsCallError(command.constructor.name.replace(/Command$/, ''), `waiting for ${what}`, error);
-            stop.abort();
-          }
-          throw error;
-        }
-      };
-    },
-  });
-  try {
-    await run({
-      client: watched,
-      maxWaitTime: timing.maxWaitSeconds,
-      minDelay: timing.minDelaySeconds,
-      maxDelay: Math.max(timing.maxDelaySeconds, timing.minDelaySeconds),
-      abortSignal: stop.signal,
-    });
-  } catch (error) {
-    if (denied) throw denied;
-    const name = (error as Error).name;
-    if (name === 'TimeoutError') throw new WaitTimeoutError(what, timing.maxWaitSeconds);
-    if (name === 'AbortError') throw new WaitAbortedError(what);
-    throw new WaitFailedError(what, summarizeWaiterFailure((error as Error).message));
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-  }
+  return coreWaitFor(what, timing, signal, client, run, (operation, waited, cause) => new AwsCallError(operation, `waiting for ${waited}`, cause));
 }
 
+export { WaitAbortedError, WaitFailedError, WaitTimeoutError } from '../release/core/wait';
+export type { SdkWaiterConfig, SendingClient, WaitTiming } from '../release/core/wait';
 export { summarizeWaiterFailure };
+
+/**
+ * Image scan statuses (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageScanStatus.html).
+ * A basic scan ends `COMPLETE`; enhanced scanning (Amazon Inspector) goes `PENDING` then `ACTIVE`,
+ * "the scan is complete and the findings are available", and stays `ACTIVE` while the image is
+ * monitored: it never becomes `COMPLETE`
+ * (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced.html).
+ */
+export const SCAN_DONE_STATUSES: readonly string[] = ['COMPLETE', 'ACTIVE'];
+/** Statuses after which no findings will come: the scan failed, or the image cannot or will not be scanned. */
+export const SCAN_ENDED_STATUSES: readonly string[] = ['FAILED', 'UNSUPPORTED_IMAGE', 'SCAN_ELIGIBILITY_EXPIRED', 'FINDINGS_UNAVAILABLE', 'LIMIT_EXCEEDED', 'IMAGE_ARCHIVED'];
+
+/**
+ * Waits for an image's scan to be done, basic or enhanced. The SDK's `waitUntilImageScanComplete`
+ * succeeds only on `COMPLETE` and fails only on `FAILED` (node_modules/@aws-sdk/client-ecr,
+ * `checkState$1`), so with enhanced scanning it polls an `ACTIVE` scan until it times out. Built on
+ * the SDK's own waiter (`createWaiter`, the same backoff and abort), polling the same
+ * DescribeImageScanFindings with the same defaults (5 s to 120 s). Like the SDK's, an error of a
+ * poll is retried; `waitFor` stops it on an access error.
+ */
+export async function waitUntilImageScanDone(config: WaiterConfiguration<ECRClient>, input: DescribeImageScanFindingsCommandInput): Promise<WaiterResult> {
+  const check = async (client: ECRClient, request: DescribeImageScanFindingsCommandInput): Promise<WaiterResult> => {
+    try {
+      const out = await client.send(new DescribeImageScanFindingsCommand(request));
+      const status = out.imageScanStatus?.status ?? '';
+      if (SCAN_DONE_STATUSES.includes(status)) return { state: WaiterState.SUCCESS, reason: out };
+      if (SCAN_ENDED_STATUSES.includes(status)) return { state: WaiterState.FAILURE, reason: out };
+      return { state: WaiterState.RETRY, reason: out };
+    } catch (error) {
+      return { state: WaiterState.RETRY, reason: error };
+    }
+  };
+  return checkExceptions(await createWaiter({ minDelay: 5, maxDelay: 120, ...config }, input, check));
+}

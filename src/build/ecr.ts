@@ -1,5 +1,25 @@
 import { DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 
+/**
+ * Every manifest media type an image of ours can have, for BatchGetImage's `acceptedMediaTypes`.
+ * Without it ECR answers only single-platform manifests, so an image pushed as an index
+ * (multi-architecture, or any BuildKit push with provenance/SBOM attestations, which go into an
+ * OCI image index beside the image manifest) fails as `ImageNotFound` (assumed from registry
+ * behaviour: the API reference lists only the single-manifest values,
+ * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_BatchGetImage.html, while ECR
+ * stores and serves manifest lists and OCI indexes,
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/docker-push-multi-architecture-image.html,
+ * https://github.com/aws/containers-roadmap/issues/505; BuildKit attestations:
+ * https://docs.docker.com/build/metadata/attestations/attestation-storage/). PutImage must then
+ * be given the same media type back (`imageManifestMediaType`), or the new tag is a different manifest.
+ */
+export const MANIFEST_MEDIA_TYPES: readonly string[] = [
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+];
+
 const ECR_URI = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9][a-z0-9._/-]*)$/;
 
 export interface RepositoryTarget {

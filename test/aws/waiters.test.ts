@@ -1,6 +1,8 @@
 import { CloudFormationClient, DescribeStacksCommand, waitUntilStackUpdateComplete } from '@aws-sdk/client-cloudformation';
 import { AwsCallError } from '../../src/aws/errors';
 import { SdkWaiterConfig, summarizeWaiterFailure, waitFor, WaitAbortedError, WaitFailedError, WaitTimeoutError } from '../../src/aws/waiters';
+import * as core from '../../src/release/core/wait';
+import { waitFor as coreWaitFor, WaitAccessError } from '../../src/release/core/wait';
 
 const timing = { maxWaitSeconds: 60, minDelaySeconds: 5, maxDelaySeconds: 20 };
 const named = (name: string, message = '{}') => Object.assign(new Error(message), { name });
@@ -57,6 +59,29 @@ describe('waitFor', () => {
     await expect(waitFor('S', timing, undefined, idle, async () => Promise.reject(named('AbortError')))).rejects.toBeInstanceOf(WaitAbortedError);
     const failure = JSON.stringify({ state: 'FAILURE', reason: { Stacks: [{ StackStatus: 'UPDATE_ROLLBACK_COMPLETE', StackStatusReason: 'AMI not found' }] } });
     await expect(waitFor('stack S to update', timing, undefined, idle, async () => Promise.reject(new Error(failure)))).rejects.toEqual(new WaitFailedError('stack S to update', 'stack status UPDATE_ROLLBACK_COMPLETE (AMI not found)'));
+  });
+});
+
+describe('waitFor of the core (what the Lambdas call)', () => {
+  const failing = (error: Error) => ({ send: async (_command: unknown): Promise<unknown> => Promise.reject(error) });
+  const poll = (cfg: SdkWaiterConfig<{ send: (command: unknown) => Promise<unknown> }>) => cfg.client.send(new DescribeStacksCommand({ StackName: 'S' }));
+
+  test('a denied poll ends the wait with a WaitAccessError naming the action and what was waited for', async () => {
+    const denied = named('AccessDenied', 'not authorized to perform: cloudformation:DescribeStacks');
+    const error = await coreWaitFor('stack S to update', timing, undefined, failing(denied), poll).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WaitAccessError);
+    expect(error).toMatchObject({ operation: 'DescribeStacks', what: 'stack S to update', problem: 'denied', cause: denied });
+    expect((error as Error).message).toBe('DescribeStacks was denied while waiting for stack S to update: not authorized to perform: cloudformation:DescribeStacks');
+  });
+
+  test('expired credentials are told apart from a denial; other errors are the waiter\'s to judge', async () => {
+    const error = await coreWaitFor('stack S to update', timing, undefined, failing(named('ExpiredTokenException', 'The security token included in the request is expired')), poll).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'WaitAccessError', problem: 'credentials', message: expect.stringMatching(/^DescribeStacks had no valid AWS credentials while waiting for stack S to update \(ExpiredTokenException: /) });
+    await expect(coreWaitFor('S', timing, undefined, failing(named('Throttling', 'Rate exceeded')), poll)).rejects.toEqual(new WaitFailedError('S', 'Rate exceeded'));
+  });
+
+  test('the CLI\'s wait errors are the core\'s classes (one implementation, re-exported)', () => {
+    expect([WaitTimeoutError, WaitAbortedError, WaitFailedError]).toEqual([core.WaitTimeoutError, core.WaitAbortedError, core.WaitFailedError]);
   });
 });
 

@@ -190,6 +190,24 @@ describe('the auto-rollback handler on the AWS model', () => {
     expect(aws.table(DEV_STACK).get({ pk: 'window', sk: 'current' })!.rollbackDoneAt).toEqual(expect.any(String));
   });
 
+  // Failed on the old code: the Lambda's own waitUntilStackUpdateComplete took the AccessDenied of
+  // its DescribeStacks poll for "retry" and polled until its time budget was spent.
+  test('AccessDenied at a poll of its LiveColor wait stops the wait at once: the invocation fails naming the action, traffic stays moved', async () => {
+    await aws.runFor(60_000);
+    let pollsBefore = 0;
+    aws.before('UpdateStack', 1, () => {
+      pollsBefore = lambdaCount('DescribeStacks');
+      aws.inject({ operation: 'DescribeStacks', kind: 'access-denied', times: 1_000, when: (_input, origin) => origin === fn });
+    }, { origin: fn });
+    const started = Date.now();
+    await expect(invoke(first, 60_000)).rejects.toThrow(/not finished: .*DescribeStacks was denied while waiting for stack bgf-dev-api to finish the LiveColor update: .*cloudformation:DescribeStacks/);
+    expect(lambdaCount('DescribeStacks') - pollsBefore).toBe(1);
+    // 40 s of budget were left for the wait; it ended without using it.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(aws.trafficColor(DEV_STACK)).toBe('blue');
+    expect(aws.table(DEV_STACK).get({ pk: 'window', sk: 'current' })).toMatchObject({ rolledBack: true, liveColor: 'blue' });
+  });
+
   test.each(['PutItem (history)', 'UpdateStack'])('an invocation that fails after moving traffic (at %s) is finished by its retry', async (failing) => {
     await aws.runFor(60_000);
     const operation = failing === 'UpdateStack' ? 'UpdateStack' : 'Put';

@@ -1,19 +1,38 @@
-import { createServer, Server } from 'node:http';
+import * as fs from 'node:fs';
+import { createServer, IncomingMessage, Server } from 'node:http';
+import { createServer as createTlsServer, Server as TlsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import type { TLSSocket } from 'node:tls';
 import { handler } from '../../lambda/smoke-check';
 
-describe('smoke-check', () => {
+const tlsDir = path.join(__dirname, 'fixtures', 'tls');
+const ca = fs.readFileSync(path.join(tlsDir, 'ca.pem'));
+
+function listen(server: Server | TlsServer): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+}
+
+function answer(req: IncomingMessage, res: { statusCode: number; end(body?: string): void }): void {
+  if (req.url === '/slow') return void setTimeout(() => res.end('late'), 2000);
+  res.statusCode = req.url === '/healthz' ? 200 : req.url === '/moved' ? 302 : 500;
+  res.end('body');
+}
+
+describe('smoke-check, HTTP test listener', () => {
   let server: Server;
   let origin: string;
+  let requests = 0;
   beforeAll(async () => {
     server = createServer((req, res) => {
-      if (req.url === '/slow') return void setTimeout(() => res.end('late'), 2000);
-      res.statusCode = req.url === '/healthz' ? 200 : req.url === '/moved' ? 302 : 500;
-      res.end('body');
+      requests += 1;
+      answer(req, res);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    origin = `http://127.0.0.1:${await listen(server)}`;
+  });
+  beforeEach(() => {
     process.env.ALLOWED_ORIGIN = origin;
+    delete process.env.TLS_SERVER_NAME;
   });
   afterAll(() => {
     server.closeAllConnections();
@@ -33,17 +52,81 @@ describe('smoke-check', () => {
     expect(await handler({ url: `${origin}/slow`, timeoutMs: 150 })).toMatchObject({ pass: false, error: 'no answer within 150 ms' });
   });
 
-  test('only the test listener may be called: another origin is refused without a request', async () => {
-    let called = false;
-    const fetcher = (async () => ((called = true), new Response('x'))) as typeof fetch;
-    expect(await handler({ url: 'http://169.254.169.254/latest/meta-data' }, fetcher)).toMatchObject({ pass: false, error: expect.stringMatching(/is not the test listener/) });
-    expect(await handler({ url: 'not a url' }, fetcher)).toMatchObject({ pass: false, error: 'not a URL' });
-    expect(called).toBe(false);
+  test('only the test listener may be called: another host, port or scheme is refused without a request', async () => {
+    const before = requests;
+    expect(await handler({ url: 'http://169.254.169.254/latest/meta-data' })).toMatchObject({ pass: false, error: expect.stringMatching(/is not the test listener/) });
+    expect(await handler({ url: `${origin.replace(/:\d+$/, ':1')}/healthz` })).toMatchObject({ pass: false, error: expect.stringMatching(/is not the test listener/) });
+    expect(await handler({ url: `ftp://${origin.slice('http://'.length)}/etc/passwd` })).toMatchObject({ pass: false, error: expect.stringMatching(/is not the test listener/) });
+    expect(await handler({ url: 'not a url' })).toMatchObject({ pass: false, error: 'not a URL' });
+    delete process.env.ALLOWED_ORIGIN;
+    expect(await handler({ url: `${origin}/healthz` })).toMatchObject({ pass: false, error: expect.stringMatching(/\(unset\)/) });
+    expect(requests).toBe(before);
   });
 
-  test('a connection error fails with its name', async () => {
+  test('an https URL to an HTTP listener is called over HTTP: the listener, not the caller, says the protocol', async () => {
+    const asked = `${origin.replace('http:', 'https:')}/healthz`;
+    expect(await handler({ url: asked })).toMatchObject({ pass: true, status: 200, url: `${origin}/healthz` });
+  });
+
+  test('a connection error fails with its code', async () => {
+    const closed = createServer();
+    const port = await listen(closed);
+    closed.close();
+    process.env.ALLOWED_ORIGIN = `http://127.0.0.1:${port}`;
+    expect(await handler({ url: `http://127.0.0.1:${port}/healthz` })).toMatchObject({ pass: false, error: expect.stringMatching(/^ECONNREFUSED: /) });
+  });
+});
+
+describe('smoke-check, HTTPS test listener (a certificate on the service)', () => {
+  let server: TlsServer;
+  let port: number;
+  let seen: { sni: string | false | null | undefined; host: string | undefined }[] = [];
+  beforeAll(async () => {
+    server = createTlsServer({ cert: fs.readFileSync(path.join(tlsDir, 'server.pem')), key: fs.readFileSync(path.join(tlsDir, 'server.key')) }, (req, res) => {
+      seen.push({ sni: (req.socket as TLSSocket).servername, host: req.headers.host });
+      answer(req, res);
+    });
+    port = await listen(server);
+  });
+  beforeEach(() => {
+    seen = [];
+    // What ReleaseSupport writes for an HTTPS test listener (test/constructs/release/release-support.test.ts).
+    process.env.ALLOWED_ORIGIN = `https://127.0.0.1:${port}`;
+    process.env.TLS_SERVER_NAME = 'api.internal.example';
+  });
+  afterAll(() => {
+    delete process.env.TLS_SERVER_NAME;
     server.closeAllConnections();
-    const fetcher = (async () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { name: 'TypeError' }))) as typeof fetch;
-    expect(await handler({ url: `${origin}/healthz` }, fetcher)).toMatchObject({ pass: false, error: 'TypeError: connect ECONNREFUSED' });
+    server.close();
+  });
+
+  test('the http:// URL the CLI builds is called over TLS, with the service name as SNI and Host', async () => {
+    const result = await handler({ url: `http://127.0.0.1:${port}/healthz` }, { ca });
+    expect(result).toEqual({ pass: true, url: `https://127.0.0.1:${port}/healthz`, status: 200, latencyMs: expect.any(Number) });
+    expect(seen).toEqual([{ sni: 'api.internal.example', host: `api.internal.example:${port}` }]);
+  });
+
+  test('a failing answer over TLS fails with its status', async () => {
+    expect(await handler({ url: `https://127.0.0.1:${port}/boom` }, { ca })).toMatchObject({ pass: false, status: 500 });
+  });
+
+  test('a certificate that is not for the service name fails the check, naming the name', async () => {
+    process.env.TLS_SERVER_NAME = 'other.internal.example';
+    const result = await handler({ url: `https://127.0.0.1:${port}/healthz` }, { ca });
+    expect(result).toMatchObject({ pass: false, error: expect.stringMatching(/^TLS: the test listener's certificate is not for other\.internal\.example/) });
+    expect(seen).toEqual([]);
+  });
+
+  test('a certificate no trusted CA issued fails the check, with or without a server name', async () => {
+    expect(await handler({ url: `https://127.0.0.1:${port}/healthz` })).toMatchObject({ pass: false, error: expect.stringMatching(/^TLS: the test listener's certificate is not trusted \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT)/) });
+    delete process.env.TLS_SERVER_NAME;
+    expect(await handler({ url: `https://127.0.0.1:${port}/healthz` })).toMatchObject({ pass: false, error: expect.stringMatching(/^TLS: .* not trusted/) });
+    expect(seen).toEqual([]);
+  });
+
+  test('without a server name the chain is still checked, the name is not (the load balancer\'s own name is on no certificate)', async () => {
+    delete process.env.TLS_SERVER_NAME;
+    expect(await handler({ url: `http://127.0.0.1:${port}/healthz` }, { ca })).toMatchObject({ pass: true, status: 200 });
+    expect(seen).toEqual([{ sni: false, host: `127.0.0.1:${port}` }]);
   });
 });

@@ -113,9 +113,11 @@ describe('standby-capacity', () => {
     expect((await invoke({ action: 'cool-if-idle' })).reason).toBe(`a rollback window is open until ${closesAt}; its own schedule cools the standby`);
   });
 
-  test('warm while the live fleet counts more than maxTasks (it is deploying): clamped to maxTasks (MAX_TASKS), and says so', async () => {
+  // Failed on the old code: it sized the standby from the running count, which a deployment of
+  // the live service inflates (old and new tasks side by side), and capped it only at MAX_TASKS.
+  test('warm while the live service deploys: sized from the desired count, not the running one', async () => {
     const world = new AwsModel().install();
-    world.addServiceStack(DEV_STACK, { live: 'blue', minTasks: 6, maxTasks: 12, liveTasks: 12 });
+    world.addServiceStack(DEV_STACK, { live: 'blue', minTasks: 6, maxTasks: 12, liveTasks: 8 });
     world.timings.callMs = 5_000;
     observe(world);
     // A deployment of the live service: new tasks beside the old ones, slow to pass health checks.
@@ -123,17 +125,42 @@ describe('standby-capacity', () => {
     aws.elb.targetGroups.get(aws.targetGroupArn(DEV_STACK, 'blue'))!.healthyAfterMs = 3_600_000;
     aws.ecs.updateService(svc, { taskDefinition: `${svc.deployments[0].taskDefinition.replace(/:\d+$/, '')}:99` });
     await aws.runFor(60_000);
+    expect(aws.service(DEV_STACK, 'blue').running).toBeGreaterThan(8);
     const result = await invoke({ action: 'warm' });
-    expect(result).toEqual({
-      action: 'warm',
-      outcome: 'updated',
-      reason: expect.stringMatching(/^StandbyMinTasks 0 -> 12 \(clamped to 12, the StandbyMinTasks MaxValue \(the live fleet counts (1[3-9]|2\d) tasks while it deploys\)\)$/),
-      standbyMinTasks: 12,
-    });
-    expect(aws.param(DEV_STACK, 'StandbyMinTasks')).toBe('12');
-    // The limit is ReleaseSupport's MAX_TASKS, not the cold standby's 0..0 scalable target.
-    expect(aws.lambda.get(fn).environment.MAX_TASKS).toBe('12');
-    expect(aws.count('DescribeScalableTargets', fn)).toBe(0);
+    expect(result).toEqual({ action: 'warm', outcome: 'updated', reason: 'StandbyMinTasks 0 -> 8', standbyMinTasks: 8 });
+    expect(aws.param(DEV_STACK, 'StandbyMinTasks')).toBe('8');
+  });
+
+  // Failed on the old code: 6 (the running count, beyond what the live fleet may run now).
+  test('inside a scheduled period: at least the live fleet\'s scheduled minimum, at most its maximum now', async () => {
+    const world = new AwsModel().install();
+    world.addServiceStack(DEV_STACK, { live: 'blue', minTasks: 1, maxTasks: 12, liveTasks: 2 });
+    world.timings.callMs = 5_000;
+    observe(world);
+    // An evening schedule holds the live fleet at 3..3 while a deployment runs extra tasks.
+    aws.runScheduledAction(DEV_STACK, { min: 3, max: 3 });
+    await aws.runFor(5 * 60_000);
+    const svc = aws.service(DEV_STACK, 'blue').model;
+    aws.elb.targetGroups.get(aws.targetGroupArn(DEV_STACK, 'blue'))!.healthyAfterMs = 3_600_000;
+    aws.ecs.updateService(svc, { taskDefinition: `${svc.deployments[0].taskDefinition.replace(/:\d+$/, '')}:99` });
+    await aws.runFor(60_000);
+    expect(aws.service(DEV_STACK, 'blue').running).toBeGreaterThan(3);
+    expect((await invoke({ action: 'warm' })).standbyMinTasks).toBe(3);
+    // The live target is read (its bounds); the cold standby's 0..0 one is not.
+    expect(aws.calls.filter((c) => c.origin === fn && c.operation === 'DescribeScalableTargets').map((c) => c.input.ResourceIds[0])).toEqual([expect.stringContaining(aws.outputs(DEV_STACK).BlueServiceName)]);
+  });
+
+  test('a live fleet that wants more than maxTasks: clamped to MAX_TASKS, and says so', async () => {
+    const world = new AwsModel().install();
+    world.addServiceStack(DEV_STACK, { live: 'blue', minTasks: 2, maxTasks: 4, liveTasks: 2 });
+    world.timings.callMs = 5_000;
+    observe(world);
+    // Someone raised the live target by hand beyond the template's range (assumed possible: the API takes any bounds).
+    aws.runScheduledAction(DEV_STACK, { min: 6, max: 8 });
+    await aws.runFor(5 * 60_000);
+    const result = await invoke({ action: 'warm' });
+    expect(result).toMatchObject({ outcome: 'updated', standbyMinTasks: 4, reason: "StandbyMinTasks 0 -> 4 (clamped to 4, the service's maxTasks 4, the most a standby holds; the live fleet wants 6)" });
+    expect(aws.lambda.get(fn).environment.MAX_TASKS).toBe('4');
   });
 
   test('an unknown action or a missing color is refused without touching the stack', async () => {

@@ -3,6 +3,7 @@ import { AwsCallError } from '../../aws/errors';
 import { call, ReleaseContext } from '../runtime/context';
 import { parseImageRef, registryParts } from '../steps/image';
 import { ExitCode, ReleaseError } from '../core/outcome';
+import { MANIFEST_MEDIA_TYPES } from '../../build/ecr';
 
 export interface PromoteOptions {
   /** `<registry>/<repository>@sha256:...`, or a digest with `registry` and `repository`. */
@@ -42,7 +43,7 @@ export async function promote(ctx: ReleaseContext, options: PromoteOptions): Pro
   const base = { registryId: parts.registryId, repositoryName: repository };
 
   const got = await call(ctx, 'BatchGetImage', resource, () =>
-    ecr.send(new BatchGetImageCommand({ ...base, imageIds: [{ imageDigest: ref.digest }, { imageTag: options.tag }] })),
+    ecr.send(new BatchGetImageCommand({ ...base, imageIds: [{ imageDigest: ref.digest }, { imageTag: options.tag }], acceptedMediaTypes: [...MANIFEST_MEDIA_TYPES] })),
   );
   const images = got.images ?? [];
   const source = images.find((i) => i.imageId?.imageDigest === ref.digest && i.imageManifest);

@@ -6,6 +6,8 @@ export function summarizeWaiterFailure(message: string): string {
     const parsed = JSON.parse(message) as { state?: string; reason?: Record<string, unknown> };
     const reason = parsed.reason ?? {};
     const stack = (reason.Stacks as { StackStatus?: string; StackStatusReason?: string }[] | undefined)?.[0];
+    const scan = reason.imageScanStatus as { status?: string; description?: string } | undefined;
+    if (scan?.status) return `scan status ${scan.status}${scan.description ? ` (${scan.description})` : ''}`;
     if (stack) return `stack status ${stack.StackStatus}${stack.StackStatusReason ? ` (${stack.StackStatusReason})` : ''}`;
     const failures = reason.failures as { arn?: string; reason?: string }[] | undefined;
     if (failures?.length) return failures.map((f) => `${f.arn}: ${f.reason}`).join('; ');

@@ -1,7 +1,7 @@
-import { DescribeImageScanFindingsCommand, DescribeImagesCommand, ImageDetail, waitUntilImageScanComplete } from '@aws-sdk/client-ecr';
+import { DescribeImageScanFindingsCommand, DescribeImagesCommand, ImageDetail } from '@aws-sdk/client-ecr';
 import type { ReleaseSettings } from '../core/settings';
 import { AwsCallError } from '../../aws/errors';
-import { waitFor } from '../../aws/waiters';
+import { waitFor, waitUntilImageScanDone } from '../../aws/waiters';
 import { call, ReleaseContext } from '../runtime/context';
 import { ExitCode, ReleaseError } from '../core/outcome';
 import { DIGEST_PATTERN } from '../../../constructs/contract';
@@ -156,7 +156,7 @@ async function scanResult(
     const what = `the scan of ${where.resource}`;
     const stop = ctx.reporter.progress(what, ctx.timings.imageScan.maxWaitSeconds);
     try {
-      await waitFor(what, ctx.timings.imageScan, ctx.signal, ecr, (cfg) => waitUntilImageScanComplete(cfg, input));
+      await waitFor(what, ctx.timings.imageScan, ctx.signal, ecr, (cfg) => waitUntilImageScanDone(cfg, input));
     } finally {
       stop();
     }

@@ -116,7 +116,6 @@ const CLI_CALLS: Readonly<Record<string, readonly Request[]>> = {
   // ECR in the shared account (ImageRepository.grantRelease).
   DescribeImagesCommand: [{ action: 'ecr:DescribeImages', resource: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${REPOSITORY}` }],
   DescribeImageScanFindingsCommand: [{ action: 'ecr:DescribeImageScanFindings', resource: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${REPOSITORY}` }],
-  waitUntilImageScanComplete: [{ action: 'ecr:DescribeImageScanFindings', resource: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${REPOSITORY}` }],
   BatchGetImageCommand: [{ action: 'ecr:BatchGetImage', resource: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${REPOSITORY}` }],
   PutImageCommand: [{ action: 'ecr:PutImage', resource: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${REPOSITORY}` }],
 };

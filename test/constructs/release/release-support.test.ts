@@ -68,7 +68,7 @@ describe('ReleaseSupport with default props', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       ...fn('smoke check'),
       VpcConfig: { SubnetIds: [{ Ref: Match.stringLikeRegexp('VpcPrivateSubnet1') }, { Ref: Match.stringLikeRegexp('VpcPrivateSubnet2') }], SecurityGroupIds: Match.anyValue() },
-      Environment: { Variables: { ALLOWED_ORIGIN: { 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^Lb'), 'DNSName'] }, ':8443']] } } },
+      Environment: { Variables: { ALLOWED_ORIGIN: { 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^Lb'), 'DNSName'] }, ':8443']] }, TLS_SERVER_NAME: Match.absent() } },
     });
     template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { FromPort: 8443, ToPort: 8443, IpProtocol: 'tcp', GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('SmokeCheckSecurityGroup'), 'GroupId'] } });
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 8443, ToPort: 8443, SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('SmokeCheckSecurityGroup'), 'GroupId'] } });

@@ -126,7 +126,13 @@ export class Ecr {
     for (const i of this.images) if (i.registryId === registryId && i.repository === repo) i.tags = i.tags.filter((t) => t !== tag);
   }
 
-  /** Whether the repository's setting makes this tag immutable. */
+  /**
+   * Whether the repository's setting makes this tag immutable: the exclusion filters (WILDCARD,
+   * `[0-9a-zA-Z._*-]`, `*` for any run of characters) name the tags the setting does not apply
+   * to: mutable ones under IMMUTABLE_WITH_EXCLUSION, immutable ones under MUTABLE_WITH_EXCLUSION.
+   * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageTagMutabilityExclusionFilter.html
+   * https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html
+   */
   immutable(repo: Repository, tag: string): boolean {
     const excluded = repo.exclusions.some((f) => wildcard(f, tag));
     switch (repo.tagMutability) {

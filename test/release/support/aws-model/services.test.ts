@@ -38,6 +38,20 @@ describe('ECR', () => {
     await expect(ecr.send(new PutImageCommand({ repositoryName: REPOSITORY, imageTag: 'dev-live', imageManifest: v2.manifest, imageDigest: v2.digest }))).rejects.toMatchObject({ name: 'ImageAlreadyExistsException' });
   });
 
+  test('mutable tags, except those matching an exclusion filter, which are immutable', async () => {
+    aws.ecr.putRepository(REPOSITORY, { tagMutability: 'MUTABLE_WITH_EXCLUSION', exclusions: ['release-*'] });
+    aws.addImage('v1', { tags: ['v1', 'release-1', 'latest'] });
+    const v2 = aws.addImage('v2');
+    const move = (tag: string) => ecr.send(new PutImageCommand({ repositoryName: REPOSITORY, imageTag: tag, imageManifest: v2.manifest, imageDigest: v2.digest }));
+    await move('latest');
+    await move('v1');
+    await expect(move('release-1')).rejects.toMatchObject({ name: 'ImageTagAlreadyExistsException' });
+    expect(v2.tags).toEqual(['v2', 'latest', 'v1']);
+    // A new tag matching the filter can be pushed; it is only never moved.
+    await move('release-2');
+    expect(v2.tags).toContain('release-2');
+  });
+
   test('another account\'s repository is readable only when its repository policy allows the caller', async () => {
     aws.addImage('shared', { registryId: '222222222222' });
     const describe1 = () => ecr.send(new DescribeImagesCommand({ registryId: '222222222222', repositoryName: REPOSITORY, imageIds: [{ imageTag: 'shared' }] }));
