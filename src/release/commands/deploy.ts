@@ -17,6 +17,9 @@ import { amiParameter, Color, fleet, imageParameter, StackState } from '../core/
 import { PendingRelease, ReleaseTable, WindowItem } from '../core/table';
 import { ReleaseTarget, serviceStackName } from '../runtime/target';
 import { releaseSettings, ReleaseSettings } from '../core/settings';
+import { GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import { call } from '../runtime/context';
+import { estimateLeadTime, formatLeadTime, LeadTimeEstimate, leadTimeSettings } from '../core/lead-time';
 
 export interface DeployOptions {
   /** A tag, a digest or a full reference; or use `imageFrom`. */
@@ -48,6 +51,8 @@ export interface DeployResult {
   readonly plan?: readonly string[];
   readonly rollbackWindowClosesAt?: string;
   readonly imageSizeBytes?: number;
+  /** `--dry-run`: the phases of this release and how long each may take (src/release/core/lead-time.ts). */
+  readonly leadTime?: LeadTimeEstimate;
 }
 
 /**
@@ -145,7 +150,11 @@ export async function deploy(ctx: ReleaseContext, target: ReleaseTarget, options
     const plan = await makePlan(ctx, settings, first, table, image.reference, ami);
     const steps = plan.phase === 'already-live' ? [plan.note ?? 'nothing to do'] : planSteps(deploySteps, deployState(settings, target, first, plan, image, options)).map((p) => p.description);
     for (const step of steps) ctx.reporter.note(`plan: ${step}`);
-    return { outcome: 'planned', liveColor: first.liveColor, image: image.reference, ami, plan: steps, imageSizeBytes: image.sizeBytes };
+    const template = await call(ctx, 'GetTemplate', `stack ${first.name}`, () => ctx.clients.cloudFormation.send(new GetTemplateCommand({ StackName: first.name })));
+    const lead = { settings: leadTimeSettings(template.TemplateBody, { prefix: first.prefix, color: first.standbyColor, bakeMinutes: settings.bakeMinutes }), start: first.standbyMinTasks > 0 ? 'pre-warmed' : 'cold', amiChange: ami !== fleet(first, first.standbyColor).ami } as const;
+    if (plan.phase !== 'already-live') for (const line of formatLeadTime(lead.settings, lead.start, lead)) ctx.reporter.note(`lead time: ${line}`);
+    const leadTime = plan.phase === 'already-live' ? undefined : estimateLeadTime(lead.settings, lead.start, lead);
+    return { outcome: 'planned', liveColor: first.liveColor, image: image.reference, ami, plan: steps, imageSizeBytes: image.sizeBytes, leadTime };
   }
 
   return withSession(ctx, target, `deploy ${image.digest}`, options, async (session) => {
