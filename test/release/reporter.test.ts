@@ -26,17 +26,25 @@ describe('Reporter', () => {
     expect(reporter.steps.map((s) => s.status)).toEqual(['done', 'skipped', 'failed']);
   });
 
-  test('a long wait prints a progress line until it ends', async () => {
-    const sink = capture();
-    const reporter = new Reporter({ sink, progressEverySeconds: 0.02 });
-    const stop = reporter.progress('ECS service green to become stable', 600);
-    await new Promise((resolve) => setTimeout(resolve, 90));
-    stop();
-    const lines = sink.text.split('\n').filter((l) => l.includes('... waiting for ECS service green to become stable: 0s (limit 600s)'));
-    expect(lines.length).toBeGreaterThanOrEqual(2);
-    const after = sink.text.length;
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(sink.text.length).toBe(after);
+  test('a long wait prints a progress line every interval, with the time waited, until it ends', () => {
+    // Fake timers (Date.now included): the lines and their seconds do not depend on the machine's load.
+    jest.useFakeTimers();
+    try {
+      const sink = capture();
+      const reporter = new Reporter({ sink, progressEverySeconds: 30 });
+      const stop = reporter.progress('ECS service green to become stable', 600);
+      jest.advanceTimersByTime(29_999);
+      expect(sink.text).toBe('');
+      jest.advanceTimersByTime(60_001);
+      const lines = sink.text.split('\n').filter((l) => l.includes('... waiting for ECS service green to become stable'));
+      expect(lines.map((l) => /: (\d+)s \(limit 600s\)$/.exec(l)?.[1])).toEqual(['30', '60', '90']);
+      stop();
+      const after = sink.text.length;
+      jest.advanceTimersByTime(120_000);
+      expect(sink.text.length).toBe(after);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   test('on a terminal the progress line is rewritten in place and cleared', async () => {
