@@ -18,14 +18,14 @@ describe('exit codes follow the phase reached', () => {
 
   test('a wait that times out before the swap: 5, live traffic untouched', async () => {
     // From the prepare step on, CloudFormation takes a day per resource.
-    const r = run(aws, { hooks: { afterStep: (id) => void (id === 'record the release in flight' && slow()) } });
+    const r = run(aws, { hooks: { afterStep: (id) => void (id === 'record-pending' && slow()) } });
     expect(await runDeploy({ env: 'dev', service: 'api', image: 'v2', json: true }, r.deps)).toBe(ExitCode.Timeout);
     expect(aws.trafficColor(DEV_STACK)).toBe('blue');
   });
 
   test('a wait that times out during the swap\'s stack update: 1, and the message says traffic was moving', async () => {
     const r = run(aws, {
-      hooks: { afterStep: (id) => void (id === 'smoke check through the test listener' && slow()) },
+      hooks: { afterStep: (id) => void (id === 'smoke-check' && slow()) },
     });
     const code = await runDeploy({ env: 'dev', service: 'api', image: 'v2', json: true }, r.deps);
     expect(code).toBe(ExitCode.Error);
