@@ -16,25 +16,18 @@ import { amiParameter, Color, fleet, imageParameter, StackState } from '../core/
 import { PendingRelease, ReleaseTable, WindowItem } from '../core/table';
 import { ReleaseTarget, serviceStackName } from '../runtime/target';
 import { releaseSettings, ReleaseSettings } from '../core/settings';
+import type { DeployCommandOptions } from '../../commands/deploy.options';
 
-export interface DeployOptions {
-  /** A tag, a digest or a full reference; or use `imageFrom`. */
-  readonly image?: string;
-  /** Another environment whose live image (exact digest) is released here. */
-  readonly imageFrom?: string;
-  /** An AMI id or `latest`. Default: the live fleet's AMI (a release changes only the image). */
-  readonly ami?: string;
-  /** Stop once the standby is warm, healthy and smoke-checked. */
-  readonly noSwap?: boolean;
-  readonly dryRun?: boolean;
-  readonly allowUnscanned?: boolean;
-  readonly breakLock?: boolean;
-  readonly parameterPrefix?: string;
-  /** With `imageFrom`: the stack to copy from (default: `bgf-<imageFrom>-<service>`). */
-  readonly imageFromStack?: string;
-  /** With `imageFrom`: the source stack's region (default: the target's). */
-  readonly imageFromRegion?: string;
-}
+/**
+ * The options `deploy` acts on: a part of its one definition (src/commands/deploy.options.ts).
+ * `image` or `imageFrom` (exactly one); `ami`: an id or `latest` (default: the live fleet's, so a
+ * release changes only the image); `swap: false` (`--no-swap`) stops once the standby is warm,
+ * healthy and smoke-checked; `imageFromStack`/`imageFromRegion`: where `imageFrom` is read.
+ */
+export type DeployOptions = Pick<
+  DeployCommandOptions,
+  'image' | 'imageFrom' | 'imageFromStack' | 'imageFromRegion' | 'ami' | 'swap' | 'dryRun' | 'allowUnscanned' | 'breakLock' | 'parameterPrefix'
+>;
 
 export type DeployOutcome = 'planned' | 'already-live' | 'ready' | 'released';
 
@@ -165,7 +158,7 @@ export async function deploy(ctx: ReleaseContext, target: ReleaseTarget, options
       throw error;
     }
     const { pending } = plan;
-    if (options.noSwap) return { outcome: 'ready', releaseId: pending.releaseId, liveColor: done.stack.liveColor, image: image.reference, ami };
+    if (options.swap === false) return { outcome: 'ready', releaseId: pending.releaseId, liveColor: done.stack.liveColor, image: image.reference, ami };
     return {
       outcome: 'released',
       releaseId: pending.releaseId,
@@ -226,7 +219,7 @@ export interface DeployState {
 }
 
 function deployState(settings: ReleaseSettings, target: ReleaseTarget, stack: StackState, plan: Plan, image: ResolvedImage, options: DeployOptions): DeployState {
-  return { target, settings, stack, plan, image, noSwap: options.noSwap === true };
+  return { target, settings, stack, plan, image, noSwap: options.swap === false };
 }
 
 function sessionOf(s: DeployState): Session {

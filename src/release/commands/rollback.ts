@@ -10,13 +10,10 @@ import { runSmokeCheck } from '../steps/smoke';
 import { standbySize, updateStack } from '../state/stack';
 import { Color, fleet, previousFleetChanged, StackState } from '../core/stack-state';
 import { ReleaseTarget } from '../runtime/target';
+import type { RollbackCommandOptions } from '../../commands/rollback.options';
 
-export interface RollbackOptions {
-  /** When the previous fleet is cold: warm it, check it, then swap to it. */
-  readonly warm?: boolean;
-  readonly breakLock?: boolean;
-  readonly parameterPrefix?: string;
-}
+/** The options `rollback` acts on: a part of its one definition (src/commands/rollback.options.ts). `warm`: when the previous fleet is cold, warm it, check it, then swap to it. */
+export type RollbackOptions = Pick<RollbackCommandOptions, 'warm' | 'breakLock' | 'parameterPrefix'>;
 
 export interface RollbackResult {
   readonly outcome: 'rolled-back' | 'already-rolled-back' | 'warmed-and-swapped';

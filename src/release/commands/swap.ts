@@ -12,12 +12,10 @@ import { runSmokeCheck } from '../steps/smoke';
 import { Color, fleet, StackState } from '../core/stack-state';
 import { PendingRelease, WindowItem } from '../core/table';
 import { ReleaseTarget } from '../runtime/target';
+import type { SwapCommandOptions } from '../../commands/swap.options';
 
-export interface SwapOptions {
-  readonly breakLock?: boolean;
-  readonly parameterPrefix?: string;
-  readonly dryRun?: boolean;
-}
+/** The options `swap` acts on: a part of its one definition (src/commands/swap.options.ts). */
+export type SwapOptions = Pick<SwapCommandOptions, 'breakLock' | 'parameterPrefix' | 'dryRun'>;
 
 export interface SwapResult {
   readonly outcome: 'planned' | 'swapped' | 'resumed';
