@@ -18,7 +18,8 @@ interface OptionBase<T> {
 }
 
 export interface OptionDef<T> extends OptionBase<T> {
-  parse?(raw: string): T;
+  /** Commander's argument parser: the raw text, and the value so far (a repeated option's list). */
+  parse?(raw: string, previous: T | undefined): T;
 }
 
 export function text(flags: string, description: string, more: Omit<OptionDef<string>, 'flags' | 'description'> = {}): OptionDef<string> {
@@ -31,6 +32,22 @@ export function requiredText(flags: string, description: string, more: Omit<Opti
 }
 
 export function flag(flags: string, description: string): OptionDef<boolean> {
+  return { flags, description };
+}
+
+/** An option that may be given several times; its values in the order given. */
+export function repeatable(flags: string, description: string): OptionDef<readonly string[]> {
+  return { flags, description, parse: (raw, previous) => [...(previous ?? []), raw] };
+}
+
+/** A repeatable option commander refuses the command without; its type is not optional. */
+export function requiredRepeatable(flags: string, description: string): OptionDef<readonly string[]> & { readonly required: true } {
+  return { ...repeatable(flags, description), required: true };
+}
+
+/** An option whose flags end in `...>`: commander collects the words after it. */
+export function variadic(flags: string, description: string): OptionDef<readonly string[]> {
+  if (!/\.\.\.[>\]]$/.test(flags)) throw new Error(`option ${flags}: a variadic option's flags end in ...> or ...]`);
   return { flags, description };
 }
 
@@ -70,7 +87,7 @@ export function addOptions(command: Command, definition: CommandOptions<OptionDe
     const option = new Option(def.flags, def.description);
     if (option.attributeName() !== key) throw new Error(`option ${def.flags}: commander stores it as ${option.attributeName()}, the definition as ${key}`);
     if (def.required) option.makeOptionMandatory();
-    if (def.parse) option.argParser((raw: string) => def.parse!(raw));
+    if (def.parse) option.argParser((raw: string, previous: unknown) => def.parse!(raw, previous));
     if (def.defaultValue !== undefined) option.default(def.defaultValue);
     command.addOption(option);
   }

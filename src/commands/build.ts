@@ -2,15 +2,11 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { buildImage, BuildDeps, BuildResult } from '../build/build-image';
 import { spawnRunner } from '../build/docker';
-import { BuildUsageError, checkBuildOptions, CheckedBuildOptions, RawBuildOptions } from '../build/options';
+import { BuildUsageError, checkBuildOptions, CheckedBuildOptions } from '../build/options';
+import type { BuildCommandOptions } from './build.options';
 
-/** What commander hands the action (repeatable options arrive as arrays): the checked options, plus the two switches. */
-export interface BuildCommandOptions extends RawBuildOptions {
-  readonly repository: string;
-  readonly tag: readonly string[];
-  readonly push?: boolean;
-  readonly json?: boolean;
-}
+/** What commander hands the action (repeatable options arrive as arrays): from its one definition. */
+export type { BuildCommandOptions };
 
 /**
  * `bluegreen-fleet build`: see docs/images-and-secrets.md. Every option is checked before the

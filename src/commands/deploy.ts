@@ -13,7 +13,7 @@ export function runDeploy(options: DeployCommandOptions, deps?: CommandDeps): Pr
       name: 'deploy',
       json: options.json,
       reach: async (env, profileRegion) => (target = await resolveTarget(options, env, profileRegion)),
-      run: (ctx) => deploy(ctx, target, { ...options, noSwap: options.swap === false }),
+      run: (ctx) => deploy(ctx, target, options),
       format: formatDeploy,
     },
     deps,

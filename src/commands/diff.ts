@@ -1,3 +1,4 @@
+import type { DiffCommandOptions } from './diff.options';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
@@ -11,23 +12,8 @@ import { renderText } from '../diff/render-text';
 import { resolveCommit, synthesizeApp, synthesizeRef } from '../diff/synth';
 import { DANGER_EXIT_CODE, EXIT_OK } from '../diff/types';
 
-/** Options of `bluegreen-fleet diff` as commander parses them. */
-export interface DiffCommandOptions {
-  readonly baseRef?: string;
-  readonly baseAssembly?: string;
-  readonly headAssembly?: string;
-  readonly deployed?: boolean;
-  readonly context?: readonly string[];
-  readonly format?: string;
-  readonly json?: boolean;
-  readonly markdownOut?: string;
-  readonly jsonOut?: string;
-  readonly prices?: string;
-  /** `--no-live-color` sets this to false. */
-  readonly liveColor?: boolean;
-  /** `--live-state <file>`: live colors from describe-stacks output instead of AWS (no credentials needed). */
-  readonly liveState?: string;
-}
+/** Options of `bluegreen-fleet diff` as commander parses them: from its one definition. */
+export type { DiffCommandOptions };
 
 /** What the command reaches outside itself; tests replace parts of it. */
 export interface DiffDependencies {

@@ -1,3 +1,4 @@
+import type { PreflightCommandOptions } from './preflight.options';
 import * as path from 'path';
 import {
   asWildcards,
@@ -14,14 +15,8 @@ import {
   runPreflight,
 } from '../../constructs/preflight';
 
-/** Options of `bluegreen-fleet preflight` as commander parses them. */
-export interface PreflightCommandOptions {
-  readonly assembly?: string;
-  readonly json?: boolean;
-  readonly live?: boolean;
-  /** `<Quota>=<value>`, e.g. ElasticIps=10: a raised quota of every account and Region. */
-  readonly quota?: readonly string[];
-}
+/** Options of `bluegreen-fleet preflight` as commander parses them: from its one definition. */
+export type { PreflightCommandOptions };
 
 /** What `--live` asks AWS; tests replace it. */
 export interface LiveAccount {

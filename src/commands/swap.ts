@@ -1,6 +1,6 @@
 import { CommandDeps, runCommand } from '../release/runtime/cli-runtime';
 import type { SwapCommandOptions } from './swap.options';
-import { swap } from '../release/commands/swap';
+import { swap, SwapResult } from '../release/commands/swap';
 import { ReleaseTarget, resolveTarget } from '../release/runtime/target';
 
 export type { SwapCommandOptions };
@@ -14,8 +14,13 @@ export function runSwap(options: SwapCommandOptions, deps?: CommandDeps): Promis
       json: options.json,
       reach: async (env, profileRegion) => (target = await resolveTarget(options, env, profileRegion)),
       run: (ctx) => swap(ctx, target, options),
-      format: (r) => `${r.outcome} (${r.releaseId}): the ${r.liveColor} fleet is live; ${r.previousColor} stays warm until ${r.rollbackWindowClosesAt}`,
+      format: formatSwap,
     },
     deps,
   );
+}
+
+export function formatSwap(r: SwapResult): string {
+  if (r.outcome === 'planned') return ['plan (nothing changed):', ...(r.plan ?? []).map((s, i) => `  ${i + 1}. ${s}`)].join('\n');
+  return `${r.outcome} (${r.releaseId}): the ${r.liveColor} fleet is live; ${r.previousColor} stays warm until ${r.rollbackWindowClosesAt}`;
 }

@@ -1,6 +1,7 @@
 import { runDeploy } from '../../src/commands/deploy';
 import { ExitCode } from '../../src/release/core/outcome';
 import { DEPLOY_STEPS } from '../../src/release/commands/deploy';
+import { TAKE_LOCK } from '../../src/release/state/session';
 import { AwsModel, awsError } from './support/aws-model';
 import { DEV_STACK, devWorld, json, run, stopAfter, V1, V2 } from './support/model-harness';
 
@@ -163,7 +164,7 @@ describe('deploy through throttling and 5xx answers', () => {
 
 describe('deploy stopped after each step, then run again', () => {
   // The lock, then every step of the release, from the one list the run executes.
-  const steps = ['take the release lock', ...DEPLOY_STEPS.map((st) => st.id)];
+  const steps = [TAKE_LOCK.id, ...DEPLOY_STEPS.map((st) => st.id)];
 
   test.each(steps)('stopped after "%s": the re-run completes, nothing is done twice', async (step) => {
     const aws = devWorld();

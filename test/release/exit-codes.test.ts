@@ -1,4 +1,5 @@
 import { runDeploy } from '../../src/commands/deploy';
+import { runSwap } from '../../src/commands/swap';
 import { ExitCode } from '../../src/release/core/outcome';
 import { AwsModel } from './support/aws-model';
 import { DEV_STACK, devWorld, json, run } from './support/model-harness';
@@ -18,18 +19,33 @@ describe('exit codes follow the phase reached', () => {
 
   test('a wait that times out before the swap: 5, live traffic untouched', async () => {
     // From the prepare step on, CloudFormation takes a day per resource.
-    const r = run(aws, { hooks: { afterStep: (id) => void (id === 'record the release in flight' && slow()) } });
+    const r = run(aws, { hooks: { afterStep: (id) => void (id === 'record-pending' && slow()) } });
     expect(await runDeploy({ env: 'dev', service: 'api', image: 'v2', json: true }, r.deps)).toBe(ExitCode.Timeout);
     expect(aws.trafficColor(DEV_STACK)).toBe('blue');
   });
 
   test('a wait that times out during the swap\'s stack update: 1, and the message says traffic was moving', async () => {
     const r = run(aws, {
-      hooks: { afterStep: (id) => void (id === 'smoke check through the test listener' && slow()) },
+      hooks: { afterStep: (id) => void (id === 'smoke-check' && slow()) },
     });
     const code = await runDeploy({ env: 'dev', service: 'api', image: 'v2', json: true }, r.deps);
     expect(code).toBe(ExitCode.Error);
     expect(json(r).exitCode).toBe(ExitCode.Error);
     expect(json(r).error).toMatch(/timed out after 3s waiting for stack bgf-dev-api to finish updating \(LiveColor=green\); production traffic was already moving to the green fleet, so this is not "live traffic untouched"/);
+  });
+
+  test('`swap`: a timeout during its stack update exits 1, not 5, and says traffic was moving', async () => {
+    expect(await runDeploy({ env: 'dev', service: 'api', image: 'v2', swap: false }, run(aws).deps)).toBe(ExitCode.Ok);
+    const r = run(aws, { hooks: { afterStep: (id) => void (id === 'record-pending' && slow()) } });
+    expect(await runSwap({ env: 'dev', service: 'api', json: true }, r.deps)).toBe(ExitCode.Error);
+    expect(json(r).error).toMatch(/waiting for stack bgf-dev-api to finish updating \(LiveColor=green\); production traffic was already moving to the green fleet, so this is not "live traffic untouched"/);
+  });
+
+  test('`swap`: refused before its stack update (an unhealthy standby): 3, traffic untouched', async () => {
+    expect(await runDeploy({ env: 'dev', service: 'api', image: 'v2', swap: false }, run(aws).deps)).toBe(ExitCode.Ok);
+    aws.setTargetHealth(DEV_STACK, 'green', 'unhealthy');
+    const r = run(aws);
+    expect(await runSwap({ env: 'dev', service: 'api', json: true }, r.deps)).toBe(ExitCode.Refused);
+    expect(aws.trafficColor(DEV_STACK)).toBe('blue');
   });
 });

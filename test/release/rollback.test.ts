@@ -2,6 +2,7 @@ import { runDeploy } from '../../src/commands/deploy';
 import { runRollback } from '../../src/commands/rollback';
 import { ExitCode } from '../../src/release/core/outcome';
 import { ROLLBACK_STEPS } from '../../src/release/core/rollback';
+import { AFTER_ROLLBACK_STEPS } from '../../src/release/steps/rollback-steps';
 import { AwsModel } from './support/aws-model';
 import { DEV_STACK, DEV_WINDOW_MINUTES, devWorld, json, run, stopAfter, V1, V2, windowItem } from './support/model-harness';
 
@@ -91,8 +92,8 @@ describe('rollback while the previous fleet is warm', () => {
 });
 
 describe('rollback interrupted, then run again', () => {
-  // Every step of the rollback core, from its list, plus the CLI's own steps after it.
-  test.each([...ROLLBACK_STEPS.filter((s) => s.id !== 'carry-capacity').map((s) => s.id), "point dev-live at the blue fleet's image", 'schedule the cool-down of the fleet traffic left'])('stopped after "%s": completes, traffic never goes forward again', async (step) => {
+  // Every step of the rollback core, from its list, plus the CLI's own steps after it (from theirs).
+  test.each([...ROLLBACK_STEPS.filter((s) => s.id !== 'carry-capacity').map((s) => s.id), ...AFTER_ROLLBACK_STEPS.map((s) => s.id)])('stopped after "%s": completes, traffic never goes forward again', async (step) => {
     const aws = await releasedWorld();
     try {
       const stopped = run(aws, { hooks: stopAfter(step) });

@@ -59,7 +59,7 @@ describe('a release inside a scheduled period', () => {
     expect(json(r).steps.find((s: { name: string }) => s.name.startsWith('swap:')).detail).toMatch(/the blue fleet's bounds before the move: min 10, max 12/);
   });
 
-  test.each(['swap', 'keep the scheduled capacity', 'open the rollback window'])(
+  test.each(['swap', 'carry-capacity', 'open-window'])(
     'stopped after "%s": the re-run carries the bounds once',
     async (step) => {
       aws = scheduledWorld();

@@ -1,6 +1,8 @@
 import { runDeploy } from '../../src/commands/deploy';
 import { runSwap } from '../../src/commands/swap';
+import { SWAP_STEPS } from '../../src/release/commands/swap';
 import { ExitCode } from '../../src/release/core/outcome';
+import { TAKE_LOCK } from '../../src/release/state/session';
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { AwsModel, REGION, runAs } from './support/aws-model';
 import { DEV_STACK, DEV_WINDOW_MINUTES, devWorld, json, run, stopAfter, V2, windowItem } from './support/model-harness';
@@ -69,7 +71,7 @@ describe('swap', () => {
 
   test('stopped right after the flip, the re-run finishes the swap instead of flipping back', async () => {
     await prepared();
-    const stopped = run(aws, { hooks: stopAfter((name) => name.startsWith('swap:')) });
+    const stopped = run(aws, { hooks: stopAfter('swap') });
     expect(await runSwap(swapApi, stopped.deps)).toBe(ExitCode.Error);
     const r = run(aws);
     expect(await runSwap(swapApi, r.deps)).toBe(ExitCode.Ok);
@@ -77,5 +79,53 @@ describe('swap', () => {
     expect(aws.trafficColor(DEV_STACK)).toBe('green');
     expect(aws.count('UpdateStack')).toBe(2);
     expect(aws.table(DEV_STACK).query('history', false)).toHaveLength(1);
+  });
+
+  test('--dry-run prints the steps the swap would run, and changes nothing', async () => {
+    await prepared();
+    const before = aws.calls.length;
+    const r = run(aws);
+    expect(await runSwap({ ...swapApi, dryRun: true }, r.deps)).toBe(ExitCode.Ok);
+    const { result } = json(r);
+    expect(result).toMatchObject({ outcome: 'planned', liveColor: 'blue', previousColor: 'blue' });
+    expect(result.plan).toEqual([
+      'check the green fleet',
+      'smoke check through the test listener',
+      expect.stringMatching(/^record release \S+ in flight \(blue -> green\)$/),
+      'swap: traffic to the green fleet',
+      'keep the scheduled capacity on the green fleet',
+      'open the rollback window',
+      'record the release',
+    ]);
+    expect(result.plan).toHaveLength(SWAP_STEPS.length);
+    const writes = aws.calls.slice(before).filter((c) => !/^(Describe|Get|List|Query|BatchGet)/.test(c.operation));
+    expect(writes).toEqual([]);
+    expect(aws.trafficColor(DEV_STACK)).toBe('blue');
+  });
+});
+
+describe('swap stopped after each step, then run again', () => {
+  // The lock, then every step of the swap but the last (after it the swap is done, and a re-run
+  // is a new swap), from the one list the run executes.
+  const steps = [TAKE_LOCK.id, ...SWAP_STEPS.slice(0, -1).map((st) => st.id)];
+
+  test.each(steps)('stopped after "%s": the re-run completes, nothing is done twice', async (step) => {
+    const aws = devWorld();
+    try {
+      expect(await runDeploy({ env: 'dev', service: 'api', image: 'v2', swap: false }, run(aws).deps)).toBe(ExitCode.Ok);
+      const stopped = run(aws, { hooks: stopAfter(step) });
+      expect(await runSwap(swapApi, stopped.deps)).toBe(ExitCode.Error);
+      expect(json(stopped).error).toBe(`process stopped after ${step}`);
+      const r = run(aws);
+      expect(await runSwap(swapApi, r.deps)).toBe(ExitCode.Ok);
+      expect(json(r).result).toMatchObject({ liveColor: 'green', previousColor: 'blue' });
+      expect(aws.trafficColor(DEV_STACK)).toBe('green');
+      expect(aws.count('UpdateStack')).toBe(2);
+      expect(aws.table(DEV_STACK).query('history', false)).toEqual([expect.objectContaining({ outcome: 'succeeded', newImage: V2 })]);
+      expect(aws.table(DEV_STACK).get({ pk: 'release', sk: 'pending' })).toBeUndefined();
+      expect(aws.schedules.has('bgf-dev-api-cool-down')).toBe(true);
+    } finally {
+      aws.restore();
+    }
   });
 });

@@ -1,10 +1,9 @@
-import { bakeBody, openWindowBody, recordReleaseBody, rolledBackError } from '../steps/after-swap';
+import { bake, openWindow, recordRelease, rolledBackError } from '../steps/after-swap';
 import { resolveAmi } from '../steps/ami';
 import { ReleaseContext } from '../runtime/context';
 import { readService, waitUntilReady, warmSize } from '../steps/fleet';
 import { parseImageRef, resolveImage, ResolvedImage } from '../steps/image';
-import { fleetCapacity, moveLiveColor } from '../steps/live-capacity';
-import { carryLiveBounds } from '../core/capacity';
+import { carryCapacity, moveLiveColor } from '../steps/live-capacity';
 import { planSteps, runSteps, Step } from '../core/steps';
 import { liveTag, pointLiveTag } from '../steps/live-tag';
 import { ExitCode, ReleaseError } from '../core/outcome';
@@ -20,25 +19,18 @@ import { releaseSettings, ReleaseSettings } from '../core/settings';
 import { GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { call } from '../runtime/context';
 import { estimateLeadTime, formatLeadTime, LeadTimeEstimate, leadTimeSettings } from '../core/lead-time';
+import type { DeployCommandOptions } from '../../commands/deploy.options';
 
-export interface DeployOptions {
-  /** A tag, a digest or a full reference; or use `imageFrom`. */
-  readonly image?: string;
-  /** Another environment whose live image (exact digest) is released here. */
-  readonly imageFrom?: string;
-  /** An AMI id or `latest`. Default: the live fleet's AMI (a release changes only the image). */
-  readonly ami?: string;
-  /** Stop once the standby is warm, healthy and smoke-checked. */
-  readonly noSwap?: boolean;
-  readonly dryRun?: boolean;
-  readonly allowUnscanned?: boolean;
-  readonly breakLock?: boolean;
-  readonly parameterPrefix?: string;
-  /** With `imageFrom`: the stack to copy from (default: `bgf-<imageFrom>-<service>`). */
-  readonly imageFromStack?: string;
-  /** With `imageFrom`: the source stack's region (default: the target's). */
-  readonly imageFromRegion?: string;
-}
+/**
+ * The options `deploy` acts on: a part of its one definition (src/commands/deploy.options.ts).
+ * `image` or `imageFrom` (exactly one); `ami`: an id or `latest` (default: the live fleet's, so a
+ * release changes only the image); `swap: false` (`--no-swap`) stops once the standby is warm,
+ * healthy and smoke-checked; `imageFromStack`/`imageFromRegion`: where `imageFrom` is read.
+ */
+export type DeployOptions = Pick<
+  DeployCommandOptions,
+  'image' | 'imageFrom' | 'imageFromStack' | 'imageFromRegion' | 'ami' | 'swap' | 'dryRun' | 'allowUnscanned' | 'breakLock' | 'parameterPrefix'
+>;
 
 export type DeployOutcome = 'planned' | 'already-live' | 'ready' | 'released';
 
@@ -158,23 +150,24 @@ export async function deploy(ctx: ReleaseContext, target: ReleaseTarget, options
   }
 
   return withSession(ctx, target, `deploy ${image.digest}`, options, async (session) => {
-    await assertNoTrafficDrift(session);
-    const plan = await makePlan(ctx, session.settings, session.state, session.table, image.reference, ami);
+    await assertNoTrafficDrift(session, session.opened);
+    const plan = await makePlan(ctx, session.settings, session.opened, session.table, image.reference, ami);
     if (plan.phase === 'already-live') {
       ctx.reporter.note(plan.note ?? 'nothing to do');
-      return { outcome: 'already-live', liveColor: session.state.liveColor, image: image.reference, ami, imageSizeBytes: image.sizeBytes };
+      return { outcome: 'already-live', liveColor: session.opened.liveColor, image: image.reference, ami, imageSizeBytes: image.sizeBytes };
     }
-    const initial = { ...deployState(session.settings, target, session.state, plan, image, options), session };
+    const initial = { ...deployState(session.settings, target, session.opened, plan, image, options), session };
     let done: DeployState;
+    let last: DeployState = initial;
     try {
-      done = await runSteps(deploySteps, initial, session.runner);
+      done = await runSteps(deploySteps, initial, session.runner, (s) => (last = s));
     } catch (error) {
       // Before the swap live traffic was never touched: say so, and keep a record.
-      if (!ctx.phase.trafficMovedTo && plan.phase === 'prepare') await recordAbort(session, plan.pending, error as Error);
+      if (!ctx.phase.trafficMovedTo && plan.phase === 'prepare') await recordAbort(session, last.stack, plan.pending, error as Error);
       throw error;
     }
     const { pending } = plan;
-    if (options.noSwap) return { outcome: 'ready', releaseId: pending.releaseId, liveColor: session.state.liveColor, image: image.reference, ami };
+    if (options.swap === false) return { outcome: 'ready', releaseId: pending.releaseId, liveColor: done.stack.liveColor, image: image.reference, ami };
     return {
       outcome: 'released',
       releaseId: pending.releaseId,
@@ -193,18 +186,18 @@ export async function deploy(ctx: ReleaseContext, target: ReleaseTarget, options
  * does not keep it warm until the next window's end. Without windows nothing cools a standby on
  * its own schedule, and nothing is scheduled.
  */
-async function scheduleExpiry(session: Session, pending: PendingRelease): Promise<string> {
+async function scheduleExpiry(session: Session, stack: StackState, pending: PendingRelease): Promise<string> {
   const windowMinutes = releaseWindowMinutes(session.settings);
   if (windowMinutes === 0 || !pending.staleAt) return '';
   const staleAt = new Date(pending.staleAt);
   if (staleAt.getTime() <= session.ctx.clock.now().getTime()) return `; stale since ${pending.staleAt}`;
-  await schedulePendingExpiry(session.ctx, session.state, staleAt, windowMinutes);
+  await schedulePendingExpiry(session.ctx, stack, staleAt, windowMinutes);
   return `; keeps the standby warm until ${pending.staleAt} unless it swaps (then cool-if-idle, scheduled)`;
 }
 
 /** An abort before the swap: live traffic was never touched; say so, and keep a record. */
-async function recordAbort(session: Session, pending: PendingRelease, error: Error): Promise<void> {
-  const { ctx, state } = session;
+async function recordAbort(session: Session, state: StackState, pending: PendingRelease, error: Error): Promise<void> {
+  const { ctx } = session;
   const live = fleet(state, state.liveColor);
   const standby = fleet(state, state.standbyColor);
   const where = `live traffic untouched: the ${live.color} fleet serves ${live.image}; the ${standby.color} fleet has ${standby.image} with StandbyMinTasks=${state.standbyMinTasks}. Fix the cause and re-run the same command to continue.`;
@@ -221,15 +214,6 @@ async function recordAbort(session: Session, pending: PendingRelease, error: Err
   if (error instanceof ReleaseError) Object.assign(error.detail, { state: where });
 }
 
-/** `LiveColor=to`; `moveId` names the move whose capacity `carryCapacity` carries after it. */
-export async function swapTraffic(session: Session, to: Color, moveId: string): Promise<void> {
-  await session.step(`swap: traffic to the ${to} fleet`, async (h) => {
-    const { result, recorded } = await moveLiveColor(session, to, moveId);
-    if (result === 'unchanged') h.skip(`LiveColor is already ${to}`);
-    else h.detail(`LiveColor=${to}; the previous fleet stays warm; ${recorded}`);
-  });
-}
-
 /** What the deploy steps pass along: the session (its stack as last read), the plan, and what each step found. */
 export interface DeployState {
   readonly session?: Session;
@@ -244,7 +228,7 @@ export interface DeployState {
 }
 
 function deployState(settings: ReleaseSettings, target: ReleaseTarget, stack: StackState, plan: Plan, image: ResolvedImage, options: DeployOptions): DeployState {
-  return { target, settings, stack, plan, image, noSwap: options.noSwap === true };
+  return { target, settings, stack, plan, image, noSwap: options.swap === false };
 }
 
 function sessionOf(s: DeployState): Session {
@@ -262,14 +246,14 @@ const swapping = (s: DeployState) => !s.noSwap;
  */
 export const DEPLOY_STEPS: readonly Step<DeployState>[] = [
   {
-    id: 'record the release in flight',
+    id: 'record-pending',
     applies: preparing,
     describe: (s) => `record release ${s.plan.pending.releaseId} in flight (${s.plan.pending.fromColor} -> ${s.plan.pending.toColor})`,
     run: async (s, h) => {
       const session = sessionOf(s);
       const { pending } = s.plan;
       const current = await session.table.readPending();
-      const expiry = await scheduleExpiry(session, pending);
+      const expiry = await scheduleExpiry(session, s.stack, pending);
       if (current?.releaseId === pending.releaseId) return h.skip(`release ${pending.releaseId} already recorded${expiry}`), s;
       await session.table.putPending(pending);
       h.detail(`release ${pending.releaseId}: ${pending.fromColor} -> ${pending.toColor}${expiry}`);
@@ -277,7 +261,7 @@ export const DEPLOY_STEPS: readonly Step<DeployState>[] = [
     },
   },
   {
-    id: 'prepare the standby',
+    id: 'prepare-standby',
     applies: preparing,
     describe: (s) => {
       const { pending } = s.plan;
@@ -288,35 +272,32 @@ export const DEPLOY_STEPS: readonly Step<DeployState>[] = [
     run: async (s, h) => {
       const session = sessionOf(s);
       const { pending } = s.plan;
-      const { result, state } = await updateStack(session.ctx, session.state, {
+      const { result, state } = await updateStack(session.ctx, s.stack, {
         [imageParameter(pending.toColor)]: pending.newImage,
         [amiParameter(pending.toColor)]: pending.newAmi,
         StandbyMinTasks: String(s.plan.warmTo),
       });
-      session.replaceState(state);
       if (result === 'unchanged') h.skip(`already runs the image with StandbyMinTasks=${state.standbyMinTasks}`);
       else h.detail(`image, AMI set; StandbyMinTasks=${s.plan.warmTo}${s.plan.warmNote ? ` (${s.plan.warmNote})` : ''}`);
       return { ...s, stack: state };
     },
   },
   {
-    id: 'wait for the standby',
+    id: 'wait-standby',
     applies: preparing,
     describe: (s) => `wait for the ${s.plan.pending.toColor} ECS service to be stable and its targets healthy behind the test listener`,
     run: async (s, h) => {
-      const session = sessionOf(s);
-      const { service, targets } = await waitUntilReady(session.ctx, fleet(session.state, s.plan.pending.toColor));
+      const { service, targets } = await waitUntilReady(sessionOf(s).ctx, fleet(s.stack, s.plan.pending.toColor));
       h.detail(`${service.running}/${service.desired} tasks, ${targets.healthy}/${targets.total} targets healthy`);
       return s;
     },
   },
   {
-    id: 'smoke check through the test listener',
+    id: 'smoke-check',
     applies: preparing,
     describe: (s) => `smoke check: GET ${s.settings.smokeCheckPath} through the test listener, from inside the VPC`,
     run: async (s, h) => {
-      const session = sessionOf(s);
-      const result = await runSmokeCheck(session.ctx, session.state, s.settings.smokeCheckPath);
+      const result = await runSmokeCheck(sessionOf(s).ctx, s.stack, s.settings.smokeCheckPath);
       const summary = `${result.url} -> ${result.status ?? result.error ?? 'no answer'} in ${result.latencyMs} ms`;
       if (!result.pass) throw new ReleaseError(ExitCode.Refused, `smoke check failed: ${summary}`, { smokeCheck: result });
       h.detail(summary);
@@ -327,54 +308,42 @@ export const DEPLOY_STEPS: readonly Step<DeployState>[] = [
     id: 'swap',
     applies: (s) => preparing(s) && swapping(s),
     describe: (s) => `swap: LiveColor=${s.plan.pending.toColor}`,
-    run: async (s, h) => {
-      const session = sessionOf(s);
-      const { result, recorded } = await moveLiveColor(session, s.plan.pending.toColor, s.plan.pending.releaseId);
-      if (result === 'unchanged') h.skip(`LiveColor is already ${s.plan.pending.toColor}`);
-      else h.detail(`LiveColor=${s.plan.pending.toColor}; the previous fleet stays warm; ${recorded}`);
-      return { ...s, stack: session.state };
-    },
+    run: async (s, h) => ({ ...s, stack: await moveLiveColor(sessionOf(s), s.stack, s.plan.pending.toColor, s.plan.pending.releaseId, h) }),
   },
   {
-    id: 'keep the scheduled capacity',
+    id: 'carry-capacity',
     applies: swapping,
     describe: (s) => `keep the scheduled capacity on the ${s.plan.pending.toColor} fleet`,
-    run: async (s, h) => {
-      const session = sessionOf(s);
-      const outcome = await carryLiveBounds(fleetCapacity(session.ctx), session.table, session.state, s.plan.pending.releaseId, session.ctx.clock.now());
-      if (outcome.applied) h.detail(outcome.detail);
-      else h.skip(outcome.detail);
-      return s;
-    },
+    run: async (s, h) => (await carryCapacity(sessionOf(s), s.stack, s.plan.pending.releaseId, h), s),
   },
   {
-    id: 'open the rollback window',
+    id: 'open-window',
     applies: swapping,
     describe: (s) => `keep the ${s.plan.pending.fromColor} fleet warm for the ${s.settings.rollbackWindowMinutes} min rollback window, then cool it (scheduled)`,
-    run: async (s, h) => ({ ...s, window: await openWindowBody(sessionOf(s), s.plan.pending, h) }),
+    run: async (s, h) => ({ ...s, window: await openWindow(sessionOf(s), s.stack, s.plan.pending, h) }),
   },
   {
     id: 'bake',
     applies: swapping,
     describe: (s) => `bake ${s.settings.bakeMinutes} min watching the ${s.plan.pending.toColor} fleet's alarms`,
     run: async (s, h) => {
-      const result = await bakeBody(sessionOf(s), s.window!, h);
+      const result = await bake(sessionOf(s), s.stack, s.window!, h);
       if (result !== 'passed') throw rolledBackError(result, s.window!);
       return s;
     },
   },
   {
-    id: 'point the live tag',
+    id: 'point-live-tag',
     applies: swapping,
     describe: (s) => `point ${liveTag(s.settings.environment)} at the release`,
     run: async (s, h) => (h.detail(await pointLiveTag(sessionOf(s).ctx, s.settings.environment, s.plan.pending.newImage)), s),
   },
   {
-    id: 'record the release',
+    id: 'record-release',
     applies: swapping,
     describe: () => 'record the release',
     run: async (s, h) => {
-      await recordReleaseBody(sessionOf(s), s.plan.pending, s.window!, `baked ${s.settings.bakeMinutes} min; rollback window until ${s.window!.closesAt}`, h);
+      await recordRelease(sessionOf(s), s.plan.pending, s.window!, `baked ${s.settings.bakeMinutes} min; rollback window until ${s.window!.closesAt}`, h);
       return s;
     },
   },

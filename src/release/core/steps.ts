@@ -38,13 +38,17 @@ export function planSteps<S>(steps: readonly Step<S>[], state: S): PlannedStep[]
   return steps.filter((s) => s.applies?.(state) ?? true).map((s) => ({ id: s.id, description: s.describe(state) }));
 }
 
-/** Runs the steps in order, each on the state the one before returned. */
-export async function runSteps<S>(steps: readonly Step<S>[], initial: S, runner: StepRunner): Promise<S> {
+/**
+ * Runs the steps in order, each on the state the one before returned. `reached` sees each state
+ * as a step returns it: a caller that must say where a failed run stopped knows the last one.
+ */
+export async function runSteps<S>(steps: readonly Step<S>[], initial: S, runner: StepRunner, reached?: (state: S) => void): Promise<S> {
   let state = initial;
   for (const step of steps) {
     if (step.applies && !step.applies(state)) continue;
     const current = state;
     state = (await runner(step.id, step.describe(current), (h) => step.run(current, h))) ?? current;
+    reached?.(state);
   }
   return state;
 }

@@ -15,40 +15,34 @@ export function releaseTable(ctx: ReleaseContext, state: StackState): ReleaseTab
   return new ReleaseTable(ctx.clients.dynamo, name, (operation, fn) => call(ctx, operation, `release table ${name}`, fn));
 }
 
-/** A release in progress: the stack as last read, its table, and the lock held on it. */
+/** The step every locked command takes first (its id is a point tests can stop at, like a listed step's). */
+export const TAKE_LOCK = { id: 'take-lock', description: 'take the release lock' } as const;
+
+/**
+ * A release in progress: the stack as read once the lock was held, its table, and the lock.
+ * The session never holds a newer stack: a command's steps pass the StackState along (each
+ * returns the one it leaves), so no step reads a stale one by accident.
+ */
 export class Session {
-  private current: StackState;
+  /** The release settings the stack publishes (docs/contracts.md); an update of parameters does not change them. */
+  public readonly settings: ReleaseSettings;
 
   constructor(
     public readonly ctx: ReleaseContext,
     public readonly target: ReleaseTarget,
-    state: StackState,
+    /** The stack as read right after the lock was taken. */
+    public readonly opened: StackState,
     public readonly table: ReleaseTable,
     public readonly lock: HeldLock,
   ) {
-    this.current = state;
-  }
-
-  /** The stack as last read. Each StackState is immutable; a step that changes the stack hands the new one over. */
-  get state(): StackState {
-    return this.current;
-  }
-
-  /** The release settings the stack publishes (docs/contracts.md), as last read. */
-  get settings(): ReleaseSettings {
-    return releaseSettings(this.current);
-  }
-
-  replaceState(state: StackState): StackState {
-    this.current = state;
-    return state;
+    this.settings = releaseSettings(opened);
   }
 
   /**
    * One reconciler step: renews the lock, runs, then gives tests a point to stop the process.
    * `id` is what hooks and tests name (a step of a list), `name` what the progress output shows.
    */
-  async step<T>(name: string, fn: (handle: StepHandle) => Promise<T>, id: string = name): Promise<T> {
+  async step<T>(id: string, name: string, fn: (handle: StepHandle) => Promise<T>): Promise<T> {
     if (this.ctx.signal?.aborted) throw new ReleaseError(ExitCode.Interrupted, `stopped before "${name}"`);
     await this.lock.renew();
     const result = await this.ctx.reporter.step(name, fn);
@@ -57,11 +51,7 @@ export class Session {
   }
 
   /** The runner for a list of steps (core/steps.ts). */
-  readonly runner: StepRunner = (id, description, body) => this.step(description, body, id);
-
-  async refresh(): Promise<StackState> {
-    return this.replaceState(await readStack(this.ctx, this.current.name, this.current.prefix));
-  }
+  readonly runner: StepRunner = (id, description, body) => this.step(id, description, body);
 }
 
 export interface OpenOptions extends LockOptions {
@@ -88,13 +78,13 @@ export async function withSession<T>(
   if (!options.anyStackStatus) assertUpdatable(first);
   releaseSettings(first);
   const table = releaseTable(ctx, first);
-  const lock = await ctx.reporter.step('take the release lock', async (h) => {
+  const lock = await ctx.reporter.step(TAKE_LOCK.description, async (h) => {
     const held = await acquireLock(ctx, table, command, options);
     h.detail(`held by ${held.item.owner} until ${new Date(held.item.expiresAt * 1000).toISOString()}`);
     return held;
   });
   try {
-    await ctx.hooks?.afterStep?.('take the release lock');
+    await ctx.hooks?.afterStep?.(TAKE_LOCK.id);
     const state = await readStack(ctx, target.stackName, first.prefix);
     if (!options.anyStackStatus) assertUpdatable(state);
     return await fn(new Session(ctx, target, state, table, lock));
@@ -108,13 +98,13 @@ export async function withSession<T>(
 }
 
 /** Refuses when traffic does not go where LiveColor says (a fast rollback not yet reconciled). */
-export async function assertNoTrafficDrift(session: Session): Promise<void> {
-  const actual = await trafficColor(session.ctx, session.state);
-  if (actual !== undefined && actual !== session.state.liveColor) {
+export async function assertNoTrafficDrift(session: Session, stack: StackState): Promise<void> {
+  const actual = await trafficColor(session.ctx, stack);
+  if (actual !== undefined && actual !== stack.liveColor) {
     throw new ReleaseError(
       ExitCode.Refused,
-      `production traffic goes to the ${actual} fleet but the stack's LiveColor says ${session.state.liveColor} (a fast rollback not yet reconciled): run \`bluegreen-fleet rollback\` to reconcile first`,
-      { trafficColor: actual, liveColor: session.state.liveColor },
+      `production traffic goes to the ${actual} fleet but the stack's LiveColor says ${stack.liveColor} (a fast rollback not yet reconciled): run \`bluegreen-fleet rollback\` to reconcile first`,
+      { trafficColor: actual, liveColor: stack.liveColor },
     );
   }
 }

@@ -3,7 +3,7 @@ import { WaitFailedError, waitFor } from '../../aws/waiters';
 import { recordLiveBounds } from '../core/capacity';
 import { ReconcileOutcome, rollBack, RollbackPorts, RollbackRequest, RollbackState, unfinishedError } from '../core/rollback';
 import { Color, fleet, isBusy, otherColor, StackState } from '../core/stack-state';
-import { Step } from '../core/steps';
+import { runSteps, Step } from '../core/steps';
 import { HistoryRecord, isWindowOpen, WindowItem } from '../core/table';
 import { call, ReleaseContext } from '../runtime/context';
 import { Session } from '../state/session';
@@ -56,7 +56,7 @@ export async function settleStack(ctx: ReleaseContext, state: StackState): Promi
 }
 
 /** The CLI's side of the rollback core: its retries, waits, progress output and test hooks. */
-export function cliRollbackPorts(session: Session, to: Color): RollbackPorts {
+export function cliRollbackPorts(session: Session, stack: StackState, to: Color): RollbackPorts {
   const { ctx } = session;
   return {
     elb: ctx.clients.elb,
@@ -68,7 +68,7 @@ export function cliRollbackPorts(session: Session, to: Color): RollbackPorts {
       return session.runner(id, description, body);
     },
     now: () => ctx.clock.now(),
-    readStack: () => readStack(ctx, session.state.name, session.state.prefix),
+    readStack: () => readStack(ctx, stack.name, stack.prefix),
     warn: (text) => ctx.reporter.warn(text),
     reconcile: async (state, to, moveId): Promise<ReconcileOutcome> => {
       const settled = await settleStack(ctx, state);
@@ -95,20 +95,53 @@ export interface CliRollback {
   readonly trafficBackAt?: Date;
 }
 
+/** What the CLI's steps after the rollback core work on: the core's result, and the session. */
+export interface AfterRollbackState {
+  readonly session: Session;
+  readonly rollback: RollbackState;
+}
+
+/**
+ * What only the CLI does once the core finished: the live tag, the cool-down schedule of the
+ * fleet traffic left, the end of the pending release. Each is idempotent, so a re-run repeats it.
+ */
+export const AFTER_ROLLBACK_STEPS: readonly Step<AfterRollbackState>[] = [
+  {
+    id: 'point-live-tag',
+    describe: (s) => `point ${liveTag(s.rollback.request.environment)} at the ${s.rollback.request.to} fleet's image`,
+    run: async (s, h) => (h.detail(await pointLiveTag(s.session.ctx, s.rollback.request.environment, fleet(s.rollback.stack, s.rollback.request.to).image)), s),
+  },
+  {
+    id: 'schedule-cool-down',
+    describe: () => 'schedule the cool-down of the fleet traffic left',
+    run: async (s, h) => {
+      const { ctx, table } = s.session;
+      const { window, request, stack } = s.rollback;
+      const now = ctx.clock.now();
+      if (window) await table.deletePending(window.releaseId);
+      const closesAt = window && isWindowOpen(window, now) ? new Date(window.closesAt) : new Date(now.getTime() + request.rollbackWindowMinutes * 60_000);
+      // The fleet traffic left stays warm until the window closes, then is cooled.
+      await scheduleCoolDown(ctx, stack, closesAt, request.to);
+      h.detail(`${request.from} stays warm until ${closesAt.toISOString()}`);
+      return s;
+    },
+  },
+];
+
 /**
  * A rollback from the CLI: the core (traffic, record, reconcile, verify), then what only the CLI
- * does: the live tag, the cool-down schedule of the fleet traffic left, the end of the pending
- * release. Throws (exit 1, saying where traffic is) when the core could not finish.
+ * does (AFTER_ROLLBACK_STEPS). Throws (exit 1, saying where traffic is) when the core could not
+ * finish. `stack` is the stack as last read; the result carries the stack as the rollback left it.
  */
 export async function rollBackFromCli(
   session: Session,
+  stack: StackState,
   plan: Extract<RollbackPlan, { kind: 'move' }>,
   outcome: HistoryRecord['outcome'],
   reason: string,
   steps?: readonly Step<RollbackState>[],
 ): Promise<CliRollback> {
-  const { ctx } = session;
-  const settings = session.settings;
+  const { ctx, settings } = session;
   const request: RollbackRequest = {
     from: plan.from,
     to: plan.to,
@@ -120,19 +153,8 @@ export async function rollBackFromCli(
     environment: settings.environment,
     rollbackWindowMinutes: settings.rollbackWindowMinutes,
   };
-  const state = await rollBack(cliRollbackPorts(session, plan.to), request, session.state, steps);
-  session.replaceState(state.stack);
+  const state = await rollBack(cliRollbackPorts(session, stack, plan.to), request, stack, steps);
   if (!state.done) throw unfinishedError(state);
-  const environment = settings.environment;
-  await session.step(`point ${liveTag(environment)} at the ${plan.to} fleet's image`, async (h) => h.detail(await pointLiveTag(ctx, environment, fleet(state.stack, plan.to).image)));
-  await session.step('schedule the cool-down of the fleet traffic left', async (h) => {
-    const window = state.window;
-    const now = ctx.clock.now();
-    if (window) await session.table.deletePending(window.releaseId);
-    const closesAt = window && isWindowOpen(window, now) ? new Date(window.closesAt) : new Date(now.getTime() + settings.rollbackWindowMinutes * 60_000);
-    // The fleet traffic left stays warm until the window closes, then is cooled.
-    await scheduleCoolDown(ctx, state.stack, closesAt, plan.to);
-    h.detail(`${plan.from} stays warm until ${closesAt.toISOString()}`);
-  });
+  await runSteps(AFTER_ROLLBACK_STEPS, { session, rollback: state }, session.runner);
   return { state, trafficBackAt: state.trafficMovedAt };
 }
