@@ -78,9 +78,14 @@ export async function readInstances(ctx: ReleaseContext, fleet: FleetRefs): Prom
   return { inService: instances.filter((i) => i.LifecycleState === 'InService').length, total: instances.length };
 }
 
-/** The live fleet's size to warm the standby to: what ECS wants, at least one task. */
+/**
+ * The live fleet's size to warm the standby to: what ECS wants, at least one task. Never the
+ * running count: while the live service deploys, old and new tasks run side by side
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html), the
+ * rule the standby-capacity Lambda follows too (src/release/core/standby-size.ts).
+ */
 export function warmSize(live: ServiceCounts): number {
-  return Math.max(1, live.desired, live.running);
+  return Math.max(1, live.desired);
 }
 
 /**
