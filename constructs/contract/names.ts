@@ -77,6 +77,13 @@ export const LAMBDA_ENV = {
  */
 export const IMAGE_PATTERN = '^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com/[a-z0-9][a-z0-9._/-]*@sha256:[0-9a-f]{64}$';
 
+/**
+ * An image tag: the OCI distribution spec's `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`, which ECR's
+ * PutImage `imageTag` follows (https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests,
+ * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutImage.html).
+ */
+export const IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
 /** An image manifest digest. */
 export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 

@@ -5,8 +5,8 @@ import { pushedDigest, registryLogin, resolveRepository } from './ecr';
 import { BuildSecretRef, fetchBuildSecrets, FetchedSecret } from './secrets';
 import { createPrivateWorkspace, PrivateWorkspace } from './workspace';
 import { scanVariable } from '../../constructs/contract/secret-scan';
+import { IMAGE_TAG_PATTERN as TAG } from '../../constructs/contract/names';
 
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Shorter values (`1`, `true`) would match innocent build arguments by chance. */
 const MIN_COMPARABLE_SECRET = 8;

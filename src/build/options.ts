@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { scanSecretName, scanSecretValue } from '../../constructs/contract/secret-scan';
 import { DEFAULT_BUILD_SECRET_PREFIX } from '../../constructs/secrets/placeholder';
 import type { BuildSecretRef } from './secrets';
+import { IMAGE_TAG_PATTERN } from '../../constructs/contract/names';
 
 /**
  * A mistake in the `build` command line, found before any AWS call or docker process: the
@@ -17,7 +18,7 @@ export class BuildUsageError extends Error {
 
 /** Image tag: "up to 128 characters ... [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}"
  * (https://docs.docker.com/reference/cli/docker/image/tag/). */
-export const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+export const TAG = IMAGE_TAG_PATTERN;
 export const BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // CreateRepository `repositoryName`: 2-256 characters, lower-case components joined by . _ - and
 // separated by / (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html).

@@ -1,4 +1,4 @@
-import { AMI_ID_PATTERN, DIGEST_PATTERN } from '../../constructs/contract/names';
+import { AMI_ID_PATTERN, DIGEST_PATTERN, IMAGE_TAG_PATTERN } from '../../constructs/contract/names';
 import { flag, OptionsOf, text } from '../cli/options';
 
 /** The options every release command takes, and the checks of values several commands share. */
@@ -28,7 +28,7 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
  * A Docker tag: letters, digits, underscores, periods and dashes, not starting with a period or
  * dash, at most 128 characters (https://docs.docker.com/reference/cli/docker/image/tag/).
  */
-export const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+export const TAG = IMAGE_TAG_PATTERN;
 
 export const TARGET_OPTIONS = {
   stack: text('--stack <name-or-arn>', 'the service stack (any stack built with BlueGreenService and ReleaseSupport); an ARN also gives its region and account', {

@@ -4,6 +4,7 @@ import { call, ReleaseContext } from '../runtime/context';
 import { parseImageRef, registryParts } from '../steps/image';
 import { ExitCode, ReleaseError } from '../core/outcome';
 import { MANIFEST_MEDIA_TYPES } from '../../build/ecr';
+import { IMAGE_TAG_PATTERN as TAG } from '../../../constructs/contract/names';
 
 export interface PromoteOptions {
   /** `<registry>/<repository>@sha256:...`, or a digest with `registry` and `repository`. */
@@ -23,7 +24,6 @@ export interface PromoteResult {
   readonly previousDigest?: string;
 }
 
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /**
  * `promote`: adds a tag to an image already in ECR with BatchGetImage (the manifest only) +
