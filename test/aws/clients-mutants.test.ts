@@ -84,8 +84,10 @@ describe('AwsClients: the clients of one region', () => {
       },
       { relation: 'after', toMiddleware: 'DocumentMarshall', name: 'captureMarshalled' },
     );
-    await clients.dynamo.send(new PutCommand({ TableName: 'T', Item: { pk: 'lock', owner: undefined } }));
-    expect(sent).toEqual({ TableName: 'T', Item: { pk: { S: 'lock' } } });
+    // lib-dynamodb leaves out an undefined top-level attribute by itself; one inside a map fails
+    // the marshalling unless removeUndefinedValues is set.
+    await clients.dynamo.send(new PutCommand({ TableName: 'T', Item: { pk: 'lock', owner: undefined, detail: { by: undefined, at: 'x' } } }));
+    expect(sent).toEqual({ TableName: 'T', Item: { pk: { S: 'lock' }, detail: { M: { at: { S: 'x' } } } } });
   });
 
   test('a profile is the clients\' own profile option when no role is assumed', () => {
