@@ -78,15 +78,16 @@ describe('the production environment', () => {
     t.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
   });
 
-  test('web may call api through its internal name, and nothing else may call either', () => {
+  test('web may call api through its internal name over HTTPS (production requires TLS), and nothing else may call either', () => {
     // The release smoke check (ReleaseSupport) may reach each load balancer's test listener only.
-    const isSmokeCheck = (p: any) => /^release smoke check of /.test(p.Description) && p.FromPort === 8080 && p.ToPort === 8080;
+    const isSmokeCheck = (p: any) => /^release smoke check of /.test(p.Description) && p.FromPort === 8443 && p.ToPort === 8443;
     const ingress = (t: Template) => Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties).filter((p) => !isSmokeCheck(p));
     const api = templates.api;
     const apiLb = Object.keys(api.findResources('AWS::EC2::SecurityGroup')).find((id) => id.startsWith('ServiceLoadBalancerSecurityGroup'))!;
     const toApiLb = ingress(api).filter((p) => p.GroupId['Fn::GetAtt']?.[0] === apiLb);
     expect(toApiLb).toHaveLength(1);
-    expect(toApiLb[0]).toMatchObject({ FromPort: 80, ToPort: 80, Description: 'web calls api' });
+    expect(toApiLb[0]).toMatchObject({ FromPort: 443, ToPort: 443, Description: 'web calls api' });
+    for (const port of [443, 8443]) api.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: port, Protocol: 'HTTPS', SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
     expect(JSON.stringify(toApiLb[0].SourceSecurityGroupId)).toMatch(/bgf-production-web.*ServiceTaskSecurityGroup/);
     const web = templates.web;
     const webLb = Object.keys(web.findResources('AWS::EC2::SecurityGroup')).find((id) => id.startsWith('ServiceLoadBalancerSecurityGroup'))!;

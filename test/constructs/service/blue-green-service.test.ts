@@ -1,4 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { BlueGreenService, FleetColor } from '../../../constructs';
 import { buildService, resourceOf } from './support';
 
@@ -215,7 +216,7 @@ describe('BlueGreenService as IReleasableService and IScheduledService', () => {
   test('releaseParts: its listeners, test port, maxTasks and each fleet with its instances and task definition', () => {
     const parts = service.releaseParts;
     const { blue, green, ...rest } = parts;
-    same(rest, { serviceName: 'api', loadBalancer: service.loadBalancer, productionListener: service.productionListener, testListener: service.testListener, testListenerPort: 8080, maxTasks: 6 });
+    same(rest, { serviceName: 'api', loadBalancer: service.loadBalancer, productionListener: service.productionListener, testListener: service.testListener, testListenerPort: 8080, testListenerProtocol: elbv2.ApplicationProtocol.HTTP, tlsServerName: undefined, maxTasks: 6 });
     for (const [color, part] of [[FleetColor.BLUE, blue], [FleetColor.GREEN, green]] as const) {
       const fleet = service.fleet(color);
       const { alarms, fleet: instances, ...refs } = part;
