@@ -102,6 +102,7 @@ describe('the estimate against the AWS model\'s clock (dev api, green cold)', ()
   let aws: AwsModel;
   let planned: LeadTimeEstimate;
   let dryRunText: string;
+  let dryRunTemplateReads = 0;
   const at: Record<string, number> = {};
 
   beforeAll(async () => {
@@ -110,6 +111,8 @@ describe('the estimate against the AWS model\'s clock (dev api, green cold)', ()
     expect(await runDeploy({ ...deployV2, dryRun: true }, dry.deps)).toBe(ExitCode.Ok);
     planned = json(dry).result.leadTime;
     dryRunText = dry.stderr.text;
+    // The standby's MaxValue and the lead time come from one read of the template.
+    dryRunTemplateReads = aws.calls.filter((c) => c.operation === 'GetTemplate').length;
 
     const { elb } = aws;
     const putListener = elb.putListener.bind(elb);
@@ -131,6 +134,10 @@ describe('the estimate against the AWS model\'s clock (dev api, green cold)', ()
     at.healthy = Math.max(...group.targets.map((t) => t.registeredAt)) + group.healthyAfterMs;
   });
   afterAll(() => aws.restore());
+
+  test('the dry run reads the template once, for the standby\'s MaxValue and the estimate both', () => {
+    expect(dryRunTemplateReads).toBe(1);
+  });
 
   test('the dry run prints each phase of a cold start and of a pre-warmed one, and the rollback', () => {
     expect(planned.start).toBe('cold');

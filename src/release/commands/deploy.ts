@@ -11,13 +11,11 @@ import { assertNoTrafficDrift, newReleaseId, releaseTable, Session, withSession 
 import { pendingHistory, pendingStaleAt, releaseWindowMinutes } from '../core/pending';
 import { schedulePendingExpiry } from '../steps/schedule';
 import { runSmokeCheck } from '../steps/smoke';
-import { assertUpdatable, readStack, standbySize, updateStack } from '../state/stack';
+import { assertUpdatable, readStack, standbySize, templateBody, updateStack } from '../state/stack';
 import { amiParameter, Color, fleet, imageParameter, StackState } from '../core/stack-state';
 import { PendingRelease, ReleaseTable, WindowItem } from '../core/table';
 import { ReleaseTarget, serviceStackName } from '../runtime/target';
 import { releaseSettings, ReleaseSettings } from '../core/settings';
-import { GetTemplateCommand } from '@aws-sdk/client-cloudformation';
-import { call } from '../runtime/context';
 import { estimateLeadTime, formatLeadTime, LeadTimeEstimate, leadTimeSettings } from '../core/lead-time';
 import type { DeployCommandOptions } from '../../commands/deploy.options';
 
@@ -142,10 +140,13 @@ export async function deploy(ctx: ReleaseContext, target: ReleaseTarget, options
     const plan = await makePlan(ctx, settings, first, table, image.reference, ami);
     const steps = plan.phase === 'already-live' ? [plan.note ?? 'nothing to do'] : planSteps(deploySteps, deployState(settings, target, first, plan, image, options)).map((p) => p.description);
     for (const step of steps) ctx.reporter.note(`plan: ${step}`);
-    const template = await call(ctx, 'GetTemplate', `stack ${first.name}`, () => ctx.clients.cloudFormation.send(new GetTemplateCommand({ StackName: first.name })));
-    const lead = { settings: leadTimeSettings(template.TemplateBody, { prefix: first.prefix, color: first.standbyColor, bakeMinutes: settings.bakeMinutes }), start: first.standbyMinTasks > 0 ? 'pre-warmed' : 'cold', amiChange: ami !== fleet(first, first.standbyColor).ami } as const;
-    if (plan.phase !== 'already-live') for (const line of formatLeadTime(lead.settings, lead.start, lead)) ctx.reporter.note(`lead time: ${line}`);
-    const leadTime = plan.phase === 'already-live' ? undefined : estimateLeadTime(lead.settings, lead.start, lead);
+    let leadTime: LeadTimeEstimate | undefined;
+    if (plan.phase !== 'already-live') {
+      // The template makePlan read for the standby's MaxValue (templateBody reads it once).
+      const lead = { settings: leadTimeSettings(await templateBody(ctx, first), { prefix: first.prefix, color: first.standbyColor, bakeMinutes: settings.bakeMinutes }), start: first.standbyMinTasks > 0 ? 'pre-warmed' : 'cold', amiChange: ami !== fleet(first, first.standbyColor).ami } as const;
+      for (const line of formatLeadTime(lead.settings, lead.start, lead)) ctx.reporter.note(`lead time: ${line}`);
+      leadTime = estimateLeadTime(lead.settings, lead.start, lead);
+    }
     return { outcome: 'planned', liveColor: first.liveColor, image: image.reference, ami, plan: steps, imageSizeBytes: image.sizeBytes, leadTime };
   }
 

@@ -31,13 +31,29 @@ export async function readStack(ctx: ReleaseContext, stackName: string, prefixHi
   return parseStack(stack, prefixHint);
 }
 
+const templates = new WeakMap<StackState, Promise<string | undefined>>();
+
+/**
+ * The template of the stack as `state` read it, fetched once per state: a state is a snapshot,
+ * and only an update (which gives a new state) changes the template.
+ */
+export function templateBody(ctx: ReleaseContext, state: StackState): Promise<string | undefined> {
+  let body = templates.get(state);
+  if (!body) {
+    body = call(ctx, 'GetTemplate', `stack ${state.name}`, () => ctx.clients.cloudFormation.send(new GetTemplateCommand({ StackName: state.name }))).then((out) => out.TemplateBody);
+    // A failed read is not remembered: the next caller asks again.
+    body.catch(() => templates.delete(state));
+    templates.set(state, body);
+  }
+  return body;
+}
+
 /**
  * The standby size to set for `wanted` tasks, clamped to the `StandbyMinTasks` parameter's
  * MaxValue read from the stack's template (GetTemplateSummary does not carry MaxValue).
  */
 export async function standbySize(ctx: ReleaseContext, state: StackState, wanted: number): Promise<StandbySize> {
-  const out = await call(ctx, 'GetTemplate', `stack ${state.name}`, () => ctx.clients.cloudFormation.send(new GetTemplateCommand({ StackName: state.name })));
-  const max = standbyMaxValue(out.TemplateBody, state.prefix);
+  const max = standbyMaxValue(await templateBody(ctx, state), state.prefix);
   if (max === undefined) ctx.reporter.warn(`the template of ${state.name} declares no MaxValue for ${state.prefix}StandbyMinTasks that could be read; the standby size is not clamped`);
   return clampStandby(wanted, max);
 }
