@@ -3,7 +3,7 @@ import { isPendingStale, pendingHistory, pendingStaleAt, releaseWindowMinutes } 
 import { requestToken } from '../../src/release/core/request-token';
 import { releaseSettings } from '../../src/release/core/settings';
 import { ExitCode, exitCodeOf, ReleaseError } from '../../src/release/core/outcome';
-import { clampStandby, standbyMaxValue } from '../../src/release/core/standby-size';
+import { standbyMaxValue } from '../../src/release/core/standby-size';
 import { parseStack, StackState } from '../../src/release/core/stack-state';
 import { planSteps, runSteps, silentRunner, Step, StepRunner } from '../../src/release/core/steps';
 
@@ -80,13 +80,6 @@ describe('standby size', () => {
     expect(standbyMaxValue(JSON.stringify({ Parameters: { StandbyMinTasks: { MaxValue: '  ' } } }), '')).toBeUndefined();
     expect(standbyMaxValue(JSON.stringify({ Parameters: { StandbyMinTasks: { MaxValue: 'ten' } } }), '')).toBeUndefined();
     expect(standbyMaxValue(JSON.stringify({ Parameters: { StandbyMinTasks: { MaxValue: true } } }), '')).toBeUndefined();
-  });
-
-  test('clampStandby: at most the MaxValue, with a note saying so; not clamped when it fits or is unknown', () => {
-    expect(clampStandby(4, 4)).toEqual({ size: 4 });
-    expect(clampStandby(3, 4)).toEqual({ size: 3 });
-    expect(clampStandby(9, undefined)).toEqual({ size: 9 });
-    expect(clampStandby(5, 4)).toEqual({ size: 4, note: 'clamped to 4, the StandbyMinTasks MaxValue (the live fleet counts 5 tasks while it deploys)' });
   });
 });
 

@@ -30,7 +30,7 @@ describe('the StandbyMinTasks MaxValue', () => {
     expect(clampStandby(10, 12)).toEqual({ size: 10 });
     expect(clampStandby(12, 12)).toEqual({ size: 12 });
     expect(clampStandby(14, undefined)).toEqual({ size: 14 });
-    expect(clampStandby(14, 12)).toEqual({ size: 12, note: 'clamped to 12, the StandbyMinTasks MaxValue (the live fleet counts 14 tasks while it deploys)' });
+    expect(clampStandby(14, 12)).toEqual({ size: 12, note: 'clamped to 12, the StandbyMinTasks MaxValue (14 tasks were wanted)' });
   });
 });
 

@@ -31,7 +31,7 @@ export interface StandbySize {
 /** `wanted`, at most the parameter's MaxValue (unknown: not clamped). */
 export function clampStandby(wanted: number, maxValue: number | undefined): StandbySize {
   if (maxValue === undefined || wanted <= maxValue) return { size: wanted };
-  return { size: maxValue, note: `clamped to ${maxValue}, the StandbyMinTasks MaxValue (the live fleet counts ${wanted} tasks while it deploys)` };
+  return { size: maxValue, note: `clamped to ${maxValue}, the StandbyMinTasks MaxValue (${wanted} tasks were wanted)` };
 }
 
 /** What the live fleet needs now: its ECS desired count and its scalable target's current bounds. */
