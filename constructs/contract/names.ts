@@ -69,6 +69,8 @@ export const LAMBDA_ENV = {
    * certificate against (unset: it checks the certificate's chain and dates, not its name).
    */
   tlsServerName: 'TLS_SERVER_NAME',
+  /** Smoke check: a PEM CA certificate trusted beside Node's public roots (a private CA's root). */
+  tlsTrustedCa: 'TLS_TRUSTED_CA',
 } as const;
 
 /**

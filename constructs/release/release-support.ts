@@ -149,6 +149,15 @@ export interface ReleaseSupportProps extends ReleaseSettingsInput {
   readonly smokeCheckHostName?: string;
 
   /**
+   * A CA certificate (PEM) the smoke check trusts beside Node's public roots, for an HTTPS test
+   * listener whose certificate chains to a private root (AWS Private CA). Ignored for HTTP.
+   * Lambda allows 4 KB of environment variables in all
+   * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html), so one certificate.
+   * @default - only Node's public roots (enough for ACM public and most imported certificates)
+   */
+  readonly smokeCheckTrustedCaPem?: string;
+
+  /**
    * Customer-managed key of the release table.
    * @default - DynamoDB's AWS-managed key (`aws/dynamodb`)
    */
@@ -284,7 +293,7 @@ export class ReleaseSupport extends Construct {
       handler: 'smoke-check',
       description: `${service.serviceName}: release smoke check through the test listener`,
       timeout: Duration.seconds(30),
-      environment: smokeCheckEnvironment(service, props.smokeCheckHostName),
+      environment: smokeCheckEnvironment(service, props.smokeCheckHostName, props.smokeCheckTrustedCaPem),
       vpc: props.vpc,
       vpcSubnets: props.smokeCheckSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [smokeSecurityGroup],
@@ -498,12 +507,22 @@ function validate(service: ReleasableServiceParts, prefix: string, hostName: str
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-https-listener.html
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/https-listener-certificates.html
  */
-function smokeCheckEnvironment(service: ReleasableServiceParts, hostName: string | undefined): Record<string, string> {
+/** A single PEM certificate that fits Lambda's 4 KB of environment variables beside the others. */
+const PEM_CERTIFICATE = /^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/;
+const MAX_TRUSTED_CA_CHARS = 3000;
+
+function smokeCheckEnvironment(service: ReleasableServiceParts, hostName: string | undefined, trustedCaPem?: string): Record<string, string> {
   const https = service.testListenerProtocol === elbv2.ApplicationProtocol.HTTPS;
   const env: Record<string, string> = {
     [LAMBDA_ENV.allowedOrigin]: `${https ? 'https' : 'http'}://${service.loadBalancer.loadBalancerDnsName}:${service.testListenerPort}`,
   };
   const serverName = hostName ?? service.tlsServerName;
   if (https && serverName !== undefined) env[LAMBDA_ENV.tlsServerName] = serverName;
+  if (trustedCaPem !== undefined) {
+    if (!PEM_CERTIFICATE.test(trustedCaPem) || trustedCaPem.length > MAX_TRUSTED_CA_CHARS) {
+      throw new Error(`ReleaseSupport smokeCheckTrustedCaPem must be one PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----) of at most ${MAX_TRUSTED_CA_CHARS} characters: Lambda allows 4 KB of environment variables in all`);
+    }
+    if (https) env[LAMBDA_ENV.tlsTrustedCa] = trustedCaPem;
+  }
   return env;
 }

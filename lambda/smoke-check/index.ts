@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { PeerCertificate } from 'node:tls';
+import { rootCertificates, type PeerCertificate } from 'node:tls';
 import { LAMBDA_ENV } from '../../constructs/contract/names';
 import type { SmokeCheckRequest, SmokeCheckResult } from '../../constructs/contract';
 
@@ -29,7 +29,7 @@ import type { SmokeCheckRequest, SmokeCheckResult } from '../../constructs/contr
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
-/** What the test gives instead of the runtime's: extra trusted CAs (the runtime uses NODE_EXTRA_CA_CERTS). */
+/** What a test gives instead of the environment's: the CAs to trust (they replace Node's roots). */
 export interface SmokeCheckOptions {
   readonly ca?: string | Buffer;
 }
@@ -53,7 +53,7 @@ export async function handler(event: SmokeCheckRequest, options: SmokeCheckOptio
   const serverName = target.protocol === 'https:' ? process.env[LAMBDA_ENV.tlsServerName] || undefined : undefined;
   const started = Date.now();
   try {
-    const status = await get(target, { timeoutMs, serverName, ca: options.ca });
+    const status = await get(target, { timeoutMs, serverName, ca: options.ca ?? trustedCas() });
     return { pass: status >= 200 && status < 300, url, status, latencyMs: Date.now() - started };
   } catch (error) {
     return { pass: false, url, latencyMs: Date.now() - started, error: describe(error, timeoutMs, serverName) };
@@ -73,7 +73,7 @@ function parseOrigin(origin: string | undefined): URL | undefined {
 interface GetOptions {
   readonly timeoutMs: number;
   readonly serverName?: string;
-  readonly ca?: string | Buffer;
+  readonly ca?: string | Buffer | string[];
 }
 
 /** One GET; resolves with the status (a redirect is not followed), rejects on a network or TLS error or the timeout. */
@@ -98,6 +98,17 @@ function get(url: URL, o: GetOptions): Promise<number> {
     request.on('error', reject);
     request.end();
   });
+}
+
+/**
+ * Node's public roots plus `TLS_TRUSTED_CA` when set: a listener certificate from AWS Private CA
+ * chains to the organisation's own root, which no public store holds. Node's `ca` option replaces
+ * the default roots, so they are passed along (https://nodejs.org/api/tls.html#tlscreatesecurecontextoptions,
+ * `ca` and `tls.rootCertificates`).
+ */
+function trustedCas(): string[] | undefined {
+  const extra = process.env[LAMBDA_ENV.tlsTrustedCa];
+  return extra ? [...rootCertificates, extra] : undefined;
 }
 
 function describe(error: unknown, timeoutMs: number, serverName: string | undefined): string {

@@ -121,6 +121,11 @@ export const serviceConfigSchema = z
      * Required where the environment's `requireTls` is on (production, by default).
      */
     certificateArn: z.string().optional(),
+    /**
+     * The CA certificate (PEM) the release smoke check trusts for `certificateArn`, when that
+     * certificate chains to a private root (AWS Private CA). Unset: only Node's public roots.
+     */
+    trustedCaPem: z.string().optional(),
     schedules: z.array(scheduleSchema),
     releaseWindows: z.array(releaseWindowSchema),
     /** After a swap, how long the previous fleet stays warm for a rollback. */

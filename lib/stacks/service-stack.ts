@@ -99,6 +99,7 @@ export class ServiceStack extends Stack {
       maxScanSeverity: ScanSeverity[config.maxScanSeverity],
       imageSizeBudgetMiB: config.imageSizeBudgetMiB,
       smokeCheckPath: config.smokeCheckPath,
+      smokeCheckTrustedCaPem: config.trustedCaPem,
     });
     this.schedules = new ScheduledCapacity(this, 'Schedules', { service: this.service, schedules: config.schedules });
     this.releaseWindows = new ReleaseWindowPrewarm(this, 'ReleaseWindows', {

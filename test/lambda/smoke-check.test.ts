@@ -124,6 +124,16 @@ describe('smoke-check, HTTPS test listener (a certificate on the service)', () =
     expect(seen).toEqual([]);
   });
 
+  test('a private root given in TLS_TRUSTED_CA is trusted beside the public roots (the environment, not the test\'s ca option)', async () => {
+    process.env.TLS_TRUSTED_CA = ca.toString('utf8');
+    try {
+      expect(await handler({ url: `https://127.0.0.1:${port}/healthz` })).toMatchObject({ pass: true, status: 200 });
+      expect(seen).toEqual([{ sni: 'api.internal.example', host: `api.internal.example:${port}` }]);
+    } finally {
+      delete process.env.TLS_TRUSTED_CA;
+    }
+  });
+
   test('without a server name the chain is still checked, the name is not (the load balancer\'s own name is on no certificate)', async () => {
     delete process.env.TLS_SERVER_NAME;
     expect(await handler({ url: `http://127.0.0.1:${port}/healthz` }, { ca })).toMatchObject({ pass: true, status: 200 });

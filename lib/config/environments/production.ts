@@ -9,7 +9,8 @@ const web = webIn(ZONE);
  * is an ACM certificate in this account and Region for `<service>.production.internal`: a private
  * certificate (AWS Private CA) or an imported one, since public CAs do not issue for `.internal`
  * names (https://docs.aws.amazon.com/acm/latest/userguide/acm-certificate.html). Replace the ids with
- * your own certificates' before the first deploy.
+ * your own certificates' before the first deploy. A private CA's root certificate goes in each
+ * service's `trustedCaPem`, so the release smoke check can verify the listener.
  */
 const CERTIFICATES = {
   web: 'arn:aws:acm:ap-northeast-1:210987654321:certificate/0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9',

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -46,6 +48,22 @@ describe('the smoke check calls the test listener with its protocol', () => {
       Environment: { Variables: { TLS_SERVER_NAME: 'api.example.com' } },
     });
     withParts({}, { smokeCheckHostName: 'api.example.com' }).hasResourceProperties('AWS::Lambda::Function', { ...smokeCheck, Environment: { Variables: { ALLOWED_ORIGIN: origin('http'), TLS_SERVER_NAME: Match.absent() } } });
+  });
+
+  test('smokeCheckTrustedCaPem defaults to none (no TLS_TRUSTED_CA); given, an HTTPS listener\'s check trusts it; an HTTP one ignores it', () => {
+    const pem = fs.readFileSync(path.join(__dirname, '../../lambda/fixtures/tls/ca.pem'), 'utf8');
+    const https = { testListenerProtocol: elbv2.ApplicationProtocol.HTTPS, tlsServerName: 'api.dev.internal' };
+    withParts(https).hasResourceProperties('AWS::Lambda::Function', { ...smokeCheck, Environment: { Variables: { TLS_TRUSTED_CA: Match.absent() } } });
+    withParts(https, { smokeCheckTrustedCaPem: pem }).hasResourceProperties('AWS::Lambda::Function', { ...smokeCheck, Environment: { Variables: { TLS_TRUSTED_CA: pem } } });
+    withParts({}, { smokeCheckTrustedCaPem: pem }).hasResourceProperties('AWS::Lambda::Function', { ...smokeCheck, Environment: { Variables: { TLS_TRUSTED_CA: Match.absent() } } });
+  });
+
+  test('a smokeCheckTrustedCaPem that is not one PEM certificate, or too large for Lambda\'s environment, is refused', () => {
+    const pem = fs.readFileSync(path.join(__dirname, '../../lambda/fixtures/tls/ca.pem'), 'utf8');
+    const https = { testListenerProtocol: elbv2.ApplicationProtocol.HTTPS };
+    for (const bad of ['not a certificate', pem.replace('CERTIFICATE', 'PRIVATE KEY'), pem + pem, `-----BEGIN CERTIFICATE-----\n${'A'.repeat(3000)}\n-----END CERTIFICATE-----\n`]) {
+      expect(() => withParts(https, { smokeCheckTrustedCaPem: bad })).toThrow(/smokeCheckTrustedCaPem must be one PEM certificate/);
+    }
   });
 
   test('a smokeCheckHostName that is not a DNS name is refused, naming the prop', () => {
