@@ -12,6 +12,8 @@ module.exports = {
     '^(\\.\\./)+constructs$': '<rootDir>/constructs/index.ts',
   },
   setupFiles: ['<rootDir>/test/support/environment.js'],
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
   testTimeout: 120000,
   // Jest's default on 2 cores is one worker; test files wait on child processes and worker

@@ -86,6 +86,12 @@ export const IMAGE_PATTERN = '^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.
  */
 export const IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
+/**
+ * Moving pointer tags the release tool re-points (e.g. `production-live`); ImageRepository makes
+ * every other tag immutable, and the release tool refuses to write any tag these do not match.
+ */
+export const DEFAULT_MUTABLE_TAG_PATTERNS: readonly string[] = ['*-live'];
+
 /** An image manifest digest. */
 export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 

@@ -4,10 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { denyGrantsExceptForAwsResources } from '../common/kms';
+import { DEFAULT_MUTABLE_TAG_PATTERNS } from '../contract/names';
 import { RegistryReplication } from './registry-replication';
 
-/** Moving pointer tags the release tool re-points (e.g. `production-live`); every other tag is immutable. */
-export const DEFAULT_MUTABLE_TAG_PATTERNS: readonly string[] = ['*-live'];
+export { DEFAULT_MUTABLE_TAG_PATTERNS };
 
 /**
  * What a release calls on a repository. PutImage moves any tag: ECR has no condition key for the

@@ -3,7 +3,7 @@ import { runDeploy } from '../../src/commands/deploy';
 import { runStatus } from '../../src/commands/status';
 import { runSwap } from '../../src/commands/swap';
 import { ExitCode } from '../../src/release/core/outcome';
-import { DEFAULT_MUTABLE_TAG_PATTERNS } from '../../constructs/image/image-repository';
+import { DEFAULT_MUTABLE_TAG_PATTERNS } from '../../constructs/contract/names';
 import { AwsModel, REPOSITORY } from '../release/support/aws-model';
 import { json, run, V1, withHandlers } from '../release/support/model-harness';
 import { asFunction } from './model-support';

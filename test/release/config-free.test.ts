@@ -6,7 +6,7 @@ import { AwsModel, imageRef, REPOSITORY } from './support/aws-model';
 import { serviceTemplate } from './support/aws-model/service-template';
 import type { Template } from './support/aws-model/template';
 import { DEV_STACK, json, run, templateSettings, V1, withHandlers } from './support/model-harness';
-import { DEFAULT_MUTABLE_TAG_PATTERNS } from '../../constructs/image/image-repository';
+import { DEFAULT_MUTABLE_TAG_PATTERNS } from '../../constructs/contract/names';
 
 /**
  * The release CLI needs nothing but the deployed stack: a stack of any name, built with

@@ -43,7 +43,7 @@ describe('deploy with an unhealthy standby', () => {
     expectLiveUntouched(aws);
     expect(aws.invocations).toHaveLength(0);
     const out = json(r);
-    expect(out.error).toMatch(/timed out after 3s waiting for all targets of the green target group to be healthy: the green fleet is not ready: .*0\/2 targets healthy \(2 unhealthy\)/);
+    expect(out.error).toMatch(/timed out after 1s waiting for all targets of the green target group to be healthy: the green fleet is not ready: .*0\/2 targets healthy \(2 unhealthy\)/);
     expect(out.detail.state).toMatch(/live traffic untouched: the blue fleet serves .*; the green fleet has .* with StandbyMinTasks=2\. .*re-run the same command/);
     expect(aws.table(DEV_STACK).query('history', false)).toEqual([expect.objectContaining({ outcome: 'aborted', newImage: V2 })]);
     expect(aws.table(DEV_STACK).get({ pk: 'lock', sk: 'lock' })).toBeUndefined();
@@ -157,7 +157,7 @@ describe('deploy through throttling and 5xx answers', () => {
     aws.engine.timings.defaultResourceMs = 24 * 3_600_000;
     const r = run(aws);
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Timeout);
-    expect(json(r).error).toMatch(/timed out after 3s waiting for stack bgf-dev-api to finish updating/);
+    expect(json(r).error).toMatch(/timed out after 1s waiting for stack bgf-dev-api to finish updating/);
     expectLiveUntouched(aws);
   });
 });
@@ -331,7 +331,7 @@ describe('Ctrl-C', () => {
     try {
       aws.setTargetHealth(DEV_STACK, 'green', 'unhealthy');
       const r = run(aws);
-      const deps = { ...r.deps, handleSignals: true, timings: { ...r.deps.timings, targetsHealthy: { maxWaitSeconds: 30, minDelaySeconds: 0.01, maxDelaySeconds: 0.02 } } };
+      const deps = { ...r.deps, handleSignals: true, timings: { ...r.deps.timings, targetsHealthy: { maxWaitSeconds: 30, minDelaySeconds: 0.001, maxDelaySeconds: 0.002 } } };
       // Ctrl-C while the CLI polls the green targets.
       aws.before('DescribeTargetHealth', 2, () => void process.emit('SIGINT', 'SIGINT'));
       expect(await runDeploy(deployV2, deps)).toBe(ExitCode.Interrupted);

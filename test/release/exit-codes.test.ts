@@ -31,7 +31,7 @@ describe('exit codes follow the phase reached', () => {
     const code = await runDeploy({ env: 'dev', service: 'api', image: 'v2', json: true }, r.deps);
     expect(code).toBe(ExitCode.Error);
     expect(json(r).exitCode).toBe(ExitCode.Error);
-    expect(json(r).error).toMatch(/timed out after 3s waiting for stack bgf-dev-api to finish updating \(LiveColor=green\); production traffic was already moving to the green fleet, so this is not "live traffic untouched"/);
+    expect(json(r).error).toMatch(/timed out after 1s waiting for stack bgf-dev-api to finish updating \(LiveColor=green\); production traffic was already moving to the green fleet, so this is not "live traffic untouched"/);
   });
 
   test('`swap`: a timeout during its stack update exits 1, not 5, and says traffic was moving', async () => {

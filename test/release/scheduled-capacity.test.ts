@@ -2,7 +2,7 @@ import { runDeploy } from '../../src/commands/deploy';
 import { runRollback } from '../../src/commands/rollback';
 import { runSwap } from '../../src/commands/swap';
 import { ExitCode } from '../../src/release/core/outcome';
-import { DEFAULT_MUTABLE_TAG_PATTERNS } from '../../constructs/image/image-repository';
+import { DEFAULT_MUTABLE_TAG_PATTERNS } from '../../constructs/contract/names';
 import { AwsModel, REPOSITORY } from './support/aws-model';
 import { DEV_STACK, json, run, stopAfter, V1, windowClosedAndCooled, withHandlers } from './support/model-harness';
 

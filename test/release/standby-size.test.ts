@@ -2,7 +2,7 @@ import { runDeploy } from '../../src/commands/deploy';
 import { runRollback } from '../../src/commands/rollback';
 import { ExitCode } from '../../src/release/core/outcome';
 import { clampStandby, standbyMaxValue } from '../../src/release/core/standby-size';
-import { DEFAULT_MUTABLE_TAG_PATTERNS } from '../../constructs/image/image-repository';
+import { DEFAULT_MUTABLE_TAG_PATTERNS } from '../../constructs/contract/names';
 import { STANDBY_MIN_TASKS_CEILING } from '../../constructs/service/parameters';
 import { AwsModel, REPOSITORY } from './support/aws-model';
 import { DEV_STACK, json, run, V1, windowClosedAndCooled, withHandlers } from './support/model-harness';

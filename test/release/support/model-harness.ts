@@ -2,7 +2,7 @@ import type { CommandDeps } from '../../../src/release/runtime/cli-runtime';
 import type { ReleaseHooks, ReleaseTimings } from '../../../src/release/runtime/context';
 import { parseReleaseSettings, ReleaseSettings } from '../../../constructs/contract';
 import { serviceTemplate } from './aws-model/service-template';
-import { DEFAULT_MUTABLE_TAG_PATTERNS } from '../../../constructs/image/image-repository';
+import { DEFAULT_MUTABLE_TAG_PATTERNS } from '../../../constructs/contract/names';
 import { clock as autoRollbackClock, handler as autoRollback, stackWait } from '../../../lambda/auto-rollback';
 import { clock as standbyCapacityClock, handler as standbyCapacity } from '../../../lambda/standby-capacity';
 import { AwsModel, imageRef, REPOSITORY } from './aws-model';
@@ -10,9 +10,11 @@ import { AwsModel, imageRef, REPOSITORY } from './aws-model';
 /**
  * The release CLI's dependencies for one run against the AWS model (./aws-model): its fake clock,
  * short real-time waits, no real sleeps. The model moves by `aws.timings.callMs` per API call, so a
- * wait of `maxWaitSeconds` sees the cloud move for as many calls as the waiter makes in that time.
+ * wait of `maxWaitSeconds` sees the cloud move for as many calls as the waiter makes in that time:
+ * the SDK waiter sleeps 1-2 ms of real time between polls (its minimum must be above 0), so 1 s
+ * is hundreds of polls, i.e. far more fake time than any wait here needs.
  */
-const wait = { maxWaitSeconds: 3, minDelaySeconds: 0.01, maxDelaySeconds: 0.02 };
+const wait = { maxWaitSeconds: 1, minDelaySeconds: 0.001, maxDelaySeconds: 0.002 };
 export const MODEL_TIMINGS: Partial<ReleaseTimings> = { stackUpdate: wait, serviceStable: wait, targetsHealthy: wait, imageScan: wait };
 
 export interface Captured {
@@ -119,10 +121,10 @@ export function withHandlers(aws: AwsModel, stack: string): void {
   autoRollbackClock.now = () => aws.clock.now();
   standbyCapacityClock.now = () => aws.clock.now();
   // The handler's stack wait is an SDK waiter, which polls in real time while the model moves
-  // `callMs` per call: poll every 10-20 ms, and leave it 3 s of real time (23 s left minus its
+  // `callMs` per call: poll every 1-2 ms, and leave it 1 s of real time (21 s left minus its
   // 20 s reserve), which is minutes of fake time.
-  Object.assign(stackWait, { minDelaySeconds: 0.01, maxDelaySeconds: 0.02 });
-  aws.handle(stack, 'AutoRollback', (event) => autoRollback(event, { getRemainingTimeInMillis: () => 23_000 }));
+  Object.assign(stackWait, { minDelaySeconds: 0.001, maxDelaySeconds: 0.002 });
+  aws.handle(stack, 'AutoRollback', (event) => autoRollback(event, { getRemainingTimeInMillis: () => 21_000 }));
   aws.handle(stack, 'StandbyCapacity', standbyCapacity);
 }
 

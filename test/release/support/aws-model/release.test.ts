@@ -13,7 +13,7 @@ test('the release CLI deploys v2 end to end on the model, with real time passing
     aws.timings.callMs = 5_000;
     let out = '';
     const w = { write: (s: string) => ((out += s), true) };
-    const wait = { maxWaitSeconds: 3, minDelaySeconds: 0.01, maxDelaySeconds: 0.02 };
+    const wait = { maxWaitSeconds: 1, minDelaySeconds: 0.001, maxDelaySeconds: 0.002 };
     const deps = { clock: aws.clock, stdout: w, stderr: w, timings: { stackUpdate: wait, serviceStable: wait, targetsHealthy: wait, imageScan: wait }, retry: { sleep: async () => undefined, random: () => 0.5 }, env: { USER: 'alice' } } as unknown as CommandDeps;
     expect(await runDeploy({ env: 'dev', service: 'api', region: 'ap-northeast-1', image: 'v2' }, deps)).toBe(ExitCode.Ok);
     expect(aws.trafficColor('bgf-dev-api')).toBe('green');

@@ -1,12 +1,17 @@
-import { addEnvironment } from '../../../../lib/app';
-import { ENVIRONMENTS } from '../../../../lib/config';
-import { newApp } from '../../../support/synth';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Template } from './template';
 
 /**
  * The real service stack template the app synthesizes (`bgf-<env>-<service>`), so the model
- * updates exactly the resources, conditions and references CloudFormation would. Synthesized
- * once per process per variant (about 1 s; no policy gates, which the app tests run).
+ * updates exactly the resources, conditions and references CloudFormation would (no policy
+ * gates, which the app tests run). A variant is synthesized once per test run: the first test
+ * file that needs it synthesizes it (aws-cdk-lib's loading and the environment's synthesis,
+ * 1.5-2 s) and leaves it in the run's folder, `BGF_TEST_TEMPLATES` (made fresh for each run by
+ * test/support/global-setup.ts, so a change to the app is seen by the next run); every other file
+ * reads it and loads no CDK. Without the folder (a file run outside jest's global setup) each
+ * process synthesizes its own.
  */
 const cache = new Map<string, Template>();
 
@@ -20,8 +25,32 @@ export interface TemplateVariant {
 
 export function serviceTemplate(v: TemplateVariant): Template {
   const key = JSON.stringify(v);
-  const hit = cache.get(key);
-  if (hit) return structuredClone(hit);
+  let template = cache.get(key);
+  if (!template) {
+    const dir = process.env.BGF_TEST_TEMPLATES;
+    const file = dir ? path.join(dir, `${createHash('sha256').update(key).digest('hex').slice(0, 20)}.json`) : undefined;
+    if (file && fs.existsSync(file)) {
+      template = JSON.parse(fs.readFileSync(file, 'utf8')) as Template;
+    } else {
+      template = synthesize(v);
+      if (file) {
+        // Written whole, then renamed: a file another worker reads is never half written.
+        const partial = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(partial, JSON.stringify(template));
+        fs.renameSync(partial, file);
+      }
+    }
+    cache.set(key, template);
+  }
+  return structuredClone(template);
+}
+
+function synthesize(v: TemplateVariant): Template {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when no worker has synthesized the variant yet */
+  const { addEnvironment } = require('../../../../lib/app') as typeof import('../../../../lib/app');
+  const { ENVIRONMENTS } = require('../../../../lib/config') as typeof import('../../../../lib/config');
+  const { newApp } = require('../../../support/synth') as typeof import('../../../support/synth');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const env = ENVIRONMENTS[v.env];
   if (!env) throw new Error(`model: no environment ${v.env} in lib/config`);
   const services = env.services.map((s) =>
@@ -31,9 +60,7 @@ export function serviceTemplate(v: TemplateVariant): Template {
   const app = newApp();
   const built = addEnvironment(app, { ...env, services });
   const stack = built.services.find((s) => s.config.name === v.service)!;
-  const template = app.synth().getStackByName(stack.stackName).template as Template;
-  cache.set(key, template);
-  return structuredClone(template);
+  return app.synth().getStackByName(stack.stackName).template as Template;
 }
 
 /**
