@@ -1,4 +1,5 @@
 import { App, CfnResource, CloudFormationValidatePlugin, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
 import * as path from 'path';
 import { CachedCloudFormationValidatePlugin } from '../../../lib/policy';
 
@@ -21,23 +22,61 @@ describe('CachedCloudFormationValidatePlugin', () => {
     expect(CachedCloudFormationValidatePlugin.instance()).toBe(CachedCloudFormationValidatePlugin.instance());
   });
 
+  // The engine is CloudFormation's (WebAssembly, 2-10 s to start in a test file): the whole-app
+  // tests run it for real through this plugin (test/lib/app.test.ts); here it answers as it
+  // answers an unknown property, so what is tested is what the plugin adds, the remembering.
+  const finding = (templatePath: string) => ({
+    ruleName: 'E3002',
+    description: 'Additional properties are not allowed (NotAProperty was unexpected)',
+    violatingResources: [{ resourceLogicalId: 'Queue', templatePath, locations: ['Resources/Queue/Properties/NotAProperty'] }],
+  });
+  const engineAnswers = () =>
+    jest.spyOn(CloudFormationValidatePlugin.prototype, 'validate').mockImplementation((ctx) => ({ success: false, violations: ctx.templatePaths.map(finding) }));
+
   test('reports the finding, then reports it again from the cache without running the engine', () => {
     const plugin = CachedCloudFormationValidatePlugin.instance();
+    const engine = engineAnswers();
     const first = plugin.validate(context);
-    expect(first.violations.length).toBeGreaterThan(0);
-    const engine = jest.spyOn(CloudFormationValidatePlugin.prototype, 'validate');
+    expect(engine).toHaveBeenCalledTimes(1);
+    expect(engine.mock.calls[0][0].templatePaths).toEqual(context.templatePaths);
+    expect(first).toEqual({ success: false, violations: [finding(context.templatePaths[0])] });
     const second = plugin.validate(context);
-    expect(engine).not.toHaveBeenCalled();
-    expect(second.success).toBe(first.success);
-    expect(second.violations.map((v) => v.ruleName).sort()).toEqual(first.violations.map((v) => v.ruleName).sort());
+    expect(engine).toHaveBeenCalledTimes(1);
+    expect(second).toEqual(first);
+  });
+
+  test('only the templates it has not seen reach the engine, and the report holds both', () => {
+    const plugin = CachedCloudFormationValidatePlugin.instance();
+    const engine = engineAnswers();
+    plugin.validate(context);
+    const other = path.join(path.dirname(context.templatePaths[0]), `Other-${process.pid}-${Date.now()}.template.json`);
+    fs.writeFileSync(other, JSON.stringify({ Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: { Other: other } } } }));
+    engine.mockClear();
+    const both = plugin.validate({ templatePaths: [...context.templatePaths, other], stackTemplates: [...context.stackTemplates, { templatePath: other, stackConstructPath: 'Other' }] });
+    expect(engine).toHaveBeenCalledTimes(1);
+    expect(engine.mock.calls[0][0]).toEqual({ templatePaths: [other], stackTemplates: [{ templatePath: other, stackConstructPath: 'Other' }] });
+    expect(both.success).toBe(false);
+    expect(both.violations).toEqual([finding(other), finding(context.templatePaths[0])]);
+  });
+
+  test('a template with no finding is remembered as passing', () => {
+    const plugin = CachedCloudFormationValidatePlugin.instance();
+    const clean = path.join(path.dirname(context.templatePaths[0]), `Clean-${process.pid}-${Date.now()}.template.json`);
+    fs.writeFileSync(clean, JSON.stringify({ Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: { Clean: clean } } } }));
+    const clean1 = { templatePaths: [clean], stackTemplates: [{ templatePath: clean, stackConstructPath: 'Clean' }] };
+    const engine = jest.spyOn(CloudFormationValidatePlugin.prototype, 'validate').mockReturnValue({ success: true, violations: [] });
+    expect(plugin.validate(clean1)).toEqual({ success: true, violations: [] });
+    expect(plugin.validate(clean1)).toEqual({ success: true, violations: [] });
+    expect(engine).toHaveBeenCalledTimes(1);
   });
 
   test('with the cache off, every run reaches the engine', () => {
     process.env.BLUEGREEN_FLEET_GUARD_CACHE = 'off';
     try {
-      const engine = jest.spyOn(CloudFormationValidatePlugin.prototype, 'validate');
+      const engine = engineAnswers();
       CachedCloudFormationValidatePlugin.instance().validate(context);
-      expect(engine).toHaveBeenCalledTimes(1);
+      CachedCloudFormationValidatePlugin.instance().validate(context);
+      expect(engine).toHaveBeenCalledTimes(2);
     } finally {
       delete process.env.BLUEGREEN_FLEET_GUARD_CACHE;
     }
