@@ -52,9 +52,9 @@ describe('CachedCloudFormationValidatePlugin', () => {
     const other = path.join(path.dirname(context.templatePaths[0]), `Other-${process.pid}-${Date.now()}.template.json`);
     fs.writeFileSync(other, JSON.stringify({ Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: { Other: other } } } }));
     engine.mockClear();
-    const both = plugin.validate({ templatePaths: [...context.templatePaths, other], stackTemplates: [...context.stackTemplates, { templatePath: other, stackConstructPath: 'Other' }] });
+    const both = plugin.validate({ ...context, templatePaths: [...context.templatePaths, other], stackTemplates: [...context.stackTemplates, { templatePath: other, stackConstructPath: 'Other' }] });
     expect(engine).toHaveBeenCalledTimes(1);
-    expect(engine.mock.calls[0][0]).toEqual({ templatePaths: [other], stackTemplates: [{ templatePath: other, stackConstructPath: 'Other' }] });
+    expect(engine.mock.calls[0][0]).toEqual({ ...context, templatePaths: [other], stackTemplates: [{ templatePath: other, stackConstructPath: 'Other' }] });
     expect(both.success).toBe(false);
     expect(both.violations).toEqual([finding(other), finding(context.templatePaths[0])]);
   });
@@ -63,7 +63,7 @@ describe('CachedCloudFormationValidatePlugin', () => {
     const plugin = CachedCloudFormationValidatePlugin.instance();
     const clean = path.join(path.dirname(context.templatePaths[0]), `Clean-${process.pid}-${Date.now()}.template.json`);
     fs.writeFileSync(clean, JSON.stringify({ Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: { Clean: clean } } } }));
-    const clean1 = { templatePaths: [clean], stackTemplates: [{ templatePath: clean, stackConstructPath: 'Clean' }] };
+    const clean1 = { ...context, templatePaths: [clean], stackTemplates: [{ templatePath: clean, stackConstructPath: 'Clean' }] };
     const engine = jest.spyOn(CloudFormationValidatePlugin.prototype, 'validate').mockReturnValue({ success: true, violations: [] });
     expect(plugin.validate(clean1)).toEqual({ success: true, violations: [] });
     expect(plugin.validate(clean1)).toEqual({ success: true, violations: [] });
