@@ -2,6 +2,15 @@
 // Versions pinned together: 9.6.1 is the newest line that runs on Node 20 (10.x requires Node >= 22);
 // jest-runner and typescript-checker require the same core version exactly.
 // Narrow a run with: npx stryker run --mutate 'src/aws/**/*.ts'
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+// The mutants are in src/ and lambda/, so the app's service templates, which the AWS model
+// synthesizes from lib/ and constructs/, are the same for every mutant: one folder for the
+// whole run (test/support/global-setup.js keeps a folder the caller names), instead of a
+// synthesis in every test run of every mutant.
+process.env.BGF_TEST_TEMPLATES ??= path.join(os.tmpdir(), `bgf-mutation-templates-${process.pid}`);
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   packageManager: 'npm',

@@ -1,7 +1,11 @@
-// Removes the run's folder of synthesized service templates (see global-setup.js).
+// Removes the run's folder of synthesized service templates when global-setup.js made it.
 const fs = require('node:fs');
 
 module.exports = async function globalTeardown() {
   const dir = process.env.BGF_TEST_TEMPLATES;
-  if (dir && /bgf-test-templates-/.test(dir)) fs.rmSync(dir, { recursive: true, force: true });
+  if (dir && process.env.BGF_TEST_TEMPLATES_OWNED === '1') {
+    fs.rmSync(dir, { recursive: true, force: true });
+    delete process.env.BGF_TEST_TEMPLATES;
+    delete process.env.BGF_TEST_TEMPLATES_OWNED;
+  }
 };

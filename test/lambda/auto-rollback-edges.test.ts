@@ -1,0 +1,149 @@
+import { AlarmEvent, clock, handler, stackWait } from '../../lambda/auto-rollback';
+import { AwsModel } from '../release/support/aws-model';
+import { DEV_STACK } from '../release/support/model-harness';
+import { asFunction, releasedModel } from './model-support';
+
+/**
+ * The auto-rollback handler at its edges: events that are not alarms, a fleet with one task, a
+ * stack CloudFormation cannot update, a LiveColor update longer than the invocation, what it
+ * records and the one JSON line it logs per decision (what on-call reads in CloudWatch Logs).
+ */
+const event = (alarmName: string, id = 'e1', reason: string | null = 'Threshold Crossed: 5 datapoints were greater than 5.0'): AlarmEvent =>
+  ({
+    version: '0',
+    id,
+    'detail-type': 'CloudWatch Alarm State Change',
+    source: 'aws.cloudwatch',
+    account: '123456789012',
+    time: '2026-03-02T01:05:00Z',
+    region: 'ap-northeast-1',
+    resources: [`arn:aws:cloudwatch:ap-northeast-1:123456789012:alarm:${alarmName}`],
+    detail: { alarmName, state: { value: 'ALARM', ...(reason === null ? {} : { reason }) } },
+  }) as AlarmEvent;
+
+let logged: Array<Record<string, unknown>>;
+beforeEach(() => {
+  logged = [];
+  jest.spyOn(console, 'log').mockImplementation((line: string) => void logged.push(JSON.parse(line)));
+});
+afterEach(() => jest.restoreAllMocks());
+
+describe('an event that is not an alarm state change', () => {
+  test.each([
+    ['no event at all', undefined],
+    ['no detail', { id: 'x' }],
+    ['a detail without an alarm name', { id: 'x', detail: { state: { value: 'ALARM' } } }],
+  ])('%s: ignored, said in the result and in one log line, no AWS call', async (_name, bad) => {
+    const result = await handler(bad as unknown as AlarmEvent);
+    expect(result.outcome).toBe('ignored');
+    expect(result.reason).toMatch(/^not a CloudWatch alarm state change: \S/);
+    expect(logged).toEqual([{ outcome: 'ignored', reason: result.reason }]);
+  });
+});
+
+describe('the auto-rollback handler on the AWS model, at its edges', () => {
+  let aws: AwsModel;
+  let first: string;
+  beforeEach(async () => {
+    aws = await releasedModel();
+    clock.now = () => aws.clock.now();
+    [first] = aws.alarmNames(DEV_STACK, 'green');
+    await aws.runFor(60_000);
+    logged = [];
+  });
+  afterEach(() => aws.restore());
+
+  const invoke = (e: AlarmEvent, remainingMs = 23_000) => asFunction(aws, 'AutoRollback', () => handler(e, { getRemainingTimeInMillis: () => remainingMs }));
+  /** The request tokens of the function's own UpdateStack calls. */
+  const updateTokens = (world = aws) => {
+    const fn = world.outputs(DEV_STACK).AutoRollbackFunctionName;
+    return world.calls.filter((c) => c.operation === 'UpdateStack' && c.origin === fn).map((c) => c.input.ClientRequestToken as string);
+  };
+
+  test('a decision not to act is logged with the alarm and the reason', async () => {
+    const [blueAlarm] = aws.alarmNames(DEV_STACK, 'blue');
+    const result = await invoke(event(blueAlarm));
+    expect(result.outcome).toBe('ignored');
+    expect(logged).toEqual([{ outcome: 'ignored', alarm: blueAlarm, reason: result.reason }]);
+  });
+
+  test('a previous fleet with one running task is not cold: traffic moves to it', async () => {
+    // Lowering the minimum leaves the count (Application Auto Scaling); an operator scales it to 1.
+    aws.updateOutOfBand(DEV_STACK, { StandbyMinTasks: '1' });
+    await aws.settleStack(DEV_STACK);
+    aws.scaleTo(DEV_STACK, 'blue', 1);
+    await aws.runFor(5 * 60_000);
+    expect(aws.service(DEV_STACK, 'blue').running).toBe(1);
+    const result = await invoke(event(first));
+    expect(result.outcome).toBe('rolled-back');
+    expect(aws.trafficColor(DEV_STACK)).toBe('blue');
+  });
+
+  test('a cold previous fleet: the refusal is logged with the alarm', async () => {
+    aws.updateOutOfBand(DEV_STACK, { StandbyMinTasks: '0' });
+    await aws.settleStack(DEV_STACK);
+    await aws.runFor(5 * 60_000);
+    const result = await invoke(event(first));
+    expect(logged).toEqual([{ outcome: 'ignored', alarm: first, reason: result.reason }]);
+  });
+
+  test('the rollback is recorded with the alarm\'s reason and the environment, and logged once with its steps', async () => {
+    const result = await invoke(event(first));
+    const history = aws.table(DEV_STACK).query('history', false)[0];
+    expect(history).toMatchObject({ environment: 'dev', actor: `auto-rollback (alarm ${first})` });
+    expect(history.detail).toMatch(new RegExp(`^alarm ${first} fired \\(Threshold Crossed: 5 datapoints were greater than 5\\.0\\) \\(at `));
+    expect(result.reason).toMatch(/; move-traffic: [^;]+; /);
+    expect(logged).toEqual([{ outcome: 'rolled-back', alarm: first, releaseId: expect.any(String), reason: result.reason, problems: [] }]);
+    expect(logged[0].releaseId).toBe(aws.table(DEV_STACK).get({ pk: 'window', sk: 'current' })?.releaseId);
+  });
+
+  test('an alarm with no reason is recorded as such', async () => {
+    await invoke(event(first, 'e1', null));
+    expect(aws.table(DEV_STACK).query('history', false)[0].detail).toMatch(new RegExp(`^alarm ${first} fired \\(no reason given\\) \\(at `));
+  });
+
+  test('each alarm event has its own LiveColor request token (the same release, the same move, another event)', async () => {
+    await invoke(event(first, 'event-a'));
+    const a = updateTokens();
+    // The same world again (the model is deterministic), another event. One world at a time: the
+    // model's SDK mocks are process-wide.
+    aws.restore();
+    aws = await releasedModel();
+    clock.now = () => aws.clock.now();
+    await aws.runFor(60_000);
+    await invoke(event(first, 'event-b'));
+    const b = updateTokens();
+    expect(a).toHaveLength(1);
+    expect(b).toHaveLength(1);
+    expect(a[0]).not.toBe(b[0]);
+  });
+
+  test('a stack in UPDATE_ROLLBACK_FAILED: traffic moves, no UpdateStack is sent, the invocation fails naming ContinueUpdateRollback', async () => {
+    aws.failResource(DEV_STACK, 'AWS::ApplicationAutoScaling::ScalableTarget', 'Resource handler returned message: "Rate exceeded"');
+    aws.failResource(DEV_STACK, () => true, 'Resource handler returned message: "Rate exceeded"', { phase: 'rollback' });
+    aws.updateOutOfBand(DEV_STACK, { BlueAmi: 'ami-0ccccccccccccccc3', StandbyMinTasks: '1' });
+    expect(await aws.settleStack(DEV_STACK)).toBe('UPDATE_ROLLBACK_FAILED');
+    const before = updateTokens().length;
+    await expect(invoke(event(first))).rejects.toThrow(/^rollback of release \S+ not finished: .*stack is UPDATE_ROLLBACK_FAILED: ContinueUpdateRollback first/);
+    expect(aws.trafficColor(DEV_STACK)).toBe('blue');
+    expect(updateTokens()).toHaveLength(before);
+    expect(logged.at(-1)).toMatchObject({ outcome: 'unfinished', problems: [expect.stringMatching(/UPDATE_ROLLBACK_FAILED/)] });
+  });
+
+  test('a LiveColor update longer than the invocation can wait: deferred (the retry finishes it), said as such', async () => {
+    // Every resource of the update takes ten hours of the model's time; the wait has 1 s of real time.
+    aws.engine.timings.stepMs = 36_000_000;
+    await expect(invoke(event(first), stackWait.reserveMs + 1_000)).rejects.toThrow(/not finished: LiveColor not reconciled \(deferred: the stack update did not finish in time\)/);
+    expect(aws.trafficColor(DEV_STACK)).toBe('blue');
+  });
+
+  test('exactly the poll interval left after the reserve: no wait is started', async () => {
+    const saved = { ...stackWait };
+    Object.assign(stackWait, { minDelaySeconds: 1, maxDelaySeconds: 2 });
+    try {
+      await expect(invoke(event(first), stackWait.reserveMs + 1_000)).rejects.toThrow(/deferred: update started; scheduled capacity: .*; no time left to wait for it/);
+    } finally {
+      Object.assign(stackWait, saved);
+    }
+  });
+});
