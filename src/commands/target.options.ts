@@ -19,10 +19,10 @@ const STACK_ARN = /^arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:\d{12}:stack\/[a-zA
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 /** A profile name of the shared config file: no whitespace or brackets (https://docs.aws.amazon.com/sdkref/latest/guide/file-format.html). */
-const PROFILE = /^[^\s[\]]{1,128}$/;
+export const PROFILE = /^[^\s[\]]{1,128}$/;
 
 /** An IAM role ARN (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html). */
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+export const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 /**
  * A Docker tag: letters, digits, underscores, periods and dashes, not starting with a period or

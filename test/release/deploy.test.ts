@@ -1,4 +1,5 @@
 import { runDeploy } from '../../src/commands/deploy';
+import { AwsAccess, AwsClients } from '../../src/aws/clients';
 import { ExitCode } from '../../src/release/core/outcome';
 import { AwsModel, digestOf, imageRef } from './support/aws-model';
 import { DEV_BAKE_MINUTES, DEV_STACK, DEV_WINDOW_MINUTES, devWorld, json, run, V1, V2, windowItem } from './support/model-harness';
@@ -202,6 +203,51 @@ describe('deploy: --dry-run, --no-swap, --ami, --image-from', () => {
     expect(await runDeploy({ env: 'dev', service: 'api', imageFrom: 'staging', json: true }, r.deps)).toBe(ExitCode.Ok);
     expect(aws.param(DEV_STACK, 'GreenImage')).toBe(`${imageRef('v3')}`);
     expect(json(r).result.image).toContain(v3.digest);
+  });
+
+  test('--image-from in another account: the other stack is read with --image-from-role-arn\'s credentials (from --image-from-profile\'s), nothing else is', async () => {
+    aws.addImage('v3');
+    aws.addServiceStack('bgf-staging-api', { live: 'green', liveImage: imageRef('v3'), standbyImage: V1 });
+    const built: Array<{ access: AwsAccess; stacksRead: string[] }> = [];
+    const r = run(aws);
+    const deps = {
+      ...r.deps,
+      clients: (region: string, access: AwsAccess) => {
+        const clients = new AwsClients(region, access);
+        const seen = { access, stacksRead: [] as string[] };
+        built.push(seen);
+        const cfn = clients.cloudFormation;
+        const send = cfn.send.bind(cfn) as (command: unknown) => Promise<unknown>;
+        (cfn as { send: unknown }).send = (command: { input: { StackName?: string } }) => {
+          if (command.input.StackName) seen.stacksRead.push(command.input.StackName);
+          return send(command);
+        };
+        return clients;
+      },
+    };
+    const options = { env: 'dev', service: 'api', imageFrom: 'staging', imageFromProfile: 'staging-readonly', imageFromRoleArn: 'arn:aws:iam::222222222222:role/bgf-image-reader', json: true };
+    expect(await runDeploy(options, deps)).toBe(ExitCode.Ok);
+    expect(aws.param(DEV_STACK, 'GreenImage')).toBe(imageRef('v3'));
+    expect(built).toHaveLength(2);
+    expect(built[0].stacksRead).not.toContain('bgf-staging-api');
+    expect(built[1].access).toEqual({ profile: 'staging-readonly', roleArn: 'arn:aws:iam::222222222222:role/bgf-image-reader', sessionName: expect.stringMatching(/^bluegreen-fleet-alice/) });
+    expect(new Set(built[1].stacksRead)).toEqual(new Set(['bgf-staging-api']));
+  });
+
+  test('--image-from-profile alone keeps the release\'s role out of it; without either, the release\'s own clients read the other stack', async () => {
+    aws.addImage('v3');
+    aws.addServiceStack('bgf-staging-api', { live: 'green', liveImage: imageRef('v3'), standbyImage: V1 });
+    const built: AwsAccess[] = [];
+    const r = run(aws);
+    const deps = { ...r.deps, clients: (region: string, access: AwsAccess) => (built.push(access), new AwsClients(region, access)) };
+    expect(await runDeploy({ env: 'dev', service: 'api', imageFrom: 'staging', imageFromProfile: 'staging-readonly', roleArn: 'arn:aws:iam::123456789012:role/bgf-release', json: true }, deps)).toBe(ExitCode.Ok);
+    expect(built[1]).toEqual({ profile: 'staging-readonly', roleArn: undefined, sessionName: expect.stringMatching(/^bluegreen-fleet-alice/) });
+  });
+
+  test('--image-from-profile or --image-from-role-arn without --image-from is a usage error naming both', async () => {
+    const r = run(aws);
+    expect(await runDeploy({ ...deployV2, imageFromRoleArn: 'arn:aws:iam::222222222222:role/x' }, r.deps)).toBe(ExitCode.Usage);
+    expect(r.stderr.text).toMatch(/--image-from-profile and --image-from-role-arn need --image-from/);
   });
 
   test('--image and --image-from together are a usage error (exit 2)', async () => {

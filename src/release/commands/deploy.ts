@@ -1,6 +1,7 @@
 import { bake, openWindow, recordRelease, rolledBackError } from '../steps/after-swap';
 import { resolveAmi } from '../steps/ami';
 import { ReleaseContext } from '../runtime/context';
+import { AwsAccess, AwsClients } from '../../aws/clients';
 import { readService, waitUntilReady, warmSize } from '../steps/fleet';
 import { parseImageRef, resolveImage, ResolvedImage } from '../steps/image';
 import { carryCapacity, moveLiveColor } from '../steps/live-capacity';
@@ -23,11 +24,12 @@ import type { DeployCommandOptions } from '../../commands/deploy.options';
  * The options `deploy` acts on: a part of its one definition (src/commands/deploy.options.ts).
  * `image` or `imageFrom` (exactly one); `ami`: an id or `latest` (default: the live fleet's, so a
  * release changes only the image); `swap: false` (`--no-swap`) stops once the standby is warm,
- * healthy and smoke-checked; `imageFromStack`/`imageFromRegion`: where `imageFrom` is read.
+ * healthy and smoke-checked; `imageFromStack`/`imageFromRegion`: where `imageFrom` is read;
+ * `imageFromProfile`/`imageFromRoleArn`: with whose credentials (another account's).
  */
 export type DeployOptions = Pick<
   DeployCommandOptions,
-  'image' | 'imageFrom' | 'imageFromStack' | 'imageFromRegion' | 'ami' | 'swap' | 'dryRun' | 'allowUnscanned' | 'breakLock' | 'parameterPrefix'
+  'image' | 'imageFrom' | 'imageFromStack' | 'imageFromRegion' | 'imageFromProfile' | 'imageFromRoleArn' | 'ami' | 'swap' | 'dryRun' | 'allowUnscanned' | 'breakLock' | 'parameterPrefix'
 >;
 
 export type DeployOutcome = 'planned' | 'already-live' | 'ready' | 'released';
@@ -48,11 +50,27 @@ export interface DeployResult {
 /**
  * `--image-from staging`: the exact digest the other environment's live fleet runs, read from its
  * stack (`--image-from-stack`, default `bgf-<env>-<service>` with this stack's service name) in
- * `--image-from-region` (default: this stack's), with the same credentials.
+ * `--image-from-region` (default: this stack's). With this release's credentials, unless
+ * `--image-from-profile` or `--image-from-role-arn` names the other account's. CloudFormation has
+ * identity-based policies only, no resource-based ones that could let another account read a stack
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html;
+ * assumed from that page's policy types, to confirm in a real account), so an environment in
+ * another account is read with that account's credentials. Only
+ * DescribeStacks is called with them; the image itself is then resolved and checked in this
+ * environment's repository, as for `--image`.
  */
 async function liveImageOf(ctx: ReleaseContext, settings: ReleaseSettings, environment: string, options: DeployOptions): Promise<string> {
   const stackName = options.imageFromStack ?? serviceStackName(environment, settings.service);
-  const state = await readStack(ctx, stackName, undefined, ctx.clients.forRegion(options.imageFromRegion ?? ctx.clients.region));
+  const region = options.imageFromRegion ?? ctx.clients.region;
+  const other = options.imageFromProfile !== undefined || options.imageFromRoleArn !== undefined;
+  const clients = other
+    ? (ctx.clientsFor ?? ((r: string, a: AwsAccess) => new AwsClients(r, a)))(region, {
+        profile: options.imageFromProfile ?? ctx.clients.access.profile,
+        roleArn: options.imageFromRoleArn,
+        sessionName: ctx.clients.access.sessionName,
+      })
+    : ctx.clients.forRegion(region);
+  const state = await readStack(ctx, stackName, undefined, clients);
   const image = fleet(state, state.liveColor).image;
   if (!parseImageRef(image).digest) throw new ReleaseError(ExitCode.Refused, `${environment}'s live image "${image}" (stack ${stackName}) is not pinned by digest`);
   return image;
@@ -115,6 +133,9 @@ function describe(settings: ReleaseSettings, state: StackState, to: Color, image
  */
 export async function deploy(ctx: ReleaseContext, target: ReleaseTarget, options: DeployOptions, deploySteps: readonly Step<DeployState>[] = DEPLOY_STEPS): Promise<DeployResult> {
   if (!options.image === !options.imageFrom) throw new ReleaseError(ExitCode.Usage, 'give exactly one of --image and --image-from');
+  if ((options.imageFromProfile !== undefined || options.imageFromRoleArn !== undefined) && !options.imageFrom) {
+    throw new ReleaseError(ExitCode.Usage, '--image-from-profile and --image-from-role-arn need --image-from');
+  }
   const first = await ctx.reporter.step('read the stack', async (h) => {
     const s = await readStack(ctx, target.stackName, options.parameterPrefix);
     h.detail(`${s.name} ${s.status}, live ${s.liveColor}`);

@@ -123,9 +123,11 @@ export async function runCommand<T>(spec: CommandSpec<T>, deps: CommandDeps = {}
     const env = deps.env ?? process.env;
     const reach = await spec.reach(env, deps.profileRegion ?? sdkProfileRegion);
     const access: AwsAccess = { profile: reach.profile, roleArn: reach.roleArn, sessionName: `bluegreen-fleet-${actorName(env)}` };
+    const clientsFor = deps.clients ?? ((r: string, a: AwsAccess) => new AwsClients(r, a));
     const ctx: ReleaseContext = {
       phase,
-      clients: (deps.clients ?? ((r: string, a: AwsAccess) => new AwsClients(r, a)))(reach.region, access),
+      clients: clientsFor(reach.region, access),
+      clientsFor,
       clock,
       reporter,
       timings: { ...DEFAULT_TIMINGS, ...deps.timings },

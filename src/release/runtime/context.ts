@@ -1,4 +1,4 @@
-import { AwsClients, CallerIdentity } from '../../aws/clients';
+import { AwsAccess, AwsClients, CallerIdentity } from '../../aws/clients';
 import { DEFAULT_RETRY, RetryPolicy, withRetry } from '../../aws/retry';
 import { WaitTiming } from '../../aws/waiters';
 import { Reporter } from './reporter';
@@ -54,6 +54,11 @@ export interface ReleaseHooks {
 
 export interface ReleaseContext {
   readonly clients: AwsClients;
+  /**
+   * Another set of clients with other credentials (`deploy --image-from-profile/--image-from-role-arn`:
+   * the other environment's account); default a new AwsClients.
+   */
+  readonly clientsFor?: (region: string, access: AwsAccess) => AwsClients;
   readonly clock: Clock;
   readonly reporter: Reporter;
   readonly timings: ReleaseTimings;
