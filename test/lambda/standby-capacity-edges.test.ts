@@ -138,4 +138,12 @@ describe('a cool that meets a busy stack', () => {
     expect(retries).toHaveLength(1);
     expect(retries[0].Description).toBe(`Retry cool of ${DEV_STACK}`);
   });
+
+  test('a retry it cannot schedule (CreateSchedule denied) fails the invocation, so the error shows in its metrics and Lambda retries it', async () => {
+    aws.engine.timings.stepMs = 10 * MINUTE;
+    aws.updateOutOfBand(DEV_STACK, { StandbyMinTasks: '1' });
+    aws.inject({ operation: 'CreateSchedule', kind: 'access-denied', times: 1 });
+    await expect(invoke({ action: 'cool', expectLiveColor: 'blue' })).rejects.toThrow(/not authorized|AccessDenied/);
+    expect([...aws.schedules.values()].filter((s) => /-retry-/.test(s.Name))).toHaveLength(0);
+  });
 });
