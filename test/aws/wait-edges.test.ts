@@ -95,7 +95,7 @@ describe('the wait errors', () => {
   test('an access error names the action without its Command suffix, and a client\'s other members pass through', async () => {
     const client = {
       region: 'r1',
-      send: async () => {
+      send: async (_command: unknown) => {
         throw Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' });
       },
     };
