@@ -1,25 +1,14 @@
 import { AlarmEvent, clock, handler, stackWait } from '../../lambda/auto-rollback';
 import { AwsModel } from '../release/support/aws-model';
 import { DEV_STACK } from '../release/support/model-harness';
-import { asFunction, releasedModel } from './model-support';
+import { alarmEvent, asFunction, releasedModel } from './model-support';
 
 /**
  * The auto-rollback handler at its edges: events that are not alarms, a fleet with one task, a
  * stack CloudFormation cannot update, a LiveColor update longer than the invocation, what it
  * records and the one JSON line it logs per decision (what on-call reads in CloudWatch Logs).
  */
-const event = (alarmName: string, id = 'e1', reason: string | null = 'Threshold Crossed: 5 datapoints were greater than 5.0'): AlarmEvent =>
-  ({
-    version: '0',
-    id,
-    'detail-type': 'CloudWatch Alarm State Change',
-    source: 'aws.cloudwatch',
-    account: '123456789012',
-    time: '2026-03-02T01:05:00Z',
-    region: 'ap-northeast-1',
-    resources: [`arn:aws:cloudwatch:ap-northeast-1:123456789012:alarm:${alarmName}`],
-    detail: { alarmName, state: { value: 'ALARM', ...(reason === null ? {} : { reason }) } },
-  }) as AlarmEvent;
+const event = (alarmName: string, id = 'e1', reason?: string | null): AlarmEvent => alarmEvent(alarmName, { id, reason });
 
 let logged: Array<Record<string, unknown>>;
 beforeEach(() => {

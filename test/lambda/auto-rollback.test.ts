@@ -5,20 +5,9 @@ import { parseStack } from '../../src/release/core/stack-state';
 import { runDeploy } from '../../src/commands/deploy';
 import { AwsModel } from '../release/support/aws-model';
 import { DEV_STACK, run, V1, V2, windowItem } from '../release/support/model-harness';
-import { asFunction, releasedModel } from './model-support';
+import { alarmEvent, asFunction, releasedModel } from './model-support';
 
-const event = (alarmName: string, value = 'ALARM'): AlarmEvent =>
-  ({
-    version: '0',
-    id: 'e1',
-    'detail-type': 'CloudWatch Alarm State Change',
-    source: 'aws.cloudwatch',
-    account: '123456789012',
-    time: '2026-03-02T01:05:00Z',
-    region: 'ap-northeast-1',
-    resources: [`arn:aws:cloudwatch:ap-northeast-1:123456789012:alarm:${alarmName}`],
-    detail: { alarmName, state: { value, reason: 'Threshold Crossed: 5 datapoints were greater than 5.0' } },
-  }) as AlarmEvent;
+const event = (alarmName: string, value = 'ALARM'): AlarmEvent => alarmEvent(alarmName, { value });
 
 // The handlers log one JSON line per decision; keep the test output readable.
 beforeAll(() => jest.spyOn(console, 'log').mockImplementation(() => undefined));

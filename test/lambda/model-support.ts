@@ -1,3 +1,4 @@
+import type { AlarmEvent } from '../../lambda/auto-rollback';
 import { runDeploy } from '../../src/commands/deploy';
 import { ExitCode } from '../../src/release/core/outcome';
 import { AwsModel, runAs } from '../release/support/aws-model';
@@ -26,4 +27,24 @@ export async function asFunction<T>(aws: AwsModel, fn: 'AutoRollback' | 'Standby
       else process.env[k] = v;
     }
   }
+}
+
+/**
+ * A CloudWatch alarm state change as EventBridge delivers it
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html);
+ * `reason: null` leaves the state's reason out.
+ */
+export function alarmEvent(alarmName: string, options: { value?: string; id?: string; reason?: string | null } = {}): AlarmEvent {
+  const reason = options.reason === undefined ? 'Threshold Crossed: 5 datapoints were greater than 5.0' : options.reason;
+  return {
+    version: '0',
+    id: options.id ?? 'e1',
+    'detail-type': 'CloudWatch Alarm State Change',
+    source: 'aws.cloudwatch',
+    account: '123456789012',
+    time: '2026-03-02T01:05:00Z',
+    region: 'ap-northeast-1',
+    resources: [`arn:aws:cloudwatch:ap-northeast-1:123456789012:alarm:${alarmName}`],
+    detail: { alarmName, state: { value: options.value ?? 'ALARM', ...(reason === null ? {} : { reason }) } },
+  } as AlarmEvent;
 }
