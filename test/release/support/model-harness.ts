@@ -11,7 +11,8 @@ import { AwsModel, imageRef, REPOSITORY } from './aws-model';
  * The release CLI's dependencies for one run against the AWS model (./aws-model): its fake clock,
  * short real-time waits, no real sleeps. The model moves by `aws.timings.callMs` per API call, so a
  * wait of `maxWaitSeconds` sees the cloud move for as many calls as the waiter makes in that time:
- * the SDK waiter sleeps 1-2 ms of real time between polls (its minimum must be above 0), so 1 s
+ * the SDK waiter sleeps 1-2 ms of real time between polls (its minimum must be above 0:
+ * `validateWaiterOptions` in node_modules/@smithy/core/dist-cjs/submodules/client), so 1 s
  * is hundreds of polls, i.e. far more fake time than any wait here needs.
  */
 const wait = { maxWaitSeconds: 1, minDelaySeconds: 0.001, maxDelaySeconds: 0.002 };

@@ -106,6 +106,8 @@ export class Scheduler {
   install(serve: (client: any, service: string, command: any, handle: (input: any) => any) => void): void {
     const arn = (s: Schedule) => `arn:aws:scheduler:${this.region}:${this.account}:schedule/${s.GroupName}/${s.Name}`;
     serve(SchedulerClient, 'scheduler', CreateScheduleCommand, (i) => {
+      // A name already taken in its group: ConflictException, HTTP 409
+      // (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html, Errors).
       if (this.get(i.Name, i.GroupName)) throw awsError('ConflictException', `Schedule ${i.Name} already exists.`, 409);
       return { ScheduleArn: arn(this.put(i, 1)) };
     });
