@@ -17,6 +17,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { ApplicationAutoScaling } from './app-autoscaling';
 import { CallLog, currentOrigin, Fault, faultError, Hook } from './calls';
@@ -45,7 +46,7 @@ export interface ModelTimings {
   callMs: number;
 }
 
-type Serve = (client: any, service: string, command: any, handle: (input: any) => any) => void;
+type Serve = (client: any, service: string, command: any, handle: (input: any, getClient: () => any) => any) => void;
 
 /**
  * An in-memory AWS account and region that behaves like AWS where the release depends on it:
@@ -134,15 +135,15 @@ export class AwsCore {
         this.mocks.push(mock);
       }
       const operation = (command as { name: string }).name.replace(/Command$/, '');
-      mock.on(command).callsFake(async (input: any) => {
+      mock.on(command).callsFake(async (input: any, getClient: () => any) => {
         const origin = currentOrigin();
         this.clock.advance(this.timings.callMs);
         this.log.calls.push({ service, operation, input: structuredClone(input), origin, at: this.clock.now() });
         await this.log.runHooks(operation, input, origin);
         await this.timeline.settle();
         const fault = this.log.takeFault(operation, input, origin);
-        if (!fault) return handle(input);
-        if (fault.afterEffect) await handle(input);
+        if (!fault) return handle(input, getClient);
+        if (fault.afterEffect) await handle(input, getClient);
         throw faultError(fault, service);
       });
     };
@@ -204,10 +205,28 @@ export class AwsCore {
 
   private installTables(serve: Serve): void {
     const t = (name: string) => this.table(name);
-    serve(DynamoDBDocumentClient, 'dynamodb', PutCommand, (i) => (t(i.TableName).put(i.Item, i), {}));
-    serve(DynamoDBDocumentClient, 'dynamodb', GetCommand, (i) => ({ Item: t(i.TableName).get(i.Key) }));
-    serve(DynamoDBDocumentClient, 'dynamodb', DeleteCommand, (i) => (t(i.TableName).delete(i.Key, i), {}));
-    serve(DynamoDBDocumentClient, 'dynamodb', UpdateCommand, (i) => (t(i.TableName).update(i.Key, i.UpdateExpression, i), {}));
-    serve(DynamoDBDocumentClient, 'dynamodb', QueryCommand, (i) => ({ Items: t(i.TableName).query(i.ExpressionAttributeValues[':pk'], i.ScanIndexForward !== false, i.Limit) }));
+    // The document client marshals every input on the way out with its own marshallOptions, and
+    // the real marshall throws on an `undefined` attribute unless removeUndefinedValues is set
+    // (lib-dynamodb's marshalling middleware; @aws-sdk/util-dynamodb marshall, "Pass
+    // options.removeUndefinedValues=true to remove undefined values"). The model runs that same
+    // marshall and unmarshall on what the code sends, so a client built without the option fails
+    // here as it fails against DynamoDB:
+    // https://docs.aws.amazon.com/AWSJavaScriptSDK/v3/latest/Package/-aws-sdk-lib-dynamodb/
+    const wire = (i: any, getClient: () => any): any => {
+      const options = getClient().config?.translateConfig?.marshallOptions ?? {};
+      const out = { ...i };
+      for (const field of ['Item', 'Key', 'ExpressionAttributeValues', 'ExclusiveStartKey']) {
+        if (out[field] !== undefined) out[field] = unmarshall(marshall(out[field], options));
+      }
+      return out;
+    };
+    serve(DynamoDBDocumentClient, 'dynamodb', PutCommand, (i, c) => ((i = wire(i, c)), t(i.TableName).put(i.Item, i), {}));
+    serve(DynamoDBDocumentClient, 'dynamodb', GetCommand, (i, c) => ((i = wire(i, c)), { Item: t(i.TableName).get(i.Key) }));
+    serve(DynamoDBDocumentClient, 'dynamodb', DeleteCommand, (i, c) => ((i = wire(i, c)), t(i.TableName).delete(i.Key, i), {}));
+    serve(DynamoDBDocumentClient, 'dynamodb', UpdateCommand, (i, c) => ((i = wire(i, c)), t(i.TableName).update(i.Key, i.UpdateExpression, i), {}));
+    serve(DynamoDBDocumentClient, 'dynamodb', QueryCommand, (i, c) => {
+      i = wire(i, c);
+      return { Items: t(i.TableName).query(i.ExpressionAttributeValues[':pk'], i.ScanIndexForward !== false, i.Limit) };
+    });
   }
 }

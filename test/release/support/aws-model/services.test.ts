@@ -229,6 +229,16 @@ describe('the rest', () => {
     await expect(put()).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
   });
 
+  test('DynamoDB: an undefined attribute fails unless the document client removes undefined values', async () => {
+    const TableName = aws.outputs(STACK).ReleaseTableName;
+    const Item = { pk: 'history', sk: '1', note: undefined };
+    const strict = DynamoDBDocumentClient.from(new DynamoDBClient({ region }));
+    await expect(strict.send(new PutCommand({ TableName, Item }))).rejects.toThrow(/removeUndefinedValues/);
+    const lenient = DynamoDBDocumentClient.from(new DynamoDBClient({ region }), { marshallOptions: { removeUndefinedValues: true } });
+    await lenient.send(new PutCommand({ TableName, Item }));
+    expect(aws.table(TableName).get({ pk: 'history', sk: '1' })).toEqual({ pk: 'history', sk: '1' });
+  });
+
   test('Auto Scaling groups have an instance per placed task, Pending while it provisions', async () => {
     const asg = new AutoScalingClient({ region });
     const name = aws.outputs(STACK).GreenAutoScalingGroupName;
