@@ -1,7 +1,9 @@
 // Mutation testing of the release code (npm run test:mutation; not part of npm test, it takes long).
 // Versions pinned together: 9.6.1 is the newest line that runs on Node 20 (10.x requires Node >= 22);
 // jest-runner and typescript-checker require the same core version exactly.
-// Narrow a run with: npx stryker run --mutate 'src/aws/**/*.ts'
+// `npm run test:mutation` runs it in parts (scripts/mutation.js); one part by hand:
+//   npx stryker run --mutate 'src/aws/**/*.ts'
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -10,6 +12,8 @@ import * as path from 'node:path';
 // whole run (test/support/global-setup.js keeps a folder the caller names), instead of a
 // synthesis in every test run of every mutant.
 process.env.BGF_TEST_TEMPLATES ??= path.join(os.tmpdir(), `bgf-mutation-templates-${process.pid}`);
+
+const jestConfig = createRequire(import.meta.url)('./jest.config.js');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -20,7 +24,12 @@ export default {
     configFile: 'jest.config.js',
     // Only the suites that exercise the release code; the construct and app synth suites
     // cannot kill a mutant of src/release, src/aws or lambda/ and take most of npm test's time.
-    config: { roots: ['<rootDir>/test/release', '<rootDir>/test/lambda', '<rootDir>/test/aws'], maxWorkers: 1 },
+    config: {
+      roots: ['<rootDir>/test/release', '<rootDir>/test/lambda', '<rootDir>/test/aws'],
+      maxWorkers: 1,
+      // beforeAll hooks run as beforeEach hooks, so what they cover counts for the tests (see the file).
+      setupFilesAfterEnv: [...jestConfig.setupFilesAfterEnv, '<rootDir>/test/support/mutation-hooks.js'],
+    },
     enableFindRelatedTests: false,
   },
   checkers: ['typescript'],
@@ -31,8 +40,9 @@ export default {
   concurrency: 2,
   timeoutMS: 30_000,
   reporters: ['html', 'json', 'clear-text', 'progress'],
-  htmlReporter: { fileName: 'reports/mutation/index.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  // scripts/mutation.js (npm run test:mutation) runs the parts into reports/mutation/<part>/.
+  htmlReporter: { fileName: `${process.env.BGF_MUTATION_REPORTS ?? 'reports/mutation'}/index.html` },
+  jsonReporter: { fileName: `${process.env.BGF_MUTATION_REPORTS ?? 'reports/mutation'}/mutation.json` },
   tempDirName: '.stryker-tmp',
   ignorePatterns: ['cdk.out', 'dist', 'reports', '.stryker-tmp', 'coverage'],
 };
