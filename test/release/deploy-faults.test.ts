@@ -3,7 +3,7 @@ import { ExitCode } from '../../src/release/core/outcome';
 import { DEPLOY_STEPS } from '../../src/release/commands/deploy';
 import { TAKE_LOCK } from '../../src/release/state/session';
 import { AwsModel, awsError } from './support/aws-model';
-import { DEV_STACK, devWorld, json, run, stopAfter, V1, V2 } from './support/model-harness';
+import { DEV_STACK, devWorld, json, run, SHORT_WAITS, stopAfter, V1, V2 } from './support/model-harness';
 
 const deployV2 = { env: 'dev', service: 'api', image: 'v2', json: true };
 
@@ -38,7 +38,7 @@ describe('deploy with an unhealthy standby', () => {
   afterEach(() => aws.restore());
 
   test('no swap, live untouched, exit 3 saying what state things are in', async () => {
-    const r = run(aws);
+    const r = run(aws, { timings: SHORT_WAITS });
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Refused);
     expectLiveUntouched(aws);
     expect(aws.invocations).toHaveLength(0);
@@ -50,7 +50,7 @@ describe('deploy with an unhealthy standby', () => {
   });
 
   test('once the targets are healthy, the same command finishes without preparing again', async () => {
-    await runDeploy(deployV2, run(aws).deps);
+    await runDeploy(deployV2, run(aws, { timings: SHORT_WAITS }).deps);
     aws.setTargetHealth(DEV_STACK, 'green', 'healthy');
     expect(await runDeploy(deployV2, run(aws).deps)).toBe(ExitCode.Ok);
     expectReleased(aws);
@@ -155,7 +155,7 @@ describe('deploy through throttling and 5xx answers', () => {
     aws = devWorld();
     // A resource CloudFormation waits on for longer than the release waits.
     aws.engine.timings.defaultResourceMs = 24 * 3_600_000;
-    const r = run(aws);
+    const r = run(aws, { timings: SHORT_WAITS });
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Timeout);
     expect(json(r).error).toMatch(/timed out after 1s waiting for stack bgf-dev-api to finish updating/);
     expectLiveUntouched(aws);

@@ -9,14 +9,21 @@ import { AwsModel, imageRef, REPOSITORY } from './aws-model';
 
 /**
  * The release CLI's dependencies for one run against the AWS model (./aws-model): its fake clock,
- * short real-time waits, no real sleeps. The model moves by `aws.timings.callMs` per API call, so a
- * wait of `maxWaitSeconds` sees the cloud move for as many calls as the waiter makes in that time:
- * the SDK waiter sleeps 1-2 ms of real time between polls (its minimum must be above 0:
- * `validateWaiterOptions` in node_modules/@smithy/core/dist-cjs/submodules/client), so 1 s
- * is hundreds of polls, i.e. far more fake time than any wait here needs.
+ * real-time waits that poll often, no real sleeps. The model moves by `aws.timings.callMs` per API
+ * call, so a wait sees the cloud move for as many calls as the waiter makes: the SDK waiter sleeps
+ * 1-2 ms of real time between polls (its minimum must be above 0: `validateWaiterOptions` in
+ * node_modules/@smithy/core/dist-cjs/submodules/client), and every wait here ends, in fake time,
+ * long before its real-time limit. That limit only bounds a wait that is meant never to end
+ * (a test of a timeout passes SHORT_WAIT): 10 s, because the SDK waiter measures it with the real
+ * `Date.now()`, and a machine under load polls less often; at 1 s, releases that should pass
+ * timed out (exit 5) when the two cores were busy.
  */
-const wait = { maxWaitSeconds: 1, minDelaySeconds: 0.001, maxDelaySeconds: 0.002 };
+const wait = { maxWaitSeconds: 10, minDelaySeconds: 0.001, maxDelaySeconds: 0.002 };
+/** A wait for a test that expects it to time out: 1 s of real time. */
+export const SHORT_WAIT = { maxWaitSeconds: 1, minDelaySeconds: 0.001, maxDelaySeconds: 0.002 };
 export const MODEL_TIMINGS: Partial<ReleaseTimings> = { stackUpdate: wait, serviceStable: wait, targetsHealthy: wait, imageScan: wait };
+/** Every wait SHORT_WAIT: for `run(aws, { timings: SHORT_WAITS })` in a test of a timeout. */
+export const SHORT_WAITS: Partial<ReleaseTimings> = { stackUpdate: SHORT_WAIT, serviceStable: SHORT_WAIT, targetsHealthy: SHORT_WAIT, imageScan: SHORT_WAIT };
 
 export interface Captured {
   text: string;
@@ -118,14 +125,17 @@ export function windowItem(aws: AwsModel, stack = DEV_STACK): { swappedAt: strin
  * The stack's in-cloud functions run their real code (the cool-down schedule runs the real
  * standby-capacity handler, an alarm the real auto-rollback handler) on the model's clock.
  */
+/** What the auto-rollback handler is told is left of its timeout: its 20 s reserve plus 10 s to wait. */
+export const AUTO_ROLLBACK_REMAINING_MS = 30_000;
+
 export function withHandlers(aws: AwsModel, stack: string): void {
   autoRollbackClock.now = () => aws.clock.now();
   standbyCapacityClock.now = () => aws.clock.now();
   // The handler's stack wait is an SDK waiter, which polls in real time while the model moves
-  // `callMs` per call: poll every 1-2 ms, and leave it 1 s of real time (21 s left minus its
-  // 20 s reserve), which is minutes of fake time.
+  // `callMs` per call: poll every 1-2 ms, and leave it 10 s of real time (30 s left minus its
+  // 20 s reserve, like the CLI's waits above), which is far more fake time than it needs.
   Object.assign(stackWait, { minDelaySeconds: 0.001, maxDelaySeconds: 0.002 });
-  aws.handle(stack, 'AutoRollback', (event) => autoRollback(event, { getRemainingTimeInMillis: () => 21_000 }));
+  aws.handle(stack, 'AutoRollback', (event) => autoRollback(event, { getRemainingTimeInMillis: () => AUTO_ROLLBACK_REMAINING_MS }));
   aws.handle(stack, 'StandbyCapacity', standbyCapacity);
 }
 
