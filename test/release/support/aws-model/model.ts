@@ -128,24 +128,15 @@ export class AwsCore {
 
   /** Mocks every SDK client the release code and the handlers use onto this model. Call `restore()` after. */
   install(): this {
+    // One sinon stub per client class, answering by the command's class: aws-sdk-client-mock's
+    // `on(Command)` would add a sinon behaviour per command, and sinon then deep-compares every
+    // call's arguments with each of them (a tenth of the release tests' time). A command the
+    // model does not serve answers `undefined`, as an unconfigured aws-sdk-client-mock stub does.
+    const tables = new Map<unknown, Map<unknown, { service: string; operation: string; handle: Parameters<Serve>[3] }>>();
     const serve: Serve = (client, service, command, handle) => {
-      let mock: any = this.mocks.find((m) => (m as any).__client === client);
-      if (!mock) {
-        mock = Object.assign(mockClient(client), { __client: client });
-        this.mocks.push(mock);
-      }
-      const operation = (command as { name: string }).name.replace(/Command$/, '');
-      mock.on(command).callsFake(async (input: any, getClient: () => any) => {
-        const origin = currentOrigin();
-        this.clock.advance(this.timings.callMs);
-        this.log.calls.push({ service, operation, input: structuredClone(input), origin, at: this.clock.now() });
-        await this.log.runHooks(operation, input, origin);
-        await this.timeline.settle();
-        const fault = this.log.takeFault(operation, input, origin);
-        if (!fault) return handle(input, getClient);
-        if (fault.afterEffect) await handle(input, getClient);
-        throw faultError(fault, service);
-      });
+      let table = tables.get(client);
+      if (!table) tables.set(client, (table = new Map()));
+      table.set(command, { service, operation: (command as { name: string }).name.replace(/Command$/, ''), handle });
     };
     const cfn = this.cloudFormation;
     serve(CloudFormationClient, 'cloudformation', DescribeStacksCommand, (i) => cfn.describeStacks(i));
@@ -189,7 +180,30 @@ export class AwsCore {
     this.ecr.install(serve);
     this.scheduler.install(serve);
     for (const install of this.installers) install(serve);
+    for (const [client, table] of tables) {
+      const mock = mockClient(client);
+      this.mocks.push(mock);
+      const answer = (entry: { service: string; operation: string; handle: Parameters<Serve>[3] }, input: any, getClient: () => any) => this.answer(entry, input, getClient);
+      mock.send.callsFake(async function (this: unknown, command: { input: unknown; constructor: unknown }) {
+        const entry = table.get(command.constructor) ?? [...table].find(([c]) => command instanceof (c as new () => unknown))?.[1];
+        return entry ? answer(entry, command.input, () => this) : undefined;
+      });
+    }
     return this;
+  }
+
+  /** One API call to the model: the clock moves, the call is logged, hooks and faults apply. */
+  private async answer(entry: { service: string; operation: string; handle: Parameters<Serve>[3] }, input: any, getClient: () => any): Promise<unknown> {
+    const { service, operation, handle } = entry;
+    const origin = currentOrigin();
+    this.clock.advance(this.timings.callMs);
+    this.log.calls.push({ service, operation, input: structuredClone(input), origin, at: this.clock.now() });
+    await this.log.runHooks(operation, input, origin);
+    await this.timeline.settle();
+    const fault = this.log.takeFault(operation, input, origin);
+    if (!fault) return handle(input, getClient);
+    if (fault.afterEffect) await handle(input, getClient);
+    throw faultError(fault, service);
   }
 
   restore(): void {

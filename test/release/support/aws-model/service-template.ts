@@ -6,12 +6,16 @@ import type { Template } from './template';
 /**
  * The real service stack template the app synthesizes (`bgf-<env>-<service>`), so the model
  * updates exactly the resources, conditions and references CloudFormation would (no policy
- * gates, which the app tests run). A variant is synthesized once per test run: the first test
- * file that needs it synthesizes it (aws-cdk-lib's loading and the environment's synthesis,
- * 1.5-2 s) and leaves it in the run's folder, `BGF_TEST_TEMPLATES` (made fresh for each run by
- * test/support/global-setup.ts, so a change to the app is seen by the next run); every other file
- * reads it and loads no CDK. Without the folder (a file run outside jest's global setup) each
- * process synthesizes its own.
+ * gates, which the app tests run). A variant is synthesized once per test run, into the run's
+ * folder `BGF_TEST_TEMPLATES` (made fresh for each run by test/support/global-setup.js, so a
+ * change to the app is seen by the next run), and every test file reads it from there, loading
+ * no CDK. The variants the tests use (KNOWN_VARIANTS) are synthesized by one background process
+ * that global-setup.js starts while the first test files run (test/support/synth-templates.js:
+ * one aws-cdk-lib load for all of them, instead of one per test file that needs a variant
+ * first); a file that needs one of them before it is written waits for it. Any other variant,
+ * and every variant when that process failed or was not started, is synthesized by the file that
+ * asks first. Without the folder (a file run outside jest's global setup) each process
+ * synthesizes its own.
  */
 const cache = new Map<string, Template>();
 
@@ -23,22 +27,64 @@ export interface TemplateVariant {
   readonly maxTasks?: number;
 }
 
+/** The variants the release, Lambda and diff tests ask for (a test asking for another still works). */
+export const KNOWN_VARIANTS: readonly TemplateVariant[] = [
+  { env: 'dev', service: 'api' },
+  { env: 'staging', service: 'api' },
+  { env: 'dev', service: 'api', minTasks: 6, maxTasks: 100 },
+  { env: 'dev', service: 'api', minTasks: 1, maxTasks: 12 },
+  { env: 'dev', service: 'api', minTasks: 6, maxTasks: 12 },
+  { env: 'dev', service: 'api', minTasks: 2, maxTasks: 4 },
+];
+
+/** Markers the background process leaves in the folder: started, then done or failed. */
+export const MARKERS = { started: '.synthesizing', done: '.synthesized', failed: '.synthesis-failed' } as const;
+
+function keyOf(v: TemplateVariant): string {
+  return JSON.stringify(v);
+}
+
+function templateFile(dir: string, v: TemplateVariant): string {
+  return path.join(dir, `${createHash('sha256').update(keyOf(v)).digest('hex').slice(0, 20)}.json`);
+}
+
+function write(file: string, template: Template): void {
+  // Written whole, then renamed: a file another worker reads is never half written.
+  const partial = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(partial, JSON.stringify(template));
+  fs.renameSync(partial, file);
+}
+
+/** Synthesizes each variant (one process, one aws-cdk-lib load) into `dir`; test/support/synth-templates.js. */
+export function writeTemplates(dir: string, variants: readonly TemplateVariant[] = KNOWN_VARIANTS): void {
+  for (const v of variants) {
+    const file = templateFile(dir, v);
+    if (!fs.existsSync(file)) write(file, synthesize(v));
+  }
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Waits while the background process may still write `file`; true once it is there. */
+function awaitBackground(dir: string, file: string, timeoutMs = 300_000): boolean {
+  const deadline = Date.now() + timeoutMs;
+  const running = () => fs.existsSync(path.join(dir, MARKERS.started)) && !fs.existsSync(path.join(dir, MARKERS.done)) && !fs.existsSync(path.join(dir, MARKERS.failed));
+  while (!fs.existsSync(file) && running() && Date.now() < deadline) Atomics.wait(pause, 0, 0, 25);
+  return fs.existsSync(file);
+}
+
 export function serviceTemplate(v: TemplateVariant): Template {
-  const key = JSON.stringify(v);
+  const key = keyOf(v);
   let template = cache.get(key);
   if (!template) {
     const dir = process.env.BGF_TEST_TEMPLATES;
-    const file = dir ? path.join(dir, `${createHash('sha256').update(key).digest('hex').slice(0, 20)}.json`) : undefined;
-    if (file && fs.existsSync(file)) {
+    const file = dir ? templateFile(dir, v) : undefined;
+    const known = KNOWN_VARIANTS.some((k) => keyOf(k) === key);
+    if (dir && file && (fs.existsSync(file) || (known && awaitBackground(dir, file)))) {
       template = JSON.parse(fs.readFileSync(file, 'utf8')) as Template;
     } else {
       template = synthesize(v);
-      if (file) {
-        // Written whole, then renamed: a file another worker reads is never half written.
-        const partial = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(partial, JSON.stringify(template));
-        fs.renameSync(partial, file);
-      }
+      if (file) write(file, template);
     }
     cache.set(key, template);
   }
