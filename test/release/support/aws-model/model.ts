@@ -132,7 +132,7 @@ export class AwsCore {
     // `on(Command)` would add a sinon behaviour per command, and sinon then deep-compares every
     // call's arguments with each of them (a tenth of the release tests' time). A command the
     // model does not serve answers `undefined`, as an unconfigured aws-sdk-client-mock stub does.
-    const tables = new Map<unknown, Map<unknown, { service: string; operation: string; handle: Parameters<Serve>[3] }>>();
+    const tables = new Map<any, Map<unknown, { service: string; operation: string; handle: Parameters<Serve>[3] }>>();
     const serve: Serve = (client, service, command, handle) => {
       let table = tables.get(client);
       if (!table) tables.set(client, (table = new Map()));
@@ -184,7 +184,7 @@ export class AwsCore {
       const mock = mockClient(client);
       this.mocks.push(mock);
       const answer = (entry: { service: string; operation: string; handle: Parameters<Serve>[3] }, input: any, getClient: () => any) => this.answer(entry, input, getClient);
-      mock.send.callsFake(async function (this: unknown, command: { input: unknown; constructor: unknown }) {
+      mock.send.callsFake(async function (this: unknown, command: { input: unknown; constructor: unknown }): Promise<any> {
         const entry = table.get(command.constructor) ?? [...table].find(([c]) => command instanceof (c as new () => unknown))?.[1];
         return entry ? answer(entry, command.input, () => this) : undefined;
       });
