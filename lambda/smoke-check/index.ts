@@ -113,7 +113,10 @@ function trustedCas(): string[] | undefined {
 
 function describe(error: unknown, timeoutMs: number, serverName: string | undefined): string {
   const e = error as NodeJS.ErrnoException;
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
+  // The request's signal is AbortSignal.timeout's, and Node.js ends a request whose signal fires
+  // with an AbortError (its cause the signal's TimeoutError), over HTTP and HTTPS alike
+  // (https://nodejs.org/api/http.html#httprequesturl-options-callback, `signal`).
+  if (e.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
   if (e.code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `TLS: the test listener's certificate is not for ${serverName}: ${e.message}`;
   if (e.code && /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(e.code)) return `TLS: the test listener's certificate is not trusted (${e.code}): ${e.message}`;
   return `${e.code ?? e.name}: ${e.message}`;

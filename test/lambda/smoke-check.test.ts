@@ -15,7 +15,8 @@ function listen(server: Server | TlsServer): Promise<number> {
 
 function answer(req: IncomingMessage, res: { statusCode: number; end(body?: string): void }): void {
   if (req.url === '/slow') return void setTimeout(() => res.end('late'), 2000);
-  res.statusCode = req.url === '/healthz' ? 200 : req.url === '/moved' ? 302 : 500;
+  const status = /^\/status\/(\d{3})$/.exec(req.url ?? '');
+  res.statusCode = status ? Number(status[1]) : req.url === '/healthz' ? 200 : req.url === '/moved' ? 302 : 500;
   res.end('body');
 }
 
@@ -46,6 +47,12 @@ describe('smoke-check, HTTP test listener', () => {
   test('5xx and redirects fail (a redirect is not followed)', async () => {
     expect(await handler({ url: `${origin}/boom` })).toMatchObject({ pass: false, status: 500 });
     expect(await handler({ url: `${origin}/moved` })).toMatchObject({ pass: false, status: 302 });
+  });
+
+  test('the 2xx range is exactly 200 to 299: 299 passes, 300 fails', async () => {
+    expect(await handler({ url: `${origin}/status/299` })).toMatchObject({ pass: true, status: 299 });
+    expect(await handler({ url: `${origin}/status/300` })).toMatchObject({ pass: false, status: 300 });
+    expect(await handler({ url: `${origin}/status/204` })).toMatchObject({ pass: true, status: 204 });
   });
 
   test('no answer within the timeout fails and says so', async () => {
@@ -104,6 +111,10 @@ describe('smoke-check, HTTPS test listener (a certificate on the service)', () =
     const result = await handler({ url: `http://127.0.0.1:${port}/healthz` }, { ca });
     expect(result).toEqual({ pass: true, url: `https://127.0.0.1:${port}/healthz`, status: 200, latencyMs: expect.any(Number) });
     expect(seen).toEqual([{ sni: 'api.internal.example', host: `api.internal.example:${port}` }]);
+  });
+
+  test('no answer within the timeout over TLS fails and says so, as over HTTP', async () => {
+    expect(await handler({ url: `https://127.0.0.1:${port}/slow`, timeoutMs: 150 }, { ca })).toMatchObject({ pass: false, error: 'no answer within 150 ms' });
   });
 
   test('a failing answer over TLS fails with its status', async () => {
