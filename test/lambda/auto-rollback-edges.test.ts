@@ -1,3 +1,4 @@
+import { ElasticLoadBalancingV2Client, ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AlarmEvent, clock, handler, stackWait } from '../../lambda/auto-rollback';
 import { AwsModel } from '../release/support/aws-model';
 import { DEV_STACK } from '../release/support/model-harness';
@@ -74,6 +75,42 @@ describe('the auto-rollback handler on the AWS model, at its edges', () => {
     await aws.runFor(5 * 60_000);
     const result = await invoke(event(first));
     expect(logged).toEqual([{ outcome: 'ignored', alarm: first, reason: result.reason }]);
+  });
+
+  test('traffic someone already moved to a cold previous fleet: not refused as cold, the rollback is finished and recorded', async () => {
+    // The cold check guards a move; with production already on blue there is nothing to move,
+    // only the window, the history and LiveColor to bring in line.
+    aws.updateOutOfBand(DEV_STACK, { StandbyMinTasks: '0' });
+    await aws.settleStack(DEV_STACK);
+    await aws.runFor(5 * 60_000);
+    expect(aws.service(DEV_STACK, 'blue').running).toBe(0);
+    await new ElasticLoadBalancingV2Client({}).send(
+      new ModifyListenerCommand({ ListenerArn: aws.outputs(DEV_STACK).ProductionListenerArn, DefaultActions: [{ Type: 'forward', TargetGroupArn: aws.targetGroupArn(DEV_STACK, 'blue') }] }),
+    );
+    const moves = aws.count('ModifyListener');
+    const result = await invoke(event(first));
+    expect(result.outcome).toBe('rolled-back');
+    expect(aws.count('ModifyListener')).toBe(moves);
+    expect(aws.table(DEV_STACK).get({ pk: 'window', sk: 'current' })).toMatchObject({ rolledBack: true });
+    expect(aws.table(DEV_STACK).query('history', false)[0]).toMatchObject({ outcome: 'auto-rolled-back', toColor: 'blue' });
+  });
+
+  test('a retry that resumes a marked rollback to a fleet scaled in since: the move is refused by target health, and the invocation fails (no silent ignore)', async () => {
+    // The first invocation marked the window (as ReleaseTable.markRolledBack does: the colors
+    // swap), then failed before it moved traffic; by the retry the fleet it chose has been scaled
+    // in. The resume skips the handler's own cold check (the decision was taken), and the
+    // rollback core still refuses a fleet with no healthy target: the function fails, so the
+    // failure shows in its Errors metric and Lambda's retries, instead of an "ignored".
+    const table = aws.table(DEV_STACK);
+    const window = table.get({ pk: 'window', sk: 'current' })!;
+    expect(window).toMatchObject({ liveColor: 'green', previousColor: 'blue' });
+    table.put({ ...window, liveColor: 'blue', previousColor: 'green', rolledBack: true, rolledBackAt: aws.clock.now().toISOString(), rolledBackBy: `auto-rollback (alarm ${first})` }, {});
+    aws.updateOutOfBand(DEV_STACK, { StandbyMinTasks: '0' });
+    await aws.settleStack(DEV_STACK);
+    await aws.runFor(5 * 60_000);
+    expect(aws.service(DEV_STACK, 'blue').running).toBe(0);
+    await expect(invoke(event(first, 'e2'))).rejects.toThrow(/the blue fleet has no healthy target \(no targets\): traffic stays on the green fleet/);
+    expect(aws.trafficColor(DEV_STACK)).toBe('green');
   });
 
   test('the rollback is recorded with the alarm\'s reason and the environment, and logged once with its steps', async () => {
