@@ -1,34 +1,26 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import * as cxapi from 'aws-cdk-lib/cx-api';
-import * as fs from 'fs';
-import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
 import { main } from '../../bin/app';
 import { stackNames } from '../../lib/app';
 import { branchCidr, branchSlug, deriveBranchEnvironment, ENVIRONMENTS } from '../../lib/config';
 import { PREFLIGHT_RULES, readAssembly, runPreflight } from '../../constructs/preflight';
 import { SECRET_LOOKING } from '../support/secrets';
+import { GatedApp, gatedApp } from '../support/gated-app';
 import { CONTEXT, newApp, scrubbed } from '../support/synth';
 
 /**
  * The whole app, every environment, with the policy gates on: the same build `npm run synth`
- * does. Synthesized once for the file.
+ * does. Synthesized once per jest run (test/support/gated-app.ts), shared with the other app-level
+ * test files.
  */
 describe('the whole app', () => {
-  let app: App;
-  let assembly: cxapi.CloudAssembly;
-  let stacks: Stack[];
+  let app: GatedApp;
 
   beforeAll(() => {
-    app = main(newApp(), (message) => {
-      throw new Error(message);
-    });
-    assembly = app.synth();
-    stacks = app.node.children.filter((c): c is Stack => c instanceof Stack);
+    app = gatedApp();
   });
 
   test('synthesizes shared, and network stacks for dev, staging, production and load', () => {
-    const names = assembly.stacks.map((s) => s.stackName);
+    const names = app.stacks.map((s) => s.stackName);
     expect(names).toContain(stackNames.shared());
     for (const env of ['dev', 'staging', 'production', 'load']) expect(names).toContain(stackNames.network(env));
   });
@@ -38,27 +30,26 @@ describe('the whole app', () => {
   // (SsmParameterAccess) and the parameter-update role unable to describe the producer stacks
   // (StackOutputAccess): 50 errors in all. Read from the assembly the gates ran on, by rule.
   test.each(PREFLIGHT_RULES.map((r) => r.id))('preflight rule %s finds no error on the app', (ruleId) => {
-    const errors = runPreflight(readAssembly(assembly.directory)).findings.filter((f) => f.ruleId === ruleId && f.severity === 'error');
+    const errors = runPreflight(readAssembly(app.directory)).findings.filter((f) => f.ruleId === ruleId && f.severity === 'error');
     expect(errors.map((f) => `${f.stackName}/${f.logicalId}: ${f.message}`)).toEqual([]);
   });
 
   test('the policy gates ran and left no unacknowledged finding', () => {
-    const report = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
-    const plugins = report.pluginReports as Array<{ pluginName: string; conclusion: string; violations: unknown[]; suppressedViolations?: unknown[] }>;
+    const plugins = app.report.pluginReports;
     expect(plugins.map((p) => p.pluginName)).toEqual(expect.arrayContaining(['AwsSolutions', 'cdk-validator-cfnguard']));
     for (const plugin of plugins) {
       expect({ plugin: plugin.pluginName, conclusion: plugin.conclusion, open: plugin.violations.length }).toEqual({ plugin: plugin.pluginName, conclusion: 'success', open: 0 });
     }
     // Every acknowledged finding carries a reason.
-    const suppressed = plugins.flatMap((p) => p.suppressedViolations ?? []) as Array<{ acknowledgedId: string; reason?: string }>;
+    const suppressed = plugins.flatMap((p) => p.suppressedViolations ?? []);
     expect(suppressed.length).toBeGreaterThan(0);
     for (const s of suppressed) expect({ id: s.acknowledgedId, reasonLength: (s.reason ?? '').length > 20 }).toEqual({ id: s.acknowledgedId, reasonLength: true });
   });
 
   test('every tagged resource of every stack carries its environment', () => {
-    for (const stack of stacks) {
+    for (const stack of app.stacks) {
       const env = stack.stackName === stackNames.shared() ? 'shared' : stack.stackName.startsWith('bgf-ci-') ? stack.stackName.slice('bgf-ci-'.length) : stack.stackName.split('-')[1];
-      const resources = Object.entries(Template.fromStack(stack).toJSON().Resources as Record<string, any>);
+      const resources = Object.entries(stack.template.toJSON().Resources as Record<string, any>);
       const tagged = resources.filter(([, r]) => Array.isArray(r.Properties?.Tags));
       expect(tagged.length).toBeGreaterThan(0);
       for (const [id, r] of tagged) {
@@ -68,22 +59,22 @@ describe('the whole app', () => {
   });
 
   test('production and shared stacks have termination protection; others do not', () => {
-    for (const stack of stacks) {
+    for (const stack of app.stacks) {
       const protectedStack = stack.stackName.startsWith('bgf-production-') || stack.stackName === stackNames.shared() || stack.stackName === stackNames.ci('production') || stack.stackName === stackNames.sharedReplica();
       expect({ name: stack.stackName, protected: stack.terminationProtection }).toEqual({ name: stack.stackName, protected: protectedStack });
     }
   });
 
   test('no template holds a secret-looking value', () => {
-    for (const stack of stacks) {
-      const text = JSON.stringify(Template.fromStack(stack).toJSON());
+    for (const stack of app.stacks) {
+      const text = JSON.stringify(stack.template.toJSON());
       for (const pattern of SECRET_LOOKING) expect({ stack: stack.stackName, pattern: String(pattern), found: pattern.test(text) }).toEqual({ stack: stack.stackName, pattern: String(pattern), found: false });
     }
   });
 
   test('one snapshot per stack (asset hashes scrubbed)', () => {
-    for (const stack of stacks) {
-      expect(scrubbed(Template.fromStack(stack))).toMatchSnapshot(stack.stackName);
+    for (const stack of app.stacks) {
+      expect(scrubbed(stack.template)).toMatchSnapshot(stack.stackName);
     }
   });
 });

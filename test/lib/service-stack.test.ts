@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { EnvironmentStacks } from '../../lib/app';
+import { stackNames } from '../../lib/app';
 import { ENVIRONMENTS, EnvironmentConfig, ServiceConfig } from '../../lib/config';
 import { NetworkStack } from '../../lib/stacks/network-stack';
 import { ServiceStack } from '../../lib/stacks/service-stack';
+import { GatedApp, gatedApp } from '../support/gated-app';
 import { buildTestApp, newApp } from '../support/synth';
 
 interface Violation {
@@ -15,27 +15,21 @@ interface Violation {
 }
 
 describe('the production environment', () => {
-  let app: App;
-  let production: EnvironmentStacks;
-  let report: { pluginReports: Array<{ pluginName: string; violations: Violation[] }> };
+  // The production stacks of the whole app, gates on, synthesized once per jest run (test/support/gated-app.ts).
+  const names = ENVIRONMENTS.production.services.map((s) => s.name);
+  let app: GatedApp;
   let templates: Record<string, Template>;
-  let assemblyDir: string;
   beforeAll(() => {
-    const built = buildTestApp({ env: 'production' });
-    app = built.app;
-    production = built.built.environments[0];
-    const assembly = app.synth();
-    assemblyDir = assembly.directory;
-    report = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
-    templates = Object.fromEntries(production.services.map((s) => [s.config.name, Template.fromStack(s)]));
+    app = gatedApp();
+    templates = Object.fromEntries(names.map((n) => [n, app.stack(stackNames.service('production', n)).template]));
   });
 
   test('has one stack per configured service, named bgf-production-<service>', () => {
-    expect(production.services.map((s) => s.stackName)).toEqual(['bgf-production-web', 'bgf-production-api']);
+    expect(app.stacks.map((s) => s.stackName).filter((n) => /^bgf-production-/.test(n) && n !== stackNames.network('production'))).toEqual(['bgf-production-web', 'bgf-production-api']);
   });
 
   test('passes cdk-nag and cfn-guard with no unacknowledged finding', () => {
-    const open = report.pluginReports.flatMap((p) => p.violations.map((v) => `${p.pluginName} ${v.ruleName} ${v.violatingConstructs.map((c) => c.constructPath).join(',')}`));
+    const open = app.report.pluginReports.flatMap((p) => p.violations.map((v) => `${p.pluginName} ${v.ruleName} ${v.violatingConstructs.map((c) => c.constructPath).join(',')}`));
     expect(open).toEqual([]);
   });
 
@@ -63,9 +57,9 @@ describe('the production environment', () => {
   });
 
   test('production protects: deletion protection, termination protection, retained logs on the log key', () => {
-    for (const stack of production.services) {
-      const t = templates[stack.config.name];
-      expect(stack.terminationProtection).toBe(true);
+    for (const name of names) {
+      const t = templates[name];
+      expect(app.stack(stackNames.service('production', name)).terminationProtection).toBe(true);
       t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]) });
       t.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain', Properties: { RetentionInDays: 90, KmsKeyId: Match.anyValue() } });
       t.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtectionEnabled: true }) });
@@ -94,13 +88,13 @@ describe('the production environment', () => {
     expect(ingress(web).filter((p) => p.GroupId['Fn::GetAtt']?.[0] === webLb)).toEqual([]);
     api.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'api.production.internal.', Type: 'A' });
     api.hasOutput('ServiceDnsName', { Value: 'api.production.internal' });
-    Template.fromStack(production.network).hasResourceProperties('AWS::Route53::HostedZone', { Name: 'production.internal.', VPCs: [Match.objectLike({})] });
+    app.stack(stackNames.network('production')).template.hasResourceProperties('AWS::Route53::HostedZone', { Name: 'production.internal.', VPCs: [Match.objectLike({})] });
   });
 
   test('each service stack stays far below the CloudFormation limits (500 resources, 1 MB)', () => {
-    for (const stack of production.services) {
-      const count = Object.keys(templates[stack.config.name].toJSON().Resources).length;
-      const bytes = fs.statSync(path.join(assemblyDir, stack.templateFile)).size;
+    for (const name of names) {
+      const count = Object.keys(templates[name].toJSON().Resources).length;
+      const bytes = fs.statSync(path.join(app.directory, app.stack(stackNames.service('production', name)).templateFile)).size;
       expect(count).toBeLessThan(100);
       expect(bytes).toBeLessThan(200 * 1024);
     }

@@ -8,10 +8,10 @@ import context from '../../cdk.context.json';
 export const CONTEXT: Record<string, unknown> = context;
 
 /** An App with the committed context (AZs) and the project's feature flags. */
-export function newApp(extraContext: Record<string, unknown> = {}): App {
+export function newApp(extraContext: Record<string, unknown> = {}, options: { outdir?: string } = {}): App {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const flags = require('../../cdk.json').context as Record<string, unknown>;
-  return new App({ context: { ...flags, ...CONTEXT, ...extraContext } });
+  return new App({ ...options, context: { ...flags, ...CONTEXT, ...extraContext } });
 }
 
 /** Builds the app exactly as bin/app.ts does, for a selection. */
