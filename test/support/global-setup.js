@@ -30,6 +30,8 @@ function startSynthesis(dir) {
   const log = fs.openSync(path.join(dir, 'synthesis.log'), 'a');
   const child = spawn(process.execPath, [path.join(__dirname, 'synth-templates.js'), dir], { stdio: ['ignore', log, log] });
   child.on('error', (error) => fs.writeFileSync(path.join(dir, '.synthesis-failed'), String(error)));
+  // The marker names the process, so a waiting test file can tell a stopped one from a slow one.
+  if (child.pid) fs.writeFileSync(started, String(child.pid));
   child.unref();
   fs.closeSync(log);
   globalThis.__bgfTemplateSynthesis = child;

@@ -4,7 +4,11 @@ const fs = require('node:fs');
 
 module.exports = async function globalTeardown() {
   const child = globalThis.__bgfTemplateSynthesis;
-  if (child && child.exitCode === null && child.signalCode === null) child.kill();
+  if (child && child.exitCode === null && child.signalCode === null) {
+    child.kill();
+    // A kept folder (a caller's) must not say "started" for good: the next run would wait on it.
+    if (process.env.BGF_TEST_TEMPLATES) fs.writeFileSync(`${process.env.BGF_TEST_TEMPLATES}/.synthesis-failed`, 'stopped at the end of the jest run that started it');
+  }
   delete globalThis.__bgfTemplateSynthesis;
   const dir = process.env.BGF_TEST_TEMPLATES;
   if (dir && process.env.BGF_TEST_TEMPLATES_OWNED === '1') {

@@ -65,10 +65,22 @@ export function writeTemplates(dir: string, variants: readonly TemplateVariant[]
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
+/** Whether the process the marker names still runs (signal 0 only checks; EPERM means it exists). */
+function alive(marker: string): boolean {
+  const pid = Number(fs.readFileSync(marker, 'utf8'));
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Waits while the background process may still write `file`; true once it is there. */
 function awaitBackground(dir: string, file: string, timeoutMs = 300_000): boolean {
   const deadline = Date.now() + timeoutMs;
-  const running = () => fs.existsSync(path.join(dir, MARKERS.started)) && !fs.existsSync(path.join(dir, MARKERS.done)) && !fs.existsSync(path.join(dir, MARKERS.failed));
+  const running = () => fs.existsSync(path.join(dir, MARKERS.started)) && !fs.existsSync(path.join(dir, MARKERS.done)) && !fs.existsSync(path.join(dir, MARKERS.failed)) && alive(path.join(dir, MARKERS.started));
   while (!fs.existsSync(file) && running() && Date.now() < deadline) Atomics.wait(pause, 0, 0, 25);
   return fs.existsSync(file);
 }
