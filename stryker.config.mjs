@@ -44,5 +44,5 @@ export default {
   htmlReporter: { fileName: `${process.env.BGF_MUTATION_REPORTS ?? 'reports/mutation'}/index.html` },
   jsonReporter: { fileName: `${process.env.BGF_MUTATION_REPORTS ?? 'reports/mutation'}/mutation.json` },
   tempDirName: '.stryker-tmp',
-  ignorePatterns: ['cdk.out', 'dist', 'reports', '.stryker-tmp', 'coverage'],
+  ignorePatterns: ['cdk.out', 'dist', 'reports', '.stryker-tmp', 'coverage', '.build'],
 };
