@@ -11,10 +11,11 @@ import { newApp } from './synth';
  * synthesized once per jest run and read by every test file that asserts on it. Cold, the gates
  * cost most of a synthesis (cfn-guard over every template, CloudFormation's validation engine);
  * the app-level test files start together on jest's two workers, and each synthesizing its own
- * environments evaluated the production templates twice. The first file to ask synthesizes into
- * the run's folder (`BGF_TEST_TEMPLATES`, test/support/global-setup.js); a file asking meanwhile
- * waits for it and reads the same cloud assembly. Without that folder (a file run outside jest's
- * global setup) each process synthesizes its own.
+ * environments through the gates cost each of them a synthesis. The first file to ask synthesizes
+ * into the run's folder (`BGF_TEST_TEMPLATES`, test/support/global-setup.js) and every file that
+ * asks once it is there reads it; a file asking while it is being synthesized makes its own (a
+ * wait would idle its worker). Without that folder (a file run outside jest's global setup) each
+ * process synthesizes its own.
  */
 
 export interface ValidationReport {
@@ -44,7 +45,6 @@ export interface GatedApp {
 }
 
 let loaded: GatedApp | undefined;
-const pause = new Int32Array(new SharedArrayBuffer(4));
 
 function synthesize(outdir: string): void {
   const app = newApp({}, { outdir });
@@ -63,7 +63,6 @@ function sharedAssembly(): string {
   }
   const dir = path.join(base, 'whole-app');
   const done = `${dir}.done`;
-  const failed = `${dir}.failed`;
   let mine = false;
   try {
     fs.writeFileSync(`${dir}.lock`, String(process.pid), { flag: 'wx' });
@@ -72,20 +71,18 @@ function sharedAssembly(): string {
     // Another worker synthesizes it.
   }
   if (mine) {
-    try {
-      synthesize(dir);
-      fs.writeFileSync(done, '');
-    } catch (error) {
-      fs.writeFileSync(failed, String((error as Error).message));
-      throw error;
-    }
+    synthesize(dir);
+    fs.writeFileSync(done, '');
     return dir;
   }
-  const deadline = Date.now() + 600_000;
-  while (!fs.existsSync(done) && !fs.existsSync(failed) && Date.now() < deadline) Atomics.wait(pause, 0, 0, 50);
-  if (fs.existsSync(failed)) throw new Error(`the whole app did not synthesize (in another test file): ${fs.readFileSync(failed, 'utf8')}`);
-  if (!fs.existsSync(done)) throw new Error(`the whole app was not synthesized within 10 minutes (${dir})`);
-  return dir;
+  if (fs.existsSync(done)) return dir;
+  // Another worker is synthesizing it right now (jest starts the slowest files first, and these
+  // are the slowest): waiting would leave this worker's core idle for the whole synthesis, so
+  // this file synthesizes its own copy (in the run's folder, removed with it); the files that
+  // start later read the shared one.
+  const own = fs.mkdtempSync(path.join(base, 'whole-app-'));
+  synthesize(own);
+  return own;
 }
 
 /** The gated whole-app assembly of this jest run. */
