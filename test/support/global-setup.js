@@ -13,6 +13,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+// The markers' names: MARKERS in test/release/support/aws-model/service-template.ts, which reads them.
+const MARKERS = { started: '.synthesizing', failed: '.synthesis-failed' };
+
 const MODEL_TESTS = /release|lambda|aws|diff|test\/?$/;
 
 function needsModel(globalConfig) {
@@ -21,7 +24,7 @@ function needsModel(globalConfig) {
 }
 
 function startSynthesis(dir) {
-  const started = path.join(dir, '.synthesizing');
+  const started = path.join(dir, MARKERS.started);
   try {
     fs.writeFileSync(started, String(process.pid), { flag: 'wx' });
   } catch {
@@ -29,7 +32,7 @@ function startSynthesis(dir) {
   }
   const log = fs.openSync(path.join(dir, 'synthesis.log'), 'a');
   const child = spawn(process.execPath, [path.join(__dirname, 'synth-templates.js'), dir], { stdio: ['ignore', log, log] });
-  child.on('error', (error) => fs.writeFileSync(path.join(dir, '.synthesis-failed'), String(error)));
+  child.on('error', (error) => fs.writeFileSync(path.join(dir, MARKERS.failed), String(error)));
   // The marker names the process, so a waiting test file can tell a stopped one from a slow one.
   if (child.pid) fs.writeFileSync(started, String(child.pid));
   child.unref();
@@ -37,7 +40,7 @@ function startSynthesis(dir) {
   globalThis.__bgfTemplateSynthesis = child;
 }
 
-module.exports = async function globalSetup(globalConfig) {
+async function globalSetup(globalConfig) {
   if (process.env.BGF_TEST_TEMPLATES) {
     fs.mkdirSync(process.env.BGF_TEST_TEMPLATES, { recursive: true });
   } else {
@@ -46,3 +49,6 @@ module.exports = async function globalSetup(globalConfig) {
   }
   if (needsModel(globalConfig)) startSynthesis(process.env.BGF_TEST_TEMPLATES);
 };
+
+module.exports = globalSetup;
+module.exports.MARKERS = MARKERS;

@@ -1,13 +1,15 @@
 // Stops the background template synthesis if it is still running (a run of a few files can end
 // first) and removes the run's folder of synthesized service templates when global-setup.js made it.
 const fs = require('node:fs');
+const path = require('node:path');
+const { MARKERS } = require('./global-setup');
 
 module.exports = async function globalTeardown() {
   const child = globalThis.__bgfTemplateSynthesis;
   if (child && child.exitCode === null && child.signalCode === null) {
     child.kill();
     // A kept folder (a caller's) must not say "started" for good: the next run would wait on it.
-    if (process.env.BGF_TEST_TEMPLATES) fs.writeFileSync(`${process.env.BGF_TEST_TEMPLATES}/.synthesis-failed`, 'stopped at the end of the jest run that started it');
+    if (process.env.BGF_TEST_TEMPLATES) fs.writeFileSync(path.join(process.env.BGF_TEST_TEMPLATES, MARKERS.failed), 'stopped at the end of the jest run that started it');
   }
   delete globalThis.__bgfTemplateSynthesis;
   const dir = process.env.BGF_TEST_TEMPLATES;

@@ -47,6 +47,8 @@ export interface ModelTimings {
 }
 
 type Serve = (client: any, service: string, command: any, handle: (input: any, getClient: () => any) => any) => void;
+/** What the model answers one command with. */
+type Served = { service: string; operation: string; handle: Parameters<Serve>[3] };
 
 /**
  * An in-memory AWS account and region that behaves like AWS where the release depends on it:
@@ -132,7 +134,7 @@ export class AwsCore {
     // `on(Command)` would add a sinon behaviour per command, and sinon then deep-compares every
     // call's arguments with each of them (a tenth of the release tests' time). A command the
     // model does not serve answers `undefined`, as an unconfigured aws-sdk-client-mock stub does.
-    const tables = new Map<any, Map<unknown, { service: string; operation: string; handle: Parameters<Serve>[3] }>>();
+    const tables = new Map<any, Map<unknown, Served>>();
     const serve: Serve = (client, service, command, handle) => {
       let table = tables.get(client);
       if (!table) tables.set(client, (table = new Map()));
@@ -183,7 +185,7 @@ export class AwsCore {
     for (const [client, table] of tables) {
       const mock = mockClient(client);
       this.mocks.push(mock);
-      const answer = (entry: { service: string; operation: string; handle: Parameters<Serve>[3] }, input: any, getClient: () => any) => this.answer(entry, input, getClient);
+      const answer = (entry: Served, input: any, getClient: () => any) => this.answer(entry, input, getClient);
       mock.send.callsFake(async function (this: unknown, command: { input: unknown; constructor: unknown }): Promise<any> {
         const entry = table.get(command.constructor) ?? [...table].find(([c]) => command instanceof (c as new () => unknown))?.[1];
         return entry ? answer(entry, command.input, () => this) : undefined;
@@ -193,7 +195,7 @@ export class AwsCore {
   }
 
   /** One API call to the model: the clock moves, the call is logged, hooks and faults apply. */
-  private async answer(entry: { service: string; operation: string; handle: Parameters<Serve>[3] }, input: any, getClient: () => any): Promise<unknown> {
+  private async answer(entry: Served, input: any, getClient: () => any): Promise<unknown> {
     const { service, operation, handle } = entry;
     const origin = currentOrigin();
     this.clock.advance(this.timings.callMs);
