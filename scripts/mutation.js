@@ -13,6 +13,11 @@
  *   npm run test:mutation -- --score           only merge and print the reports there are
  *
  * Extra arguments after `--` that are not these go to Stryker (e.g. `--concurrency 1`).
+ *
+ * Every part runs in Stryker's incremental mode (reports/mutation/incremental/<part>.json, kept
+ * when a part's reports are replaced): a mutant whose code and covering tests are as they were in
+ * the last finished run of its part keeps its result, so after a change only what it touches runs
+ * again (`-- --force` runs everything).
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -107,7 +112,8 @@ function main(argv) {
       fs.rmSync(dir, { recursive: true, force: true });
       const started = Date.now();
       console.log(`${part.name}: stryker run --mutate ${part.mutate.join(',')}`);
-      const run = spawnSync('npx', ['stryker', 'run', '--mutate', part.mutate.join(','), ...passThrough], {
+      const incremental = path.join(out, 'incremental', `${part.name}.json`);
+      const run = spawnSync('npx', ['stryker', 'run', '--mutate', part.mutate.join(','), '--incremental', '--incrementalFile', path.relative(root, incremental), ...passThrough], {
         cwd: root,
         stdio: 'inherit',
         env: { ...process.env, BGF_MUTATION_REPORTS: path.relative(root, dir) },
