@@ -1,9 +1,11 @@
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { createServer as createTlsServer, Server as TlsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { TLSSocket } from 'node:tls';
+import { promisify } from 'node:util';
 import { handler } from '../../lambda/smoke-check';
 
 const tlsDir = path.join(__dirname, 'fixtures', 'tls');
@@ -14,7 +16,7 @@ function listen(server: Server | TlsServer): Promise<number> {
 }
 
 function answer(req: IncomingMessage, res: { statusCode: number; end(body?: string): void }): void {
-  if (req.url === '/slow') return void setTimeout(() => res.end('late'), 2000);
+  if (req.url === '/slow') return void setTimeout(() => res.end('late'), 2000).unref();
   const status = /^\/status\/(\d{3})$/.exec(req.url ?? '');
   res.statusCode = status ? Number(status[1]) : req.url === '/healthz' ? 200 : req.url === '/moved' ? 302 : 500;
   res.end('body');
@@ -24,11 +26,15 @@ describe('smoke-check, HTTP test listener', () => {
   let server: Server;
   let origin: string;
   let requests = 0;
+  let connections = 0;
+  let headers: IncomingMessage['headers'][] = [];
   beforeAll(async () => {
     server = createServer((req, res) => {
       requests += 1;
+      headers.push(req.headers);
       answer(req, res);
     });
+    server.on('connection', () => (connections += 1));
     origin = `http://127.0.0.1:${await listen(server)}`;
   });
   beforeEach(() => {
@@ -73,6 +79,45 @@ describe('smoke-check, HTTP test listener', () => {
   test('an https URL to an HTTP listener is called over HTTP: the listener, not the caller, says the protocol', async () => {
     const asked = `${origin.replace('http:', 'https:')}/healthz`;
     expect(await handler({ url: asked })).toMatchObject({ pass: true, status: 200, url: `${origin}/healthz` });
+  });
+
+  test('the latency is the time the answer took, not a sum of clock readings', async () => {
+    const before = Date.now();
+    const result = await handler({ url: `${origin}/healthz` });
+    expect(result.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(result.latencyMs).toBeLessThanOrEqual(Date.now() - before);
+    const failed = await handler({ url: `${origin}/slow`, timeoutMs: 150 });
+    expect(failed.latencyMs).toBeGreaterThanOrEqual(140);
+    expect(failed.latencyMs).toBeLessThan(2000);
+  });
+
+  test('an event without a URL, or no event at all, fails as "not a URL" instead of throwing', async () => {
+    expect(await handler({} as never)).toEqual({ pass: false, url: '', latencyMs: 0, error: 'not a URL' });
+    expect(await handler(undefined as never)).toEqual({ pass: false, url: '', latencyMs: 0, error: 'not a URL' });
+  });
+
+  test('an ALLOWED_ORIGIN that is not http(s) allows nothing', async () => {
+    const before = requests;
+    process.env.ALLOWED_ORIGIN = origin.replace('http:', 'ftp:');
+    expect(await handler({ url: `${origin}/healthz` })).toMatchObject({ pass: false, error: expect.stringMatching(/is not the test listener \(ftp:/) });
+    expect(requests).toBe(before);
+  });
+
+  test('the request says it is the smoke check (user-agent), and Host stays the listener\'s over HTTP even with a TLS server name set', async () => {
+    headers = [];
+    process.env.TLS_SERVER_NAME = 'api.internal.example';
+    expect(await handler({ url: `${origin}/healthz` })).toMatchObject({ pass: true });
+    expect(headers).toEqual([expect.objectContaining({ 'user-agent': 'bluegreen-fleet-smoke-check', host: origin.slice('http://'.length) })]);
+  });
+
+  test('each check opens its own connection: no socket is kept for the next invocation, which may come after the function was frozen', async () => {
+    // A kept-alive socket can be closed by the peer while the Lambda environment is frozen and
+    // fail the next request (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html,
+    // "freezes the execution environment"); Node.js 20's global agent keeps sockets alive.
+    const before = connections;
+    await handler({ url: `${origin}/healthz` });
+    await handler({ url: `${origin}/healthz` });
+    expect(connections - before).toBe(2);
   });
 
   test('a connection error fails with its code', async () => {
@@ -142,6 +187,35 @@ describe('smoke-check, HTTPS test listener (a certificate on the service)', () =
       expect(seen).toEqual([{ sni: 'api.internal.example', host: `api.internal.example:${port}` }]);
     } finally {
       delete process.env.TLS_TRUSTED_CA;
+    }
+  });
+
+  test('the certificate is verified even when the environment turns verification off (NODE_TLS_REJECT_UNAUTHORIZED=0)', async () => {
+    // Node.js takes tls.connect's default for rejectUnauthorized from that variable
+    // (https://nodejs.org/api/cli.html#node_tls_reject_unauthorizedvalue); the check sets it
+    // itself. Node reads the real process environment, which jest's sandbox copies, so the
+    // handler runs in a child process here.
+    const script = [
+      `const { handler } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'scripts', 'require-ts.js'))}).requireTs(${JSON.stringify(path.join(__dirname, '..', '..', 'lambda', 'smoke-check', 'index.ts'))});`,
+      `handler({ url: process.argv[1] }).then((r) => process.stdout.write(JSON.stringify(r)));`,
+    ].join('\n');
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script, `https://127.0.0.1:${port}/healthz`], {
+      env: { ...process.env, NODE_TLS_REJECT_UNAUTHORIZED: '0', NODE_NO_WARNINGS: '1' },
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ pass: false, error: expect.stringMatching(/^TLS: .* not trusted/) });
+    expect(seen).toEqual([]);
+  });
+
+  test('each check over TLS opens its own connection, as over HTTP', async () => {
+    let connections = 0;
+    const count = () => (connections += 1);
+    server.on('secureConnection', count);
+    try {
+      await handler({ url: `https://127.0.0.1:${port}/healthz` }, { ca });
+      await handler({ url: `https://127.0.0.1:${port}/healthz` }, { ca });
+      expect(connections).toBe(2);
+    } finally {
+      server.off('secureConnection', count);
     }
   });
 
