@@ -8,7 +8,15 @@ import { accessProblem, errorMessage, errorName } from '../release/core/access-e
 export { accessProblem, errorMessage, errorName };
 export type { AccessProblem } from '../release/core/access-errors';
 
-/** Error names the AWS services use for throttling (they differ per service). */
+/**
+ * Error names the AWS services use for throttling (they differ per service): the SDK's own
+ * THROTTLING_ERROR_CODES (@smithy/core, retry/service-error-classification constants) except two.
+ * `LimitExceededException` is CloudFormation's "the quota for the resource has already been
+ * reached" (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html#API_CreateStack_Errors)
+ * and Application Auto Scaling's per-account limit: waiting does not lift a quota, so the release
+ * stops at once and names it. `TransactionInProgressException` is DynamoDB's answer to a
+ * TransactWriteItems retried with the same token, and nothing here writes transactions.
+ */
 const THROTTLING_NAMES = new Set([
   'Throttling',
   'ThrottlingException',

@@ -30,6 +30,11 @@ describe('retryReason: throttling', () => {
     expect(retryReason(sdkError(name))).toBe('throttling');
   });
 
+  test('a quota error is not throttling: LimitExceededException (in the SDK\'s list) stops at once', () => {
+    expect(retryReason(sdkError('LimitExceededException'))).toBeUndefined();
+    expect(retryReason(sdkError('TransactionInProgressException'))).toBeUndefined();
+  });
+
   test('HTTP 429 is throttling whatever the name; throttling wins over a server fault', () => {
     expect(retryReason(sdkError('Unknown', { $metadata: { httpStatusCode: 429 } }))).toBe('throttling');
     expect(retryReason(sdkError('SlowDown', { $metadata: { httpStatusCode: 503 }, $fault: 'server' }))).toBe('throttling');
