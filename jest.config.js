@@ -14,6 +14,8 @@ module.exports = {
   setupFiles: ['<rootDir>/test/support/environment.js'],
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
+  // The gated whole-app readers after the rest of the suite (see the file).
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
   testTimeout: 120000,
   // Jest's default on 2 cores is one worker; test files wait on child processes and worker
