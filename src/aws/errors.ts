@@ -13,9 +13,13 @@ export type { AccessProblem } from '../release/core/access-errors';
  * THROTTLING_ERROR_CODES (@smithy/core, retry/service-error-classification constants) except two.
  * `LimitExceededException` is CloudFormation's "the quota for the resource has already been
  * reached" (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html#API_CreateStack_Errors)
- * and Application Auto Scaling's per-account limit: waiting does not lift a quota, so the release
- * stops at once and names it. `TransactionInProgressException` is DynamoDB's answer to a
- * TransactWriteItems retried with the same token, and nothing here writes transactions.
+ * and Application Auto Scaling's "a per-account resource limit is exceeded"
+ * (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html#API_RegisterScalableTarget_Errors):
+ * waiting does not lift a quota, so the release stops at once and names it.
+ * `TransactionInProgressException` is DynamoDB's answer to a TransactWriteItems retried with the
+ * same token while the first is running
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html#API_TransactWriteItems_Errors),
+ * and nothing here writes transactions.
  */
 const THROTTLING_NAMES = new Set([
   'Throttling',

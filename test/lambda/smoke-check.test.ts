@@ -113,7 +113,8 @@ describe('smoke-check, HTTP test listener', () => {
   test('each check opens its own connection: no socket is kept for the next invocation, which may come after the function was frozen', async () => {
     // A kept-alive socket can be closed by the peer while the Lambda environment is frozen and
     // fail the next request (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html,
-    // "freezes the execution environment"); Node.js 20's global agent keeps sockets alive.
+    // "freezes the execution environment"); Node.js's global agent keeps sockets alive since
+    // Node.js 19 (https://nodejs.org/api/http.html#httpglobalagent).
     const before = connections;
     await handler({ url: `${origin}/healthz` });
     await handler({ url: `${origin}/healthz` });

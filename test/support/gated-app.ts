@@ -65,7 +65,7 @@ function sharedAssembly(): string {
   const done = `${dir}.done`;
   let mine = false;
   try {
-    fs.writeFileSync(`${dir}.lock`, String(process.pid), { flag: 'wx' });
+    fs.writeFileSync(`${dir}.lock`, '', { flag: 'wx' });
     mine = true;
   } catch {
     // Another worker synthesizes it.
@@ -76,10 +76,10 @@ function sharedAssembly(): string {
     return dir;
   }
   if (fs.existsSync(done)) return dir;
-  // Another worker is synthesizing it right now (jest starts the slowest files first, and these
-  // are the slowest): waiting would leave this worker's core idle for the whole synthesis, so
-  // this file synthesizes its own copy (in the run's folder, removed with it); the files that
-  // start later read the shared one.
+  // Another worker is synthesizing it right now. test/support/sequencer.js runs the other readers
+  // last so that this is rare; when it happens, waiting would leave this worker's core idle for
+  // the whole synthesis, so this file synthesizes its own copy (in the run's folder, removed
+  // with it); the files that start later read the shared one.
   const own = fs.mkdtempSync(path.join(base, 'whole-app-'));
   synthesize(own);
   return own;
