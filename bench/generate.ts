@@ -2,7 +2,11 @@ import { ENVIRONMENTS, EnvironmentConfig, ServiceConfig } from '../lib/config';
 
 /**
  * The four standard environments, each with `count` services cloned from the example `api`
- * service: the scale a platform team with many services reaches.
+ * service: the scale a platform team with many services reaches. Such a team has raised its
+ * accounts' quotas (dev, load and staging share one account and Region, so at 50 services they
+ * hold 150 load balancers against AWS's default of 50), and declares it, as the preflight gate
+ * asks (docs/preflight.md, AccountQuota): each raised quota is what every environment of the
+ * account needs, with room.
  */
 export function generatedEnvironments(count: number): Record<string, EnvironmentConfig> {
   const out: Record<string, EnvironmentConfig> = {};
@@ -13,7 +17,15 @@ export function generatedEnvironments(count: number): Record<string, Environment
       name: `svc-${String(i + 1).padStart(3, '0')}`,
       allowFrom: i > 0 ? [`svc-${String(i).padStart(3, '0')}`] : [],
     }));
-    out[name] = { ...env, services };
+    out[name] = {
+      ...env,
+      services,
+      raisedQuotas: {
+        ...env.raisedQuotas,
+        ApplicationLoadBalancers: Math.max(50, 4 * count),
+        OnDemandStandardVcpus: Math.max(env.raisedQuotas?.OnDemandStandardVcpus ?? 0, 32, 64 * count),
+      },
+    };
   }
   return out;
 }

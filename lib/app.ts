@@ -144,7 +144,7 @@ export function addCi(app: App, config: EnvironmentConfig, shared: SharedConfig,
  * tested is the app that is deployed.
  */
 export function buildApp(app: App, selection: Selection): BuiltApp {
-  addPolicyGates(app);
+  addPolicyGates(app, selection.environments);
   const shared = selection.shared ? addShared(app, selection.shared) : undefined;
   const environments = selection.environments.map((env) => addEnvironment(app, env, selection.shared ?? SHARED));
   // Branch environments are deployed by hand and get no CI roles.

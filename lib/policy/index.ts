@@ -1,5 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { EnvironmentConfig } from '../config';
 import { CachedCloudFormationValidatePlugin } from './cached-plugin';
 import { ParallelControlTowerValidator } from './parallel-guard';
 import { preflightChecks } from './preflight';
@@ -29,9 +30,13 @@ export function policyGatesEnabled(env: NodeJS.ProcessEnv = process.env): boolea
  * registered here explicitly (one process-wide instance, as CDK's own default is) so that
  * it runs before the collector instead of after it; its findings are remembered per template
  * like cfn-guard's.
+ *
+ * `environments` are the environments the app is built from: the preflight gate applies the
+ * quotas each declares raised (`raisedQuotas`) to its account and Region. Default: the
+ * project's own environments (lib/config).
  */
-export function addPolicyGates(app: App): void {
+export function addPolicyGates(app: App, environments?: readonly EnvironmentConfig[]): void {
   if (!policyGatesEnabled()) return;
   const guard = new ParallelControlTowerValidator();
-  Validations.of(app).addPlugins(guard.starter, new AwsSolutionsChecks(app), CachedCloudFormationValidatePlugin.instance(), preflightChecks(), guard.collector);
+  Validations.of(app).addPlugins(guard.starter, new AwsSolutionsChecks(app), CachedCloudFormationValidatePlugin.instance(), preflightChecks(environments), guard.collector);
 }

@@ -1,4 +1,5 @@
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { ENVIRONMENTS, EnvironmentConfig } from '../../../lib/config';
 import { addPolicyGates, policyGatesEnabled } from '../../../lib/policy';
 
 describe('addPolicyGates', () => {
@@ -25,5 +26,30 @@ describe('addPolicyGates', () => {
     expect(policyGatesEnabled({ BLUEGREEN_FLEET_POLICY_GATES: 'false' })).toBe(true);
     expect(policyGatesEnabled({})).toBe(true);
     expect(policyGatesEnabled({ BLUEGREEN_FLEET_POLICY_GATES: 'off' })).toBe(false);
+  });
+
+  describe('the preflight gate applies the quotas of the environments the app is built from', () => {
+    // GIVEN an account and Region of no project environment that creates five VPCs: with the
+    // default VPC that is six, one over AWS's default quota of five
+    const account = '210987654321';
+    const region = 'eu-west-3';
+    function fiveVpcs(environments?: readonly EnvironmentConfig[]): string {
+      const app = new App();
+      const stack = new Stack(app, 'Vpcs', { env: { account, region } });
+      for (let i = 0; i < 5; i++) new CfnResource(stack, `Vpc${i}`, { type: 'AWS::EC2::VPC', properties: { CidrBlock: `10.${i}.0.0/16` } });
+      addPolicyGates(app, environments);
+      try {
+        app.synth();
+      } catch (e) {
+        return String(e);
+      }
+      return '';
+    }
+    const declaring: EnvironmentConfig = { ...ENVIRONMENTS.dev, account, region, raisedQuotas: { Vpcs: 10 } };
+
+    test('an environment that declares the quota raised passes the quota check', () => {
+      expect(fiveVpcs()).toMatch(/VPCs per Region: account 210987654321 eu-west-3 needs 6 .* but the quota is 5/);
+      expect(fiveVpcs([declaring])).not.toMatch(/VPCs per Region/);
+    });
   });
 });
