@@ -1,7 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   // jest's node environment, compiling each module once per worker (see the file).
-  testEnvironment: '<rootDir>/test/support/node-environment.js',
+  // An absolute path: Stryker's jest runner wraps the environment and does not resolve <rootDir>.
+  testEnvironment: require('node:path').join(__dirname, 'test', 'support', 'node-environment.js'),
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
