@@ -223,6 +223,70 @@ describe('one release per service at a time', () => {
     expect(r.stderr.text).toMatch(/took the release lock by force/);
   });
 
+  test('a normal deploy takes the lock without the --break-lock warning', async () => {
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Ok);
+    expect(r.stderr.text).not.toMatch(/by force/);
+  });
+
+  test('a refusal names the holder in the JSON details too', async () => {
+    aws.table(DEV_STACK).put({ pk: 'lock', sk: 'lock', owner: 'bob@laptop', acquiredAt: '2026-03-02T00:59:00.000Z', expiresAt: Date.parse('2026-03-02T02:00:00Z') / 1000, command: 'deploy', token: 't' }, {});
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Refused);
+    expect(json(r).detail).toMatchObject({ lockedBy: 'bob@laptop', lockedSince: '2026-03-02T00:59:00.000Z' });
+  });
+
+  test('a holder gone between the refused put and the read: refused, saying re-run', async () => {
+    // GIVEN the lock is held when the deploy's conditional put runs, and released before it reads who holds it
+    aws.table(DEV_STACK).put({ pk: 'lock', sk: 'lock', owner: 'bob@laptop', acquiredAt: '2026-03-02T00:59:00.000Z', expiresAt: Date.parse('2026-03-02T02:00:00Z') / 1000, command: 'deploy', token: 't' }, {});
+    aws.before('Get', 1, () => aws.table(DEV_STACK).delete({ pk: 'lock', sk: 'lock' }, {}));
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Refused);
+    expect(json(r).error).toMatch(/holds the lock of \S+: another release \(it just finished; re-run\)/);
+  });
+
+  test('each step renews the lease: a second release started mid-deploy is refused', async () => {
+    // GIVEN a deploy that, after its first step, waits out most of its lease before a second release starts
+    let second: ExitCode | undefined;
+    const hooks = {
+      afterStep: async (id: string) => {
+        if (id !== 'record-pending' || second !== undefined) return;
+        aws.clock.advance(44 * 60_000);
+        second = await runDeploy(deployV2, run(aws, { actor: 'bob' }).deps);
+        // WHEN the first carries on, its next step renews the lease from now
+        aws.clock.advance(44 * 60_000);
+        const held = aws.table(DEV_STACK).get({ pk: 'lock', sk: 'lock' }) as { owner: string };
+        expect(held.owner).not.toMatch(/^bob/);
+      },
+    };
+    expect(await runDeploy(deployV2, run(aws, { hooks }).deps)).toBe(ExitCode.Ok);
+    // THEN the second was refused, and the lock was the first's until it finished
+    expect(second).toBe(ExitCode.Refused);
+    expectReleased(aws);
+  });
+
+  test('a lock taken over mid-deploy stops the deploy at its next step (exit 3), naming who took it', async () => {
+    const hooks = {
+      afterStep: (id: string) => {
+        if (id !== 'record-pending') return;
+        aws.table(DEV_STACK).put({ pk: 'lock', sk: 'lock', owner: 'bob@laptop', acquiredAt: new Date(aws.clock.t).toISOString(), expiresAt: aws.clock.t / 1000 + 3600, command: 'deploy', token: 'bob' }, {});
+      },
+    };
+    const r = run(aws, { hooks });
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Refused);
+    expect(json(r).error).toMatch(/the release lock was taken over by bob@laptop; stopping here/);
+    expectLiveUntouched(aws);
+    expect(aws.table(DEV_STACK).get({ pk: 'lock', sk: 'lock' })).toMatchObject({ owner: 'bob@laptop' });
+  });
+
+  test('a lock deleted mid-deploy (by hand, or an expiry another run cleaned up) stops it too', async () => {
+    const hooks = { afterStep: (id: string) => void (id === 'record-pending' && aws.table(DEV_STACK).delete({ pk: 'lock', sk: 'lock' }, {})) };
+    const r = run(aws, { hooks });
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Refused);
+    expect(json(r).error).toMatch(/the release lock was taken over by someone; stopping here/);
+    expectLiveUntouched(aws);
+  });
+
   test('a stack CloudFormation is already changing is refused (exit 3)', async () => {
     // A scheduled warm of the standby (or a cdk deploy) is updating the stack.
     aws.updateOutOfBand(DEV_STACK, { StandbyMinTasks: '1' });

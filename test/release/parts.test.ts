@@ -107,6 +107,7 @@ describe('small things with a contract', () => {
 
   test('the actor: a CI run, or a person at a host', () => {
     expect(actorName({ GITHUB_ACTOR: 'octocat', GITHUB_RUN_ID: '42' }, 'runner')).toBe('octocat@github-run-42');
+    expect(actorName({ GITHUB_ACTOR: 'octocat', USER: 'runner' }, 'runner')).toBe('octocat@github');
     expect(actorName({ USER: 'alice' }, 'laptop')).toBe('alice@laptop');
     expect(actorName({}, 'h')).toBe('unknown@h');
   });
