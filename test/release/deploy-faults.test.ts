@@ -247,7 +247,7 @@ describe('one release per service at a time', () => {
 
   test('each step renews the lease: a second release started mid-deploy is refused', async () => {
     // GIVEN a deploy that, after its first step, waits out most of its lease before a second release starts
-    let second: ExitCode | undefined;
+    let second: number | undefined;
     const hooks = {
       afterStep: async (id: string) => {
         if (id !== 'record-pending' || second !== undefined) return;

@@ -1,0 +1,118 @@
+import { runDeploy } from '../../src/commands/deploy';
+import { ExitCode } from '../../src/release/core/outcome';
+import { parseStack } from '../../src/release/core/stack-state';
+import { assertUpdatable, executionRoleArn } from '../../src/release/state/stack';
+import { AwsModel } from './support/aws-model';
+import { DEV_STACK, devWorld, json, run } from './support/model-harness';
+
+const deployV2 = { env: 'dev', service: 'api', image: 'v2', json: true };
+const RELEASE = 'arn:aws:iam::123456789012:role/bgf-dev-api-release';
+const EXECUTION = 'arn:aws:iam::123456789012:role/cdk-hnb659fds-cfn-exec-role';
+const NARROW = 'arn:aws:iam::123456789012:role/bgf-dev-api-parameter-update';
+const OTHER = 'arn:aws:iam::123456789012:role/platform-deployer';
+
+function state(outputs: Record<string, string>, roleArn?: string, status = 'UPDATE_COMPLETE', extra: { StackStatusReason?: string; LastUpdatedTime?: Date } = {}) {
+  return parseStack({
+    StackName: DEV_STACK,
+    StackStatus: status,
+    CreationTime: extra.LastUpdatedTime,
+    LastUpdatedTime: extra.LastUpdatedTime,
+    StackStatusReason: extra.StackStatusReason,
+    RoleARN: roleArn,
+    Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+    Parameters: [{ ParameterKey: 'LiveColor', ParameterValue: 'blue' }],
+  } as never);
+}
+
+describe('the role a release update runs as (executionRoleArn)', () => {
+  test('the release role first, then the published execution role, then the stack role unless it is the narrow one', () => {
+    expect(executionRoleArn(state({ ReleaseRoleArn: RELEASE, CloudFormationExecutionRoleArn: EXECUTION }, NARROW))).toBe(RELEASE);
+    expect(executionRoleArn(state({ CloudFormationExecutionRoleArn: EXECUTION, ParameterUpdateRoleArn: NARROW }, NARROW))).toBe(EXECUTION);
+    expect(executionRoleArn(state({ ParameterUpdateRoleArn: NARROW }, OTHER))).toBe(OTHER);
+    expect(executionRoleArn(state({ ParameterUpdateRoleArn: NARROW }))).toBeUndefined();
+  });
+
+  test('a stack left on the narrow parameter-update role, with no other role published, is refused saying how to fix it', () => {
+    const refuse = () => executionRoleArn(state({ ParameterUpdateRoleArn: NARROW }, NARROW));
+    expect(refuse).toThrow(`stack ${DEV_STACK} is associated with its parameter-update role ${NARROW} and publishes no CloudFormationExecutionRoleArn`);
+    expect(refuse).toThrow(expect.objectContaining({ exitCode: ExitCode.Refused }));
+  });
+});
+
+describe('a stack that cannot take a release now (assertUpdatable)', () => {
+  test('busy: refused with since when, or "an unknown time"', () => {
+    expect(() => assertUpdatable(state({}, undefined, 'UPDATE_IN_PROGRESS', { LastUpdatedTime: new Date('2026-03-02T01:00:00Z') }))).toThrow(/is UPDATE_IN_PROGRESS since 2026-03-02T01:00:00.000Z: another change/);
+    expect(() => assertUpdatable(state({}, undefined, 'UPDATE_IN_PROGRESS'))).toThrow(/is UPDATE_IN_PROGRESS since an unknown time: another change/);
+  });
+
+  test('a status no update can start from: refused with the reason CloudFormation gives, and the status in the details', () => {
+    const failed = () => assertUpdatable(state({}, undefined, 'UPDATE_ROLLBACK_FAILED', { StackStatusReason: 'The following resource(s) failed to update: [Service]' }));
+    expect(failed).toThrow(`stack ${DEV_STACK} is UPDATE_ROLLBACK_FAILED (The following resource(s) failed to update: [Service]): fix the stack before releasing`);
+    expect(failed).toThrow(expect.objectContaining({ exitCode: ExitCode.Refused, detail: { stackStatus: 'UPDATE_ROLLBACK_FAILED' } }));
+    expect(() => assertUpdatable(state({}, undefined, 'ROLLBACK_COMPLETE'))).toThrow(`stack ${DEV_STACK} is ROLLBACK_COMPLETE: fix the stack before releasing`);
+    expect(() => assertUpdatable(state({}, undefined, 'UPDATE_ROLLBACK_COMPLETE'))).not.toThrow();
+  });
+});
+
+describe('a failed update whose stack events cannot be read', () => {
+  let aws: AwsModel;
+  beforeEach(() => (aws = devWorld()));
+  afterEach(() => aws.restore());
+
+  test('still fails with the stack status, and says the events were not readable', async () => {
+    aws.failNextUpdate(DEV_STACK, 'Resource handler returned message: "AMI not found"');
+    aws.inject({ operation: 'DescribeStackEvents', kind: 'access-denied', times: 1 });
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Error);
+    expect(json(r).error).toMatch(/failed: stack status UPDATE_ROLLBACK_COMPLETE .*; first failed event: stack events not readable \(.*DescribeStackEvents.*\)$/);
+  });
+});
+
+describe('the session around a release (src/release/state/session.ts)', () => {
+  let aws: AwsModel;
+  beforeEach(() => (aws = devWorld()));
+  afterEach(() => aws.restore());
+
+  test('a lock that cannot be deleted at the end: the release stands, with a warning of when the lock expires', async () => {
+    aws.inject({ operation: 'Delete', kind: 'access-denied', times: 1, when: (input) => input?.Key?.pk === 'lock' });
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Ok);
+    expect(r.stderr.text).toMatch(new RegExp(`could not release the lock of ${aws.outputs(DEV_STACK).ReleaseTableName} \\(.*\\); it expires by itself at \\d{4}-\\d\\d-\\d\\dT`));
+    expect(aws.table(DEV_STACK).get({ pk: 'lock', sk: 'lock' })).toBeDefined();
+  });
+
+  test('a stack that became busy while the lock was taken is refused after it, and the lock is released', async () => {
+    const hooks = { afterStep: (id: string) => void (id === 'take-lock' && aws.updateOutOfBand(DEV_STACK, { StandbyMinTasks: '1' })) };
+    const r = run(aws, { hooks });
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Refused);
+    expect(json(r).error).toMatch(/stack bgf-dev-api is UPDATE_IN_PROGRESS since .*another change is running/);
+    expect(aws.count('UpdateStack')).toBe(0);
+    expect(aws.table(DEV_STACK).get({ pk: 'lock', sk: 'lock' })).toBeUndefined();
+  });
+
+  test('a release id sorts by time: the UTC second, then four hex digits', async () => {
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Ok);
+    const [record] = aws.table(DEV_STACK).query('history', false) as Array<{ id: string }>;
+    const stamp = new Date(aws.clock.t).toISOString().slice(0, 10).replace(/-/g, '');
+    expect(record.id).toMatch(new RegExp(`^${stamp}T\\d{6}Z-[0-9a-f]{4}$`));
+  });
+});
+
+describe('the standby size against the template', () => {
+  let aws: AwsModel;
+  beforeEach(() => (aws = devWorld()));
+  afterEach(() => aws.restore());
+
+  test('a template whose StandbyMinTasks has no MaxValue: the deploy warns that the size is not clamped', async () => {
+    // GIVEN the stack updated (out of band) to a template that declares no MaxValue
+    const template = structuredClone(aws.stack(DEV_STACK).template) as { Parameters: Record<string, Record<string, unknown>> };
+    delete template.Parameters.StandbyMinTasks.MaxValue;
+    aws.updateOutOfBand(DEV_STACK, {}, { template: template as never });
+    await aws.runFor(30 * 60_000);
+    expect(aws.status(DEV_STACK)).toBe('UPDATE_COMPLETE');
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Ok);
+    expect(r.stderr.text).toContain(`the template of ${DEV_STACK} declares no MaxValue for StandbyMinTasks that could be read; the standby size is not clamped`);
+  });
+});
