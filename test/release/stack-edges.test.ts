@@ -106,7 +106,7 @@ describe('the standby size against the template', () => {
 
   test('a template whose StandbyMinTasks has no MaxValue: the deploy warns that the size is not clamped', async () => {
     // GIVEN the stack updated (out of band) to a template that declares no MaxValue
-    const template = structuredClone(aws.stack(DEV_STACK).template) as { Parameters: Record<string, Record<string, unknown>> };
+    const template = structuredClone(aws.stack(DEV_STACK).template) as unknown as { Parameters: Record<string, Record<string, unknown>> };
     delete template.Parameters.StandbyMinTasks.MaxValue;
     aws.updateOutOfBand(DEV_STACK, {}, { template: template as never });
     await aws.runFor(30 * 60_000);
