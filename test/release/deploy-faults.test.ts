@@ -239,28 +239,29 @@ describe('one release per service at a time', () => {
   test('a holder gone between the refused put and the read: refused, saying re-run', async () => {
     // GIVEN the lock is held when the deploy's conditional put runs, and released before it reads who holds it
     aws.table(DEV_STACK).put({ pk: 'lock', sk: 'lock', owner: 'bob@laptop', acquiredAt: '2026-03-02T00:59:00.000Z', expiresAt: Date.parse('2026-03-02T02:00:00Z') / 1000, command: 'deploy', token: 't' }, {});
-    aws.before('Get', 1, () => aws.table(DEV_STACK).delete({ pk: 'lock', sk: 'lock' }, {}));
+    aws.before('Put', 1, () => aws.before('Get', 1, () => aws.table(DEV_STACK).delete({ pk: 'lock', sk: 'lock' }, {})));
     const r = run(aws);
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Refused);
     expect(json(r).error).toMatch(/holds the lock of \S+: another release \(it just finished; re-run\)/);
   });
 
-  test('each step renews the lease: a second release started mid-deploy is refused', async () => {
-    // GIVEN a deploy that, after its first step, waits out most of its lease before a second release starts
+  test('each step renews the lease: a second release after the first lease would have run out is refused', async () => {
+    // GIVEN a deploy that takes 30 min after taking the lock (45 min lease) and 30 more after its next step
     let second: number | undefined;
+    let renewedUntil = 0;
     const hooks = {
       afterStep: async (id: string) => {
+        if (id === 'take-lock') aws.clock.advance(30 * 60_000);
         if (id !== 'record-pending' || second !== undefined) return;
-        aws.clock.advance(44 * 60_000);
+        renewedUntil = (aws.table(DEV_STACK).get({ pk: 'lock', sk: 'lock' }) as { expiresAt: number }).expiresAt * 1000;
+        aws.clock.advance(30 * 60_000);
+        // WHEN a second release starts past the lease taken with the lock, inside the renewed one
         second = await runDeploy(deployV2, run(aws, { actor: 'bob' }).deps);
-        // WHEN the first carries on, its next step renews the lease from now
-        aws.clock.advance(44 * 60_000);
-        const held = aws.table(DEV_STACK).get({ pk: 'lock', sk: 'lock' }) as { owner: string };
-        expect(held.owner).not.toMatch(/^bob/);
       },
     };
     expect(await runDeploy(deployV2, run(aws, { hooks }).deps)).toBe(ExitCode.Ok);
-    // THEN the second was refused, and the lock was the first's until it finished
+    // THEN the step renewed the lease to 45 min from its start, and the second release was refused
+    expect(renewedUntil).toBeGreaterThan(Date.parse('2026-03-02T01:00:00Z') + 30 * 60_000 + 44 * 60_000);
     expect(second).toBe(ExitCode.Refused);
     expectReleased(aws);
   });

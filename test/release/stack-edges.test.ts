@@ -15,7 +15,7 @@ function state(outputs: Record<string, string>, roleArn?: string, status = 'UPDA
   return parseStack({
     StackName: DEV_STACK,
     StackStatus: status,
-    CreationTime: extra.LastUpdatedTime,
+    CreationTime: extra.LastUpdatedTime && new Date('2025-01-01T00:00:00Z'),
     LastUpdatedTime: extra.LastUpdatedTime,
     StackStatusReason: extra.StackStatusReason,
     RoleARN: roleArn,
@@ -90,7 +90,7 @@ describe('the session around a release (src/release/state/session.ts)', () => {
     expect(aws.table(DEV_STACK).get({ pk: 'lock', sk: 'lock' })).toBeUndefined();
   });
 
-  test('a release id sorts by time: the UTC second, then four hex digits', async () => {
+  test('the form of a release id: the UTC second (so ids sort by time), then four hex digits', async () => {
     const r = run(aws);
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Ok);
     const [record] = aws.table(DEV_STACK).query('history', false) as Array<{ id: string }>;

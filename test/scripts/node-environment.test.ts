@@ -2,8 +2,10 @@ import * as vm from 'node:vm';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { cachedCompileFunction } = require('../support/node-environment') as {
-  cachedCompileFunction(original: typeof vm.compileFunction): typeof vm.compileFunction & { bgfOriginal: typeof vm.compileFunction };
+  cachedCompileFunction(original: typeof vm.compileFunction): Patched;
 };
+type Stats = { compiled: number; reused: number; passedThrough: number };
+type Patched = typeof vm.compileFunction & { bgfOriginal: typeof vm.compileFunction; bgfStats: Stats };
 
 const PARAMS = ['module', 'exports', 'require'];
 
@@ -35,7 +37,29 @@ describe("the test environment's module compilation (test/support/node-environme
     // THEN each runs in its own context with its own state, and jest's compilation was never called
     expect([a.marker, b.marker]).toEqual(['first', 'second']);
     expect([(a.next as () => number)(), (a.next as () => number)(), (b.next as () => number)()]).toEqual([1, 2, 1]);
+    // compiled once, run twice, and jest's own compilation never called
+    expect(compile.bgfStats).toEqual({ compiled: 1, reused: 1, passedThrough: 0 });
     expect(calls).toEqual([]);
+  });
+
+  test('is what jest compiles with in this worker (jest-runtime reads vm.compileFunction at each call)', () => {
+    const installed = vm.compileFunction as Patched;
+    expect(typeof installed.bgfOriginal).toBe('function');
+    // a module (and what it requires) loaded in a fresh registry, then again in another
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh registry's require is the point
+    jest.isolateModules(() => require('../support/sequencer'));
+    const once = { ...installed.bgfStats };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+    jest.isolateModules(() => require('../support/sequencer'));
+    // the second time every module of it is run from its compiled script, none compiled again
+    expect(installed.bgfStats.compiled).toBe(once.compiled);
+    expect(installed.bgfStats.reused).toBeGreaterThan(once.reused);
+  });
+
+  test('a source that ends in a line comment (a source map URL) still closes its function', () => {
+    const { compile } = setUp();
+    const context = vm.createContext({});
+    expect(load(compile('exports.v = 1;\n//# sourceMappingURL=data:application/json;base64,e30=', PARAMS, { filename: '/x/map.js', parsingContext: context })).v).toBe(1);
   });
 
   test('a changed source, other parameter names or another file name compile again', () => {
@@ -78,12 +102,16 @@ describe("the test environment's module compilation (test/support/node-environme
     expect(load(compile('exports.v = (function () { return typeof this; })();', PARAMS, { filename: '/x/t.js', parsingContext: context })).v).toBe('object');
   });
 
-  test("sources that may call import(), and calls without a file or context, keep jest's own compilation", () => {
+  test("sources that may call import(), calls with their own offsets, and calls without a file or context keep jest's own compilation", () => {
     const { calls, compile } = setUp();
     const context = vm.createContext({});
     compile('exports.load = () => import("./x.js");', PARAMS, { filename: '/x/dynamic.js', parsingContext: context });
     compile('exports.v = 1;', PARAMS, { parsingContext: context });
     compile('exports.v = 1;', PARAMS, { filename: '/x/no-context.js' });
-    expect(calls).toEqual(['/x/dynamic.js', '', '/x/no-context.js']);
+    compile('exports.v = 1;', PARAMS, { filename: '/x/offset.js', parsingContext: context, lineOffset: 3 });
+    expect(calls).toEqual(['/x/dynamic.js', '', '/x/no-context.js', '/x/offset.js']);
+    // a method called import is not import()
+    compile('exports.v = (o) => o.import(1);', PARAMS, { filename: '/x/method.js', parsingContext: context });
+    expect(calls).toHaveLength(4);
   });
 });

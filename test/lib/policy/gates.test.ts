@@ -1,5 +1,7 @@
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { PreflightChecks, PreflightQuota } from '../../../constructs';
 import { ENVIRONMENTS, EnvironmentConfig } from '../../../lib/config';
+import { buildTestApp } from '../../support/synth';
 import { addPolicyGates, policyGatesEnabled } from '../../../lib/policy';
 
 describe('addPolicyGates', () => {
@@ -29,7 +31,7 @@ describe('addPolicyGates', () => {
   });
 
   describe('the preflight gate applies the quotas of the environments the app is built from', () => {
-    // GIVEN an account and Region of no project environment that creates five VPCs: with the
+    // GIVEN a Region no project environment uses, where an app creates five VPCs: with the
     // default VPC that is six, one over AWS's default quota of five
     const account = '210987654321';
     const region = 'eu-west-3';
@@ -51,5 +53,15 @@ describe('addPolicyGates', () => {
       expect(fiveVpcs()).toMatch(/VPCs per Region: account 210987654321 eu-west-3 needs 6 .* but the quota is 5/);
       expect(fiveVpcs([declaring])).not.toMatch(/VPCs per Region/);
     });
+  });
+
+  test('buildApp gives the preflight gate the raised quotas of the environments it builds', () => {
+    // GIVEN an environment table whose dev declares a raise
+    const dev: EnvironmentConfig = { ...ENVIRONMENTS.dev, raisedQuotas: { Vpcs: 9 } };
+    const { app } = buildTestApp({ env: 'dev', environments: { dev } });
+    // THEN the gate registered on the app (aws-cdk-lib keeps a stage's plugins in _policyValidation) holds it
+    const plugins = (app as unknown as { _policyValidation: unknown[] })._policyValidation;
+    const preflight = plugins.find((p) => p instanceof PreflightChecks) as unknown as { raisedQuotas: unknown[] };
+    expect(preflight.raisedQuotas).toEqual([{ quota: PreflightQuota.VPCS, value: 9, account: dev.account, region: dev.region }]);
   });
 });
