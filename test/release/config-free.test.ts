@@ -122,6 +122,18 @@ describe('whose credentials: the caller account, --profile, --role-arn, --region
     expect(aws.calls.map((c) => c.operation)).toEqual(['GetCallerIdentity']);
   });
 
+  test("a stack whose StackId names another account than the caller's is refused after DescribeStacks, naming both (exit 2)", async () => {
+    // GIVEN credentials that --account accepts, and a stack whose id is in another account
+    aws = world();
+    aws.caller = { Account: '999999999999', Arn: 'arn:aws:sts::999999999999:assumed-role/dev/alice', UserId: 'AROA:alice' };
+    const r = run(aws);
+    expect(await runDeploy({ stack: STACK, account: '999999999999', image: 'v2' }, r.deps)).toBe(ExitCode.Usage);
+    expect(r.stderr.text).toContain(
+      'credentials are for account 999999999999 (arn:aws:sts::999999999999:assumed-role/dev/alice), the stack orders-live is in 123456789012: use --profile/--role-arn; nothing was changed',
+    );
+    expect(aws.count('UpdateStack')).toBe(0);
+  });
+
   test('a stack ARN gives the account and the region', async () => {
     aws = world();
     aws.caller = { Account: '999999999999', Arn: 'arn:aws:sts::999999999999:user/bob', UserId: 'AIDA' };
