@@ -10,6 +10,11 @@ const deployV2 = { env: 'dev', service: 'api', image: 'v2', json: true };
 // The in-cloud handlers (auto-rollback, standby-capacity) log one JSON line per run.
 beforeAll(() => jest.spyOn(console, 'log').mockImplementation(() => undefined));
 
+/** Another release's lock, as its conditional put leaves it in the release table. */
+function holdLock(aws: AwsModel, owner: string, acquiredAt: string, expiresAt: string, token = 't'): void {
+  aws.table(DEV_STACK).put({ pk: 'lock', sk: 'lock', owner, acquiredAt, expiresAt: Date.parse(expiresAt) / 1000, command: 'deploy', token }, {});
+}
+
 /** What must hold after any successful deploy of v2, however it got there. */
 function expectReleased(aws: AwsModel): void {
   expect(aws.param(DEV_STACK, 'LiveColor')).toBe('green');
@@ -186,7 +191,7 @@ describe('deploy stopped after each step, then run again', () => {
   test('a run killed without cleaning up leaves its lock: refused until the lease expires, then taken over', async () => {
     const aws = devWorld();
     try {
-      aws.table(DEV_STACK).put({ pk: 'lock', sk: 'lock', owner: 'ci@github-run-7', acquiredAt: '2026-03-02T00:50:00.000Z', expiresAt: Date.parse('2026-03-02T01:35:00Z') / 1000, command: 'deploy', token: 't' }, {});
+      holdLock(aws, 'ci@github-run-7', '2026-03-02T00:50:00.000Z', '2026-03-02T01:35:00Z');
       const refused = run(aws);
       expect(await runDeploy(deployV2, refused.deps)).toBe(ExitCode.Refused);
       expect(json(refused).error).toContain(`lock of ${aws.outputs(DEV_STACK).ReleaseTableName}: ci@github-run-7`);
@@ -217,7 +222,7 @@ describe('one release per service at a time', () => {
   });
 
   test('--break-lock takes a held lock and says so', async () => {
-    aws.table(DEV_STACK).put({ pk: 'lock', sk: 'lock', owner: 'bob@laptop', acquiredAt: '2026-03-02T00:59:00.000Z', expiresAt: Date.parse('2026-03-02T02:00:00Z') / 1000, command: 'deploy', token: 't' }, {});
+    holdLock(aws, 'bob@laptop', '2026-03-02T00:59:00.000Z', '2026-03-02T02:00:00Z');
     const r = run(aws);
     expect(await runDeploy({ ...deployV2, breakLock: true }, r.deps)).toBe(ExitCode.Ok);
     expect(r.stderr.text).toMatch(/took the release lock by force/);
@@ -230,7 +235,7 @@ describe('one release per service at a time', () => {
   });
 
   test('a refusal names the holder in the JSON details too', async () => {
-    aws.table(DEV_STACK).put({ pk: 'lock', sk: 'lock', owner: 'bob@laptop', acquiredAt: '2026-03-02T00:59:00.000Z', expiresAt: Date.parse('2026-03-02T02:00:00Z') / 1000, command: 'deploy', token: 't' }, {});
+    holdLock(aws, 'bob@laptop', '2026-03-02T00:59:00.000Z', '2026-03-02T02:00:00Z');
     const r = run(aws);
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Refused);
     expect(json(r).detail).toMatchObject({ lockedBy: 'bob@laptop', lockedSince: '2026-03-02T00:59:00.000Z' });
@@ -238,7 +243,7 @@ describe('one release per service at a time', () => {
 
   test('a holder gone between the refused put and the read: refused, saying re-run', async () => {
     // GIVEN the lock is held when the deploy's conditional put runs, and released before it reads who holds it
-    aws.table(DEV_STACK).put({ pk: 'lock', sk: 'lock', owner: 'bob@laptop', acquiredAt: '2026-03-02T00:59:00.000Z', expiresAt: Date.parse('2026-03-02T02:00:00Z') / 1000, command: 'deploy', token: 't' }, {});
+    holdLock(aws, 'bob@laptop', '2026-03-02T00:59:00.000Z', '2026-03-02T02:00:00Z');
     aws.before('Put', 1, () => aws.before('Get', 1, () => aws.table(DEV_STACK).delete({ pk: 'lock', sk: 'lock' }, {})));
     const r = run(aws);
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Refused);
@@ -270,7 +275,7 @@ describe('one release per service at a time', () => {
     const hooks = {
       afterStep: (id: string) => {
         if (id !== 'record-pending') return;
-        aws.table(DEV_STACK).put({ pk: 'lock', sk: 'lock', owner: 'bob@laptop', acquiredAt: new Date(aws.clock.t).toISOString(), expiresAt: aws.clock.t / 1000 + 3600, command: 'deploy', token: 'bob' }, {});
+        holdLock(aws, 'bob@laptop', new Date(aws.clock.t).toISOString(), new Date(aws.clock.t + 3_600_000).toISOString(), 'bob');
       },
     };
     const r = run(aws, { hooks });
