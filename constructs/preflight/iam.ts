@@ -208,11 +208,49 @@ function conditionHolds(statement: Statement, context: RequestContext): Decision
   return and(...results);
 }
 
-function statementApplies(statement: Statement, action: string, resourceArn: string, context: RequestContext): Decision {
-  const actionMatch = statement.actions ? anyMatch(statement.actions, action, true) : statement.notActions ? not(anyMatch(statement.notActions, action, true)) : 'maybe';
+function statementApplies(statement: Statement, action: string, resourceArn: string, context: RequestContext, actionMatch = actionDecision(statement, action)): Decision {
   if (actionMatch === 'no') return 'no';
   const resourceMatch = statement.resources ? anyMatch(statement.resources, resourceArn, false) : statement.notResources ? not(anyMatch(statement.notResources, resourceArn, false)) : 'maybe';
   return and(actionMatch, resourceMatch, conditionHolds(statement, context));
+}
+
+/** Whether a statement's Action (or NotAction) covers the action, whatever the resource. */
+function actionDecision(statement: Statement, action: string): Decision {
+  return statement.actions ? anyMatch(statement.actions, action, true) : statement.notActions ? not(anyMatch(statement.notActions, action, true)) : 'maybe';
+}
+
+interface ActionCandidates {
+  readonly allow: ReadonlyArray<readonly [Statement, Decision]>;
+  readonly deny: ReadonlyArray<readonly [Statement, Decision]>;
+}
+
+const candidateCache = new WeakMap<Principal, { readonly statements: number; readonly byAction: Map<string, ActionCandidates> }>();
+
+/**
+ * The principal's statements whose action part does not rule the action out, in their order,
+ * with that part's decision. The action part depends on nothing else, and the rules ask the same
+ * few actions of every principal for every stack (with 200 stacks, about three quarters of the
+ * preflight's time went to matching actions again), so it is worked out once per principal and
+ * action. A statement added to the principal since makes the entry stale: it is worked out again.
+ */
+function actionCandidates(principal: Principal, action: string): ActionCandidates {
+  let entry = candidateCache.get(principal);
+  if (!entry || entry.statements !== principal.statements.length) {
+    entry = { statements: principal.statements.length, byAction: new Map() };
+    candidateCache.set(principal, entry);
+  }
+  let found = entry.byAction.get(action);
+  if (!found) {
+    const allow: Array<readonly [Statement, Decision]> = [];
+    const deny: Array<readonly [Statement, Decision]> = [];
+    for (const statement of principal.statements) {
+      const decision = actionDecision(statement, action);
+      if (decision !== 'no') (statement.effect === 'Deny' ? deny : allow).push([statement, decision]);
+    }
+    found = { allow, deny };
+    entry.byAction.set(action, found);
+  }
+  return found;
 }
 
 /**
@@ -221,16 +259,19 @@ function statementApplies(statement: Statement, action: string, resourceArn: str
  * Permissions boundaries, SCPs and resource policies are not in the assembly and not modelled.
  */
 export function isAllowed(principal: Principal, action: string, resourceArn: string, context: RequestContext = {}, opaqueMeansMaybe = true): Decision {
-  const denied = or(...principal.statements.filter((s) => s.effect === 'Deny').map((s) => statementApplies(s, action, resourceArn, context)));
+  const { allow, deny } = actionCandidates(principal, action);
+  const denied = or(...deny.map(([s, a]) => statementApplies(s, action, resourceArn, context, a)));
   if (denied === 'yes') return 'no';
-  let allowed = or(...principal.statements.filter((s) => s.effect === 'Allow').map((s) => statementApplies(s, action, resourceArn, context)));
+  let allowed = or(...allow.map(([s, a]) => statementApplies(s, action, resourceArn, context, a)));
   if (allowed !== 'yes' && principal.opaquePolicies.length > 0 && opaqueMeansMaybe) allowed = 'maybe';
   return denied === 'maybe' && allowed === 'yes' ? 'maybe' : allowed;
 }
 
 /** The statements of a principal that allow the action on the resource (yes or maybe). */
 export function allowingStatements(principal: Principal, action: string, resourceArn: string, context: RequestContext = {}): Statement[] {
-  return principal.statements.filter((s) => s.effect === 'Allow' && statementApplies(s, action, resourceArn, context) !== 'no');
+  return actionCandidates(principal, action)
+    .allow.filter(([s, a]) => statementApplies(s, action, resourceArn, context, a) !== 'no')
+    .map(([s]) => s);
 }
 
 /** A short name for reports: the construct path, else the ARN. */

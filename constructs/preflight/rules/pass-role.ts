@@ -19,6 +19,9 @@ export const passRole: PreflightRule = {
   documentation: [DOC],
   check(context) {
     const findings: PreflightFinding[] = [];
+    // The roles a list of cloudformation:RoleArn values names: a caller's list is the same for
+    // each stack it may update, so the assembly's principals are searched once per list.
+    const namedRoles = new Map<string, Principal[]>();
     const report = (caller: Principal, role: Principal, fallback: Parameters<typeof onPrincipal>[1], why: string, decision: 'no' | 'maybe', location: string, context: Record<string, string>) =>
       findings.push({
         ruleId: this.id,
@@ -47,7 +50,12 @@ export const passRole: PreflightRule = {
       for (const caller of updateCallers(context, stack)) {
         const grants = UPDATE_ACTIONS.flatMap((a) => allowingStatements(caller.principal, a, stackArn(stack)));
         const named = grants.flatMap((s) => Object.values(s.condition ?? {}).flatMap((keys) => keys['cloudformation:RoleArn'] ?? []));
-        for (const role of context.iam.principals.filter((p) => or(...named.map((n) => globMatch(n, p.arn))) === 'yes')) {
+        // No grant names a role: nothing to look for among the assembly's principals.
+        if (named.length === 0) continue;
+        const key = named.join('\n');
+        let roles = namedRoles.get(key);
+        if (!roles) namedRoles.set(key, (roles = context.iam.principals.filter((p) => or(...named.map((n) => globMatch(n, p.arn))) === 'yes')));
+        for (const role of roles) {
           const context = { 'iam:PassedToService': 'cloudformation.amazonaws.com' };
           const d = isAllowed(caller.principal, 'iam:PassRole', role.arn, context);
           if (d !== 'yes') report(caller.principal, role, stack, `its UpdateStack on ${stack.stackName} requires cloudformation:RoleArn = that role`, d, 'Properties/PolicyDocument', context);
