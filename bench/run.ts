@@ -161,16 +161,19 @@ function benchScale(): void {
 }
 
 /**
- * `npm test` twice: cold (no findings remembered, as on a fresh clone: the gated app tests pay
- * cfn-guard and CloudFormation's validation), then warm (the findings the cold run left).
+ * `npm test` twice: cold (nothing remembered, as on a fresh clone: the model's templates and
+ * the gated app are synthesized, and the gates pay cfn-guard and CloudFormation's validation),
+ * then warm (what the cold run left: nothing changed in between).
  */
 function benchTest(): void {
   for (const cold of [true, false]) {
-    const label = cold ? 'cold (no findings remembered, as a fresh clone)' : 'warm (findings remembered)';
+    const label = cold ? 'cold (nothing remembered, as a fresh clone)' : 'warm (templates, gated app and findings remembered)';
     if (cold) {
       clearGuardCache();
-      // eslint's cache too (package.json "lint"): a fresh clone has neither.
+      // eslint's cache and the kept model templates and gated app (test/support/global-setup.js)
+      // too: a fresh clone has none of them.
       fs.rmSync(path.join(ROOT, 'node_modules', '.cache', 'eslint'), { recursive: true, force: true });
+      fs.rmSync(path.join(ROOT, 'node_modules', '.cache', 'bluegreen-fleet', 'test-templates'), { recursive: true, force: true });
     }
     const report = path.join(os.tmpdir(), `bgf-bench-jest-${process.pid}.json`);
     const started = performance.now();

@@ -7,9 +7,9 @@ import * as path from 'node:path';
  * Where the release Lambdas' code comes from. In a checkout of this repository (from the
  * TypeScript sources, from scripts/app.js's transpiled .build/, or from constructs/dist/) each
  * handler is bundled from `lambda/<name>/index.ts` in-process by esbuild: minified, CommonJS, the
- * AWS SDK v3 left out (the Node.js runtime ships it). The result is cached by a hash of the
- * sources, so an app with fifty service stacks bundles each handler once, and the asset hash
- * changes only when the code does. The installed package has no sources: it ships the same
+ * AWS SDK v3 left out (the Node.js runtime ships it). The result is cached by a digest of every
+ * file it is made from (cachedHandlerBundle), so an app with fifty service stacks bundles each
+ * handler once, and the asset hash changes only when the code does. The installed package has no sources: it ships the same
  * bundles prebuilt under `lambda-bundles/<name>/index.js` in the package (built by its prepack,
  * scripts/build-lambda-bundles.js), and needs no esbuild.
  */
@@ -58,25 +58,83 @@ export const BUNDLE_OPTIONS = {
   logLevel: 'silent',
 } as const;
 
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) return sourceFiles(full);
-    return e.name.endsWith('.ts') ? [full] : [];
-  });
-}
-
 function requireSourceRoot(): string {
   if (SOURCE_ROOT === undefined) throw new Error(`ReleaseSupport: the handler sources (lambda/) are not here (${__dirname}): bundling needs a checkout of the repository`);
   return SOURCE_ROOT;
 }
 
-/** Bundles `lambda/<name>/index.ts` into `outdir/index.js`. */
-export function bundleHandler(name: string, outdir: string): void {
+/**
+ * Bundles `lambda/<name>/index.ts` of the checkout at `root` (default: this one) into
+ * `outdir/index.js`, and returns the files the bundle was made from, relative to `root` (the
+ * handler's own, what it imports from src/, and the packages bundled into it).
+ */
+export function bundleHandler(name: string, outdir: string, root = requireSourceRoot()): string[] {
   // esbuild is a build-time dependency: loaded only when bundling from source.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as typeof import('esbuild');
-  esbuild.buildSync({ ...BUNDLE_OPTIONS, external: [...BUNDLE_OPTIONS.external], mainFields: [...BUNDLE_OPTIONS.mainFields], entryPoints: [path.join(requireSourceRoot(), 'lambda', name, 'index.ts')], outfile: path.join(outdir, 'index.js') });
+  const result = esbuild.buildSync({
+    ...BUNDLE_OPTIONS,
+    external: [...BUNDLE_OPTIONS.external],
+    mainFields: [...BUNDLE_OPTIONS.mainFields],
+    absWorkingDir: root,
+    entryPoints: [path.join(root, 'lambda', name, 'index.ts')],
+    outfile: path.join(outdir, 'index.js'),
+    metafile: true,
+  });
+  return Object.keys(result.metafile.inputs).sort();
+}
+
+/** A digest of the bundle options and of each file's path and content; undefined when one is gone. */
+function inputsDigest(root: string, files: readonly string[]): string | undefined {
+  const hash = crypto.createHash('sha256').update(JSON.stringify(BUNDLE_OPTIONS));
+  for (const file of files) {
+    const full = path.join(root, file);
+    if (!fs.existsSync(full)) return undefined;
+    hash.update(`${file}\0`).update(fs.readFileSync(full)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Writes a file whole: another process reading it never sees half of it. */
+function writeWhole(file: string, text: string): void {
+  const partial = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(partial, text);
+  fs.renameSync(partial, file);
+}
+
+/**
+ * The bundle of handler `name` of the checkout at `root`, cached under `cacheRoot` by the digest
+ * of the files it is made from: `<name>-<digest>/index.js`. Which files those are comes from the
+ * last bundling (`<name>.inputs.json`, esbuild's list): a handler imports code outside lambda/
+ * (src/release/core), so a digest of lambda/ alone would keep a stale bundle after a change
+ * there, and `cdk deploy` would ship it. The list can only be out of date when a file on it
+ * changed (a new import is written in a file already bundled), and then the digest differs and
+ * the handler is bundled again. `bundled` says whether this call ran esbuild.
+ */
+export function cachedHandlerBundle(name: string, root: string, cacheRoot: string): { readonly dir: string; readonly bundled: boolean } {
+  fs.mkdirSync(cacheRoot, { recursive: true });
+  const listFile = path.join(cacheRoot, `${name}.inputs.json`);
+  let files: string[] | undefined;
+  try {
+    const recorded = JSON.parse(fs.readFileSync(listFile, 'utf8')) as { files?: unknown };
+    if (Array.isArray(recorded.files) && recorded.files.every((f) => typeof f === 'string')) files = recorded.files as string[];
+  } catch {
+    // No list yet (or an unreadable one): bundle.
+  }
+  const known = files && inputsDigest(root, files);
+  if (known && fs.existsSync(path.join(cacheRoot, `${name}-${known}`, 'index.js'))) return { dir: path.join(cacheRoot, `${name}-${known}`), bundled: false };
+  const staging = path.join(cacheRoot, `${name}.${process.pid}.${Date.now()}.tmp`);
+  const inputs = bundleHandler(name, staging, root);
+  const digest = inputsDigest(root, inputs) as string;
+  const dir = path.join(cacheRoot, `${name}-${digest}`);
+  try {
+    fs.renameSync(staging, dir);
+  } catch {
+    // Another process finished the same bundle first: theirs is identical.
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+  writeWhole(listFile, JSON.stringify({ files: inputs }));
+  return { dir, bundled: true };
 }
 
 /** A directory holding `index.js` for the handler, ready for `lambda.Code.fromAsset`. */
@@ -84,23 +142,8 @@ export function handlerCodeDirectory(name: string): string {
   const cached = built.get(name);
   if (cached) return cached;
   let dir: string;
-  const sourceRoot = SOURCE_ROOT === undefined ? undefined : path.join(SOURCE_ROOT, 'lambda');
-  if (sourceRoot !== undefined && fs.existsSync(path.join(sourceRoot, name, 'index.ts'))) {
-    const hash = crypto.createHash('sha256');
-    hash.update(JSON.stringify(BUNDLE_OPTIONS));
-    for (const file of sourceFiles(sourceRoot).sort()) hash.update(file.slice(sourceRoot.length)).update(fs.readFileSync(file));
-    dir = path.join(os.tmpdir(), 'bluegreen-fleet-lambda', `${name}-${hash.digest('hex').slice(0, 16)}`);
-    if (!fs.existsSync(path.join(dir, 'index.js'))) {
-      const staging = `${dir}.${process.pid}.tmp`;
-      bundleHandler(name, staging);
-      fs.mkdirSync(path.dirname(dir), { recursive: true });
-      try {
-        fs.renameSync(staging, dir);
-      } catch {
-        // Another process finished the same bundle first: theirs is identical.
-        fs.rmSync(staging, { recursive: true, force: true });
-      }
-    }
+  if (SOURCE_ROOT !== undefined && fs.existsSync(path.join(SOURCE_ROOT, 'lambda', name, 'index.ts'))) {
+    dir = cachedHandlerBundle(name, SOURCE_ROOT, path.join(os.tmpdir(), 'bluegreen-fleet-lambda')).dir;
   } else {
     const prebuilt = prebuiltBundleDirectory(name);
     if (prebuilt === undefined || !fs.existsSync(path.join(prebuilt, 'index.js'))) {

@@ -9,7 +9,7 @@ import { CONTEXT, newApp, scrubbed } from '../support/synth';
 
 /**
  * The whole app, every environment, with the policy gates on: the same build `npm run synth`
- * does. Synthesized once per jest run (test/support/gated-app.ts), shared with the other app-level
+ * does. Synthesized once per version of the app (test/support/gated-app.ts), shared with the other app-level
  * test files.
  */
 describe('the whole app', () => {

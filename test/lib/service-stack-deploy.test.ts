@@ -6,7 +6,7 @@ import { gatedApp } from '../support/gated-app';
 /**
  * What CloudFormation applies when these stacks are updated by the release Lambdas, checked on the
  * app's real templates (issue 11 defects 2, 3, 8; issue 16 item 6): staging's and production's,
- * from the whole app with the gates on, synthesized once per jest run (test/support/gated-app.ts).
+ * from the whole app with the gates on, synthesized once per version of the app (test/support/gated-app.ts).
  */
 
 type Json = Record<string, any>;

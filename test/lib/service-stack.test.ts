@@ -15,7 +15,7 @@ interface Violation {
 }
 
 describe('the production environment', () => {
-  // The production stacks of the whole app, gates on, synthesized once per jest run (test/support/gated-app.ts).
+  // The production stacks of the whole app, gates on, synthesized once per version of the app (test/support/gated-app.ts).
   const names = ENVIRONMENTS.production.services.map((s) => s.name);
   let app: GatedApp;
   let templates: Record<string, Template>;

@@ -11,7 +11,7 @@ import { newApp } from '../support/synth';
 
 
 describe('the shared stack, as the app builds it (policy gates on)', () => {
-  // The whole app's shared stack, synthesized once per jest run (test/support/gated-app.ts).
+  // The whole app's shared stack, synthesized once per version of the app (test/support/gated-app.ts).
   let stack: GatedStack;
   let template: Template;
   let app: GatedApp;

@@ -8,7 +8,8 @@ import { newApp } from './synth';
 
 /**
  * The whole app, every environment, with the policy gates on (what `npm run synth` builds),
- * synthesized once per jest run and read by every test file that asserts on it. Cold, the gates
+ * synthesized once per version of the app (the folder of test/support/global-setup.js is kept per
+ * digest of its inputs) and read by every test file that asserts on it. Cold, the gates
  * cost most of a synthesis (cfn-guard over every template, CloudFormation's validation engine);
  * the app-level test files start together on jest's two workers, and each synthesizing its own
  * environments through the gates cost each of them a synthesis. The first file to ask synthesizes
@@ -65,7 +66,8 @@ function sharedAssembly(): string {
   const done = `${dir}.done`;
   let mine = false;
   try {
-    fs.writeFileSync(`${dir}.lock`, '', { flag: 'wx' });
+    // The lock names this worker, so a later run can tell a synthesis that stopped (global-setup.js).
+    fs.writeFileSync(`${dir}.lock`, String(process.pid), { flag: 'wx' });
     mine = true;
   } catch {
     // Another worker synthesizes it.

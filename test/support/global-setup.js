@@ -1,20 +1,29 @@
 // Runs once before a jest run's test files, in jest's own process; its workers inherit the
 // environment. BGF_TEST_TEMPLATES is the run's folder of synthesized service templates
-// (test/release/support/aws-model/service-template.ts): fresh for every run, so no run reads a
-// template an earlier version of the app produced. A caller that knows the app does not change
-// between its runs may set it (a mutation run, whose mutants are in src/ and lambda/ only, sets
-// it in stryker.config.mjs); that folder is used and kept.
+// (test/release/support/aws-model/service-template.ts), one per version of what they are made
+// of, so no run reads a template an earlier version of the app produced. A caller that knows
+// the app does not change between its runs may set it (a mutation run, whose mutants are in src/
+// and lambda/ only, sets it in stryker.config.mjs); that folder is used and kept.
+//
+// Without BGF_TEST_TEMPLATES, the folder is node_modules/.cache/bluegreen-fleet/test-templates/<key>,
+// where the key is a hash of every file the templates can depend on (templateInputs below: the
+// app's and the constructs' sources, the Lambda sources their assets bundle, the model's own
+// template code, the lock file and the CDK context). A run after a change to any of them gets a
+// new folder and synthesizes again; a run with nothing changed reads the templates the last one
+// wrote (the background synthesis is about 7 s of a core, and the first test files wait for it).
+// BGF_TEST_TEMPLATE_CACHE=off makes a fresh folder for the run instead, removed at its end.
 //
 // When the run may include the tests that use the AWS model (no path pattern, or one naming
 // their folders), one background process synthesizes the templates they use
 // (synth-templates.js) while the first test files run; it is started once per folder.
 const { spawn } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
 // The markers' names: MARKERS in test/release/support/aws-model/service-template.ts, which reads them.
-const MARKERS = { started: '.synthesizing', failed: '.synthesis-failed' };
+const MARKERS = { started: '.synthesizing', done: '.synthesized', failed: '.synthesis-failed' };
 
 const MODEL_TESTS = /release|lambda|aws|diff|test\/?$/;
 
@@ -40,15 +49,114 @@ function startSynthesis(dir) {
   globalThis.__bgfTemplateSynthesis = child;
 }
 
+const ROOT = path.resolve(__dirname, '..', '..');
+// What the kept folder's contents are made of: the model's templates
+// (test/release/support/aws-model/service-template.ts, through lib/app) and the gated whole-app
+// assembly (test/support/gated-app.ts, through bin/app), with everything they import, and the
+// Lambda handlers the constructs bundle as assets; besides, the files synthesis reads
+// (cdk.json, cdk.context.json), the lock file that pins aws-cdk-lib, cdk-nag, cfn-guard's rules
+// and esbuild, the jest setup file, and the environment variables that change what synthesis
+// does (the policy gates' switch, CDK's own).
+const ENTRIES = ['bin/app.ts', 'test/release/support/aws-model/service-template.ts', 'test/support/gated-app.ts', 'test/support/synth-templates.js'];
+const INPUT_FILES = ['package-lock.json', 'cdk.json', 'cdk.context.json', 'test/support/environment.js'];
+const INPUT_ENV = /^(BLUEGREEN_FLEET_|CDK_)/;
+
+/** Every input file, relative to the checkout, sorted: what esbuild finds the entries import. */
+function templateInputs(root = ROOT) {
+  // A development dependency: only a checkout runs jest.
+  const esbuild = require('esbuild');
+  const lambdaRoot = path.join(root, 'lambda');
+  const lambdas = fs.existsSync(lambdaRoot) ? fs.readdirSync(lambdaRoot).filter((n) => fs.existsSync(path.join(lambdaRoot, n, 'index.ts'))).map((n) => `lambda/${n}/index.ts`) : [];
+  const result = esbuild.buildSync({
+    absWorkingDir: root,
+    entryPoints: [...ENTRIES, ...lambdas].filter((e) => fs.existsSync(path.join(root, e))),
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    write: false,
+    metafile: true,
+    outdir: 'unused',
+    logLevel: 'silent',
+  });
+  const imported = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/'));
+  return [...new Set([...imported, ...INPUT_FILES.filter((f) => fs.existsSync(path.join(root, f)))])].sort();
+}
+
+/** The cache key: each input's path and content, and the environment variables that steer synthesis. */
+function templateKey(root = ROOT, env = process.env) {
+  const hash = crypto.createHash('sha256');
+  for (const file of templateInputs(root)) hash.update(`${file}\0`).update(fs.readFileSync(path.join(root, file))).update('\0');
+  for (const name of Object.keys(env).filter((n) => INPUT_ENV.test(n)).sort()) hash.update(`${name}=${env[name]}\0`);
+  return hash.digest('hex').slice(0, 24);
+}
+
+const KEEP_FOLDERS = 3;
+
+/** The cache folder for this checkout's inputs, made ready for a run; older folders beyond KEEP_FOLDERS are removed. */
+function cachedFolder(root = ROOT) {
+  const base = path.join(root, 'node_modules', '.cache', 'bluegreen-fleet', 'test-templates');
+  const dir = path.join(base, templateKey(root));
+  fs.mkdirSync(dir, { recursive: true });
+  const now = new Date();
+  fs.utimesSync(dir, now, now);
+  // A synthesis that did not finish (stopped with its run, or failed) is started again; the
+  // templates it wrote are whole (written, then renamed) and are kept.
+  const started = path.join(dir, MARKERS.started);
+  if (!fs.existsSync(path.join(dir, MARKERS.done)) && fs.existsSync(started) && (fs.existsSync(path.join(dir, MARKERS.failed)) || !running(started))) {
+    fs.rmSync(started, { force: true });
+    fs.rmSync(path.join(dir, MARKERS.failed), { force: true });
+  }
+  // The gated whole-app assembly (test/support/gated-app.ts) likewise, when its synthesis stopped.
+  const lock = path.join(dir, 'whole-app.lock');
+  if (fs.existsSync(lock) && !fs.existsSync(path.join(dir, 'whole-app.done')) && !running(lock)) {
+    fs.rmSync(path.join(dir, 'whole-app'), { recursive: true, force: true });
+    fs.rmSync(lock, { force: true });
+  }
+  const others = fs
+    .readdirSync(base)
+    .filter((name) => name !== path.basename(dir))
+    .map((name) => ({ name, at: fs.statSync(path.join(base, name)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  for (const old of others.slice(KEEP_FOLDERS - 1)) fs.rmSync(path.join(base, old.name), { recursive: true, force: true });
+  return dir;
+}
+
+/** Whether the process a marker names still runs (signal 0 only checks; EPERM means it exists). */
+function running(marker) {
+  const pid = Number(fs.readFileSync(marker, 'utf8'));
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/** The kept folder, or undefined (and a fresh folder for the run) when the inputs cannot be read: a source that does not parse fails its tests anyway. */
+function keptFolder() {
+  try {
+    return cachedFolder();
+  } catch {
+    return undefined;
+  }
+}
+
 async function globalSetup(globalConfig) {
+  const kept = process.env.BGF_TEST_TEMPLATES || process.env.BGF_TEST_TEMPLATE_CACHE === 'off' ? undefined : keptFolder();
   if (process.env.BGF_TEST_TEMPLATES) {
     fs.mkdirSync(process.env.BGF_TEST_TEMPLATES, { recursive: true });
+  } else if (kept) {
+    process.env.BGF_TEST_TEMPLATES = kept;
   } else {
     process.env.BGF_TEST_TEMPLATES = fs.mkdtempSync(path.join(os.tmpdir(), 'bgf-test-templates-'));
     process.env.BGF_TEST_TEMPLATES_OWNED = '1';
   }
   if (needsModel(globalConfig)) startSynthesis(process.env.BGF_TEST_TEMPLATES);
-};
+}
 
 module.exports = globalSetup;
 module.exports.MARKERS = MARKERS;
+module.exports.templateInputs = templateInputs;
+module.exports.templateKey = templateKey;
+module.exports.cachedFolder = cachedFolder;

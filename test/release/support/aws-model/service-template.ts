@@ -6,10 +6,10 @@ import type { Template } from './template';
 /**
  * The real service stack template the app synthesizes (`bgf-<env>-<service>`), so the model
  * updates exactly the resources, conditions and references CloudFormation would (no policy
- * gates, which the app tests run). A variant is synthesized once per test run, into the run's
- * folder `BGF_TEST_TEMPLATES` (made fresh for each run by test/support/global-setup.js, so a
- * change to the app is seen by the next run), and every test file reads it from there, loading
- * no CDK. The variants the tests use (KNOWN_VARIANTS) are synthesized by one background process
+ * gates, which the app tests run). A variant is synthesized once per version of the app, into
+ * the folder `BGF_TEST_TEMPLATES` (test/support/global-setup.js: one folder per digest of every
+ * file the templates are made of, so a change to the app is seen by the next run), and every
+ * test file reads it from there, loading no CDK. The variants the tests use (KNOWN_VARIANTS) are synthesized by one background process
  * that global-setup.js starts while the first test files run (test/support/synth-templates.js:
  * one aws-cdk-lib load for all of them, instead of one per test file that needs a variant
  * first); a file that needs one of them before it is written waits for it. Any other variant,
