@@ -1,7 +1,7 @@
 import { runDeploy } from '../../src/commands/deploy';
 import { ExitCode } from '../../src/release/core/outcome';
 import { parseStack } from '../../src/release/core/stack-state';
-import { assertUpdatable, executionRoleArn } from '../../src/release/state/stack';
+import { assertUpdatable, executionRoleArn, firstFailedEvent, readStack } from '../../src/release/state/stack';
 import { AwsModel } from './support/aws-model';
 import { DEV_STACK, devWorld, json, run } from './support/model-harness';
 
@@ -114,5 +114,92 @@ describe('the standby size against the template', () => {
     const r = run(aws);
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Ok);
     expect(r.stderr.text).toContain(`the template of ${DEV_STACK} declares no MaxValue for StandbyMinTasks that could be read; the standby size is not clamped`);
+  });
+});
+
+describe('the first failed event of the last operation (firstFailedEvent)', () => {
+  type Event = { ResourceType: string; ResourceStatus: string; LogicalResourceId: string; ResourceStatusReason?: string };
+  const stackEvent = (status: string, reason?: string): Event => ({ ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: status, LogicalResourceId: DEV_STACK, ResourceStatusReason: reason });
+  const resourceEvent = (id: string, status: string, reason?: string): Event => ({ ResourceType: 'AWS::ECS::Service', ResourceStatus: status, LogicalResourceId: id, ResourceStatusReason: reason });
+  /** A context whose only client answers DescribeStackEvents with `events` (newest first, as CloudFormation lists them). */
+  const ctx = (events: Event[] | Error) =>
+    ({
+      clients: { cloudFormation: { send: async () => (events instanceof Error ? Promise.reject(events) : { StackEvents: events }) } },
+      retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, sleep: async () => undefined },
+    }) as never;
+
+  test("the oldest failure of the last update, not a later one it caused, not the stack's own, not one of an earlier operation", async () => {
+    const events = [
+      stackEvent('UPDATE_ROLLBACK_COMPLETE'),
+      resourceEvent('Listener', 'UPDATE_FAILED', 'rolled back because of Service'),
+      stackEvent('UPDATE_ROLLBACK_IN_PROGRESS', 'The following resource(s) failed to update: [Service]'),
+      resourceEvent('Alarm', 'UPDATE_FAILED', 'Resource update cancelled'),
+      resourceEvent('Service', 'UPDATE_FAILED', 'Resource handler returned message: "AMI not found"'),
+      resourceEvent('Service', 'UPDATE_IN_PROGRESS'),
+      stackEvent('UPDATE_IN_PROGRESS', 'User Initiated'),
+      // An earlier operation, with a failure of its own.
+      stackEvent('UPDATE_ROLLBACK_COMPLETE'),
+      resourceEvent('OldService', 'UPDATE_FAILED', 'an older failure'),
+      stackEvent('UPDATE_IN_PROGRESS', 'User Initiated'),
+    ];
+    expect(await firstFailedEvent(ctx(events), DEV_STACK)).toBe('Service UPDATE_FAILED: Resource handler returned message: "AMI not found"');
+  });
+
+  test('the rollback updates resources again (their events say UPDATE_IN_PROGRESS, not ROLLBACK): the operation still starts at the stack event', async () => {
+    const events = [
+      stackEvent('UPDATE_ROLLBACK_COMPLETE'),
+      resourceEvent('Listener', 'UPDATE_COMPLETE'),
+      resourceEvent('Listener', 'UPDATE_IN_PROGRESS'),
+      stackEvent('UPDATE_ROLLBACK_IN_PROGRESS', 'The following resource(s) failed to update: [Service]'),
+      resourceEvent('Service', 'UPDATE_FAILED', 'Resource handler returned message: "AMI not found"'),
+      resourceEvent('Service', 'UPDATE_IN_PROGRESS'),
+      resourceEvent('Listener', 'UPDATE_COMPLETE'),
+      resourceEvent('Listener', 'UPDATE_IN_PROGRESS'),
+      stackEvent('UPDATE_IN_PROGRESS', 'User Initiated'),
+    ];
+    expect(await firstFailedEvent(ctx(events), DEV_STACK)).toBe('Service UPDATE_FAILED: Resource handler returned message: "AMI not found"');
+  });
+
+  test('a failure without a reason says so; no failure in the last operation is no cause', async () => {
+    expect(await firstFailedEvent(ctx([stackEvent('UPDATE_ROLLBACK_COMPLETE'), resourceEvent('Service', 'CREATE_FAILED'), stackEvent('UPDATE_IN_PROGRESS')]), DEV_STACK)).toBe('Service CREATE_FAILED: no reason given');
+    expect(await firstFailedEvent(ctx([stackEvent('UPDATE_COMPLETE'), resourceEvent('Service', 'UPDATE_COMPLETE'), stackEvent('UPDATE_IN_PROGRESS'), resourceEvent('Old', 'UPDATE_FAILED', 'older'), stackEvent('UPDATE_IN_PROGRESS')]), DEV_STACK)).toBeUndefined();
+    expect(await firstFailedEvent(ctx([]), DEV_STACK)).toBeUndefined();
+    // The stack's own failure names no resource: not a cause.
+    expect(await firstFailedEvent(ctx([stackEvent('UPDATE_ROLLBACK_FAILED', 'rollback failed'), stackEvent('UPDATE_ROLLBACK_IN_PROGRESS'), stackEvent('UPDATE_IN_PROGRESS')]), DEV_STACK)).toBeUndefined();
+  });
+
+  test('no start of an operation among the events listed (only the newest page): the oldest failure listed', async () => {
+    const events = [stackEvent('UPDATE_ROLLBACK_IN_PROGRESS'), resourceEvent('Later', 'UPDATE_FAILED', 'later'), resourceEvent('First', 'DELETE_FAILED', 'first')];
+    expect(await firstFailedEvent(ctx(events), DEV_STACK)).toBe('First DELETE_FAILED: first');
+  });
+
+  test('events that cannot be read: said, with the error', async () => {
+    expect(await firstFailedEvent(ctx(new Error('throttled')), DEV_STACK)).toBe(`stack events not readable (DescribeStackEvents on stack ${DEV_STACK} failed: Error: throttled)`);
+  });
+});
+
+describe("the account in a stack's id, in every partition (readStack)", () => {
+  const caller = { account: '999999999999', arn: 'arn:aws-cn:sts::999999999999:assumed-role/dev/alice' };
+  const ctx = (stackId: string) =>
+    ({
+      caller,
+      clients: {
+        region: 'cn-north-1',
+        cloudFormation: {
+          send: async () => ({ Stacks: [{ StackName: DEV_STACK, StackId: stackId, StackStatus: 'UPDATE_COMPLETE', Outputs: [], Parameters: [{ ParameterKey: 'LiveColor', ParameterValue: 'blue' }] }] }),
+        },
+      },
+      retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, sleep: async () => undefined },
+    }) as never;
+
+  test.each([
+    ['aws-cn', 'cn-north-1'],
+    ['aws-us-gov', 'us-gov-west-1'],
+    ['aws', 'eu-west-1'],
+  ])('%s: a stack in another account than the credentials is refused (exit 2), the same account is read', async (partition, region) => {
+    const other = readStack(ctx(`arn:${partition}:cloudformation:${region}:123456789012:stack/${DEV_STACK}/0a1b`), DEV_STACK);
+    await expect(other).rejects.toThrow(`credentials are for account 999999999999 (${caller.arn}), the stack ${DEV_STACK} is in 123456789012`);
+    await expect(other).rejects.toMatchObject({ exitCode: ExitCode.Usage });
+    await expect(readStack(ctx(`arn:${partition}:cloudformation:${region}:999999999999:stack/${DEV_STACK}/0a1b`), DEV_STACK)).resolves.toMatchObject({ name: DEV_STACK });
   });
 });
