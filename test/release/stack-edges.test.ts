@@ -73,12 +73,39 @@ describe('the session around a release (src/release/state/session.ts)', () => {
   beforeEach(() => (aws = devWorld()));
   afterEach(() => aws.restore());
 
-  test('a lock that cannot be deleted at the end: the release stands, with a warning of when the lock expires', async () => {
+  test('a lock that cannot be deleted at the end: the release stands, with a warning of when the lock expires (its last renewal)', async () => {
     aws.inject({ operation: 'Delete', kind: 'access-denied', times: 1, when: (input) => input?.Key?.pk === 'lock' });
     const r = run(aws);
     expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Ok);
     expect(r.stderr.text).toMatch(new RegExp(`could not release the lock of ${aws.outputs(DEV_STACK).ReleaseTableName} \\(.*\\); it expires by itself at \\d{4}-\\d\\d-\\d\\dT`));
-    expect(aws.table(DEV_STACK).get({ pk: 'lock', sk: 'lock' })).toBeDefined();
+    const lock = aws.table(DEV_STACK).get({ pk: 'lock', sk: 'lock' }) as { expiresAt: number };
+    expect(r.stderr.text).toContain(`it expires by itself at ${new Date(lock.expiresAt * 1000).toISOString()}`);
+  });
+
+  test('the lock step says who holds the lock and until when', async () => {
+    let expiresAt = 0;
+    const hooks = { afterStep: (id: string) => void (id === 'take-lock' && (expiresAt = (aws.table(DEV_STACK).get({ pk: 'lock', sk: 'lock' }) as { expiresAt: number }).expiresAt)) };
+    const r = run(aws, { hooks, actor: 'carol' });
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Ok);
+    const step = json(r).steps.find((s: { name: string }) => s.name === 'take the release lock');
+    expect(step).toMatchObject({ status: 'done', detail: `held by carol@vm until ${new Date(expiresAt * 1000).toISOString()}` });
+  });
+
+  test('a stack busy before the lock is refused without taking it', async () => {
+    aws.updateOutOfBand(DEV_STACK, { StandbyMinTasks: '1' });
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Refused);
+    expect(json(r).error).toMatch(/stack bgf-dev-api is UPDATE_IN_PROGRESS since .*another change is running/);
+    expect(json(r).steps.map((s: { name: string }) => s.name)).not.toContain('take the release lock');
+    expect(aws.calls.filter((c) => c.operation === 'Put' && (c.input as { Item?: { pk?: string } })?.Item?.pk === 'lock')).toEqual([]);
+  });
+
+  test('traffic that disagrees with LiveColor: the refusal carries both colors', async () => {
+    const o = aws.outputs(DEV_STACK);
+    aws.elb.modifyListener({ ListenerArn: o.ProductionListenerArn, DefaultActions: [{ Type: 'forward', TargetGroupArn: o.GreenTargetGroupArn }] });
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Refused);
+    expect(json(r)).toMatchObject({ exitCode: ExitCode.Refused, detail: { trafficColor: 'green', liveColor: 'blue' } });
   });
 
   test('a stack that became busy while the lock was taken is refused after it, and the lock is released', async () => {

@@ -11,6 +11,7 @@ export function actorName(env: NodeJS.ProcessEnv = process.env, host: string = h
 }
 
 export interface HeldLock {
+  /** The lock as last written: its expiry is the last renewal's. */
   readonly item: LockItem;
   /** Extends the lease; throws when someone took the lock over. */
   renew(): Promise<void>;
@@ -46,14 +47,21 @@ export async function acquireLock(ctx: ReleaseContext, table: ReleaseTable, comm
     });
   }
   if (options.breakLock) ctx.reporter.warn(`took the release lock by force (--break-lock)`);
+  // The lock as the table holds it: each renewal moves its expiry, which a warning that the
+  // lock could not be released then names.
+  let current = item;
   return {
-    item,
+    get item() {
+      return current;
+    },
     renew: async () => {
-      const ok = await table.renewLock(item.token, epochSeconds(ctx.clock.now()) + lease);
+      const expiresAt = epochSeconds(ctx.clock.now()) + lease;
+      const ok = await table.renewLock(item.token, expiresAt);
       if (!ok) {
         const holder = await table.readLock();
         throw new ReleaseError(ExitCode.Refused, `the release lock was taken over by ${holder?.owner ?? 'someone'}; stopping here`);
       }
+      current = { ...current, expiresAt };
     },
     release: () => table.releaseLock(item.token),
   };
