@@ -3,6 +3,7 @@ import { ExitCode } from '../../src/release/core/outcome';
 import { parseStack } from '../../src/release/core/stack-state';
 import { assertUpdatable, executionRoleArn, firstFailedEvent, readStack } from '../../src/release/state/stack';
 import { AwsModel } from './support/aws-model';
+import { awsError } from './support/aws-model/errors';
 import { DEV_STACK, devWorld, json, run } from './support/model-harness';
 
 const deployV2 = { env: 'dev', service: 'api', image: 'v2', json: true };
@@ -228,5 +229,47 @@ describe("the account in a stack's id, in every partition (readStack)", () => {
     await expect(other).rejects.toThrow(`credentials are for account 999999999999 (${caller.arn}), the stack ${DEV_STACK} is in 123456789012`);
     await expect(other).rejects.toMatchObject({ exitCode: ExitCode.Usage });
     await expect(readStack(ctx(`arn:${partition}:cloudformation:${region}:999999999999:stack/${DEV_STACK}/0a1b`), DEV_STACK)).resolves.toMatchObject({ name: DEV_STACK });
+  });
+});
+
+describe('an update CloudFormation answers with an error (updateStack)', () => {
+  let aws: AwsModel;
+  beforeEach(() => (aws = devWorld()));
+  afterEach(() => aws.restore());
+
+  test("TokenAlreadyExistsException for the update's own token (its first attempt got through): the release follows that update to the end", async () => {
+    aws.inject({
+      operation: 'UpdateStack',
+      kind: 'error',
+      times: 1,
+      afterEffect: true,
+      error: awsError('TokenAlreadyExistsException', 'Another Stack operation with the same client request token already exists.'),
+    });
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Ok);
+    expect(aws.param(DEV_STACK, 'LiveColor')).toBe('green');
+    expect(aws.trafficColor(DEV_STACK)).toBe('green');
+  });
+
+  test('"No updates are to be performed" (someone made the same change first): the release carries on from the stack as it now is', async () => {
+    // GIVEN the first update the release sends already made, out of band, just before it
+    aws.before('UpdateStack', 1, async (input: { RoleARN?: string; Parameters: Array<{ ParameterKey: string; ParameterValue?: string; UsePreviousValue?: boolean }> }) => {
+      const same = Object.fromEntries(input.Parameters.filter((p) => !p.UsePreviousValue).map((p) => [p.ParameterKey, p.ParameterValue as string]));
+      aws.updateOutOfBand(DEV_STACK, same, { roleArn: input.RoleARN });
+      await aws.runFor(30 * 60_000);
+    });
+    const r = run(aws);
+    expect(await runDeploy({ ...deployV2, json: true }, r.deps)).toBe(ExitCode.Ok);
+    expect(aws.trafficColor(DEV_STACK)).toBe('green');
+    expect(aws.calls.filter((c) => c.operation === 'UpdateStack' && c.origin === 'client').length).toBeGreaterThan(1);
+    const warm = json(r).steps.find((step: { name: string }) => step.name.startsWith('set GreenImage='));
+    expect(warm).toMatchObject({ status: 'skipped', detail: 'already runs the image with StandbyMinTasks=2' });
+  });
+
+  test('any other error of UpdateStack ends the release with it (exit 1), naming the stack', async () => {
+    aws.inject({ operation: 'UpdateStack', kind: 'error', times: 1, error: awsError('InsufficientCapabilitiesException', 'Requires capabilities : [CAPABILITY_IAM]') });
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Error);
+    expect(json(r).error).toMatch(/UpdateStack on stack bgf-dev-api failed: .*Requires capabilities : \[CAPABILITY_IAM\]/);
   });
 });
