@@ -273,3 +273,31 @@ describe('an update CloudFormation answers with an error (updateStack)', () => {
     expect(json(r).error).toMatch(/UpdateStack on stack bgf-dev-api failed: .*Requires capabilities : \[CAPABILITY_IAM\]/);
   });
 });
+
+describe('a production listener that forwards to neither fleet (changed by hand)', () => {
+  let aws: AwsModel;
+  beforeEach(() => (aws = devWorld()));
+  afterEach(() => aws.restore());
+
+  test('a fixed response: the deploy is refused before any change (exit 3), naming the live target group', async () => {
+    const o = aws.outputs(DEV_STACK);
+    aws.elb.modifyListener({ ListenerArn: o.ProductionListenerArn, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '503' } }] });
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Refused);
+    expect(json(r)).toMatchObject({ detail: { trafficColor: 'neither', liveColor: 'blue' } });
+    expect(json(r).error).toContain(`the production listener of ${DEV_STACK} forwards to neither fleet`);
+    expect(json(r).error).toContain(`point its default action back at the blue fleet's target group (${o.BlueTargetGroupArn})`);
+    expect(aws.count('UpdateStack')).toBe(0);
+    expect(aws.trafficColor(DEV_STACK)).toBeUndefined();
+  });
+
+  test('a weighted forward whose heaviest group is the live fleet is no drift: the deploy goes on', async () => {
+    const o = aws.outputs(DEV_STACK);
+    aws.elb.modifyListener({
+      ListenerArn: o.ProductionListenerArn,
+      DefaultActions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: o.BlueTargetGroupArn, Weight: 90 }, { TargetGroupArn: o.GreenTargetGroupArn, Weight: 10 }] } }],
+    });
+    const r = run(aws);
+    expect(await runDeploy(deployV2, r.deps)).toBe(ExitCode.Ok);
+  });
+});

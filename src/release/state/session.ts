@@ -3,7 +3,7 @@ import { acquireLock, HeldLock, LockOptions } from './lock';
 import { ExitCode, ReleaseError } from '../core/outcome';
 import type { StepHandle, StepRunner } from '../core/steps';
 import { assertUpdatable, readStack } from './stack';
-import { requireOutput, StackState } from '../core/stack-state';
+import { fleet, requireOutput, StackState } from '../core/stack-state';
 import { ReleaseTable } from '../core/table';
 import { releaseSettings, ReleaseSettings } from '../core/settings';
 import { ReleaseTarget } from '../runtime/target';
@@ -97,10 +97,23 @@ export async function withSession<T>(
   }
 }
 
-/** Refuses when traffic does not go where LiveColor says (a fast rollback not yet reconciled). */
+/**
+ * Refuses when traffic does not go where LiveColor says: a fast rollback not yet reconciled, or
+ * a production listener changed by hand to forward to neither fleet (a fixed response during an
+ * incident, another target group). A release would overwrite that listener at its swap (the
+ * listener's properties change with LiveColor), so it stops first, as the standby-capacity
+ * handler does.
+ */
 export async function assertNoTrafficDrift(session: Session, stack: StackState): Promise<void> {
   const actual = await trafficColor(session.ctx, stack);
-  if (actual !== undefined && actual !== stack.liveColor) {
+  if (actual === undefined) {
+    throw new ReleaseError(
+      ExitCode.Refused,
+      `the production listener of ${stack.name} forwards to neither fleet (changed outside a release?) but the stack's LiveColor says ${stack.liveColor}: point its default action back at the ${stack.liveColor} fleet's target group (${fleet(stack, stack.liveColor).targetGroupArn}), then release; nothing was changed`,
+      { trafficColor: 'neither', liveColor: stack.liveColor },
+    );
+  }
+  if (actual !== stack.liveColor) {
     throw new ReleaseError(
       ExitCode.Refused,
       `production traffic goes to the ${actual} fleet but the stack's LiveColor says ${stack.liveColor} (a fast rollback not yet reconciled): run \`bluegreen-fleet rollback\` to reconcile first`,
