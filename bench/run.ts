@@ -42,10 +42,11 @@ function record(row: Row): void {
   console.log(`${row.pass ? 'PASS' : 'FAIL'}  ${row.section.padEnd(7)} ${row.figure.padEnd(52)} ${row.value.padStart(14)}  budget ${row.budget}  (load ${row.load.toFixed(1)})`);
 }
 
-/** No findings and no assembly remembered, as in a fresh clone (lib/policy/guard-cache.ts, scripts/synth-cache.js). */
+/** No findings, no assembly and no Lambda bundle remembered, as in a fresh clone (lib/policy/guard-cache.ts, scripts/synth-cache.js, constructs/release/bundle.ts). */
 const clearGuardCache = () => {
   fs.rmSync(defaultCacheDirectory(), { recursive: true, force: true });
   fs.rmSync(path.join(ROOT, 'node_modules', '.cache', 'bluegreen-fleet', 'synth'), { recursive: true, force: true });
+  fs.rmSync(path.join(ROOT, 'node_modules', '.cache', 'bluegreen-fleet', 'lambda'), { recursive: true, force: true });
 };
 const ratio = (r: number) => `${r.toFixed(2)}x`;
 

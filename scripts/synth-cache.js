@@ -36,11 +36,17 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
 const ENTRY = 'bin/app.ts';
-const FIXED_INPUTS = ['scripts/app.js', 'scripts/synth-cache.js', 'cdk.json', 'cdk.context.json', 'package-lock.json', 'node_modules/.package-lock.json'];
+const FIXED_INPUTS = ['scripts/app.js', 'scripts/synth-cache.js', 'cdk.json', 'cdk.context.json', 'tsconfig.json', 'package-lock.json', 'node_modules/.package-lock.json'];
+// The CLI passes a large context in a file it names here (aws-cdk-lib cx-api, readContextFromTempFile).
+const CONTEXT_FILE_ENV = 'CONTEXT_OVERFLOW_LOCATION_ENV';
 const INPUT_ENV = /^(CDK_|BLUEGREEN_FLEET_|BGF_|JSII_)/;
 /** Where the CLI wants the output (and its error and performance files): not what the app makes. */
 const OUTPUT_ENV = new Set(['CDK_OUTDIR', 'CDK_ERROR_FILE', 'CDK_PERF_COUNTERS_FILE', 'BLUEGREEN_FLEET_SYNTH_CACHE']);
 const KEEP = 3;
+/** How far a file's modification time may lag behind Date.now (the kernel's coarse clock). */
+const COARSE_CLOCK_MS = 10;
+/** The clock (tests set it). */
+let now = () => Date.now();
 
 function enabled(env = process.env) {
   return env.BLUEGREEN_FLEET_SYNTH_CACHE !== 'off';
@@ -50,24 +56,42 @@ function cacheDirectory(root = ROOT) {
   return path.join(root, 'node_modules', '.cache', 'bluegreen-fleet', 'synth');
 }
 
-/** The files the app and the handlers import (relative to root, sorted), and the fixed inputs. */
-function inputFiles(root = ROOT) {
+/**
+ * The files `entries` import, relative to root and sorted, outside node_modules, as the code that
+ * runs sees them: `import ... from '../constructs'` is constructs/index.ts (jest maps it so, and
+ * scripts/app.js runs the transpiled sources), not the `main` of constructs/package.json, which
+ * names the jsii build (constructs/dist/, present after a pack) esbuild would otherwise follow.
+ */
+function importedFiles(root, entries) {
   const esbuild = require('esbuild');
-  const lambdaRoot = path.join(root, 'lambda');
-  const handlers = fs.existsSync(lambdaRoot) ? fs.readdirSync(lambdaRoot).filter((n) => fs.existsSync(path.join(lambdaRoot, n, 'index.ts'))).map((n) => `lambda/${n}/index.ts`) : [];
   const result = esbuild.buildSync({
     absWorkingDir: root,
-    entryPoints: [ENTRY, ...handlers].filter((e) => fs.existsSync(path.join(root, e))),
+    entryPoints: entries.filter((e) => fs.existsSync(path.join(root, e))),
     bundle: true,
     packages: 'external',
+    // No package.json field names a folder's entry, so a folder import is its index file (the
+    // packages, the only other thing that has a package.json, are left out anyway).
+    mainFields: ['bluegreen-fleet-sources'],
     platform: 'node',
     write: false,
     metafile: true,
     outdir: 'unused',
     logLevel: 'silent',
   });
-  const imported = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/'));
-  return [...new Set([...imported, ...FIXED_INPUTS])].sort();
+  return Object.keys(result.metafile.inputs)
+    .filter((f) => !f.startsWith('node_modules/'))
+    .sort();
+}
+
+/** The Lambda handlers' entry points (lambda/<name>/index.ts). */
+function handlerEntries(root) {
+  const lambdaRoot = path.join(root, 'lambda');
+  return fs.existsSync(lambdaRoot) ? fs.readdirSync(lambdaRoot).filter((n) => fs.existsSync(path.join(lambdaRoot, n, 'index.ts'))).map((n) => `lambda/${n}/index.ts`) : [];
+}
+
+/** The files the app and the handlers import (relative to root, sorted), and the fixed inputs. */
+function inputFiles(root = ROOT) {
+  return [...new Set([...importedFiles(root, [ENTRY, ...handlerEntries(root)]), ...FIXED_INPUTS])].sort();
 }
 
 /** A digest of the files' paths and contents (a missing file counts as missing), the environment, the arguments and Node.js. */
@@ -80,7 +104,12 @@ function digest(root, files, env = process.env, argv = process.argv.slice(2)) {
     hash.update('\0');
   }
   for (const name of Object.keys(env).filter((n) => INPUT_ENV.test(n) && !OUTPUT_ENV.has(n)).sort()) hash.update(`${name}=${env[name]}\0`);
-  hash.update(`${JSON.stringify(argv)}\0${process.version}`);
+  // Its content, not its (temporary) path.
+  if (env[CONTEXT_FILE_ENV]) hash.update(`${CONTEXT_FILE_ENV}\0`).update(fs.existsSync(env[CONTEXT_FILE_ENV]) ? fs.readFileSync(env[CONTEXT_FILE_ENV]) : '\u0000missing');
+  // The config checks read the clock: a release window's time zone offset is today's
+  // (lib/config/schedule-checks.ts), so an assembly is reused within the UTC hour it was made in
+  // (offsets change on the hour).
+  hash.update(`${JSON.stringify(argv)}\0${process.version}\0${new Date(now()).toISOString().slice(0, 13)}`);
   return hash.digest('hex').slice(0, 32);
 }
 
@@ -115,6 +144,7 @@ function restore(dir, outdir, streams = { stdout: process.stdout, stderr: proces
  */
 function begin(root = ROOT, env = process.env, argv = process.argv.slice(2), streams = { stdout: process.stdout, stderr: process.stderr }) {
   const files = inputFiles(root);
+  const started = Date.now();
   const before = digest(root, files, env, argv);
   const output = [];
   for (const name of ['stdout', 'stderr']) {
@@ -128,7 +158,10 @@ function begin(root = ROOT, env = process.env, argv = process.argv.slice(2), str
   return {
     key: before,
     keep(outdir) {
-      if (digest(root, files, env, argv) !== before) return undefined;
+      // Saved while the app ran (even if saved back since): not kept.
+      // (The file system stamps times from a clock up to a few ms behind Date.now.)
+      const touched = files.some((f) => fs.existsSync(path.join(root, f)) && fs.statSync(path.join(root, f)).mtimeMs > started - COARSE_CLOCK_MS);
+      if (touched || digest(root, files, env, argv) !== before) return undefined;
       const base = cacheDirectory(root);
       const dir = path.join(base, before);
       const staging = path.join(base, `${before}.${process.pid}.tmp`);
@@ -153,10 +186,10 @@ function begin(root = ROOT, env = process.env, argv = process.argv.slice(2), str
 function prune(base, current) {
   const others = fs
     .readdirSync(base, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && path.join(base, e.name) !== current)
+    .filter((e) => e.isDirectory() && !e.name.endsWith('.tmp') && path.join(base, e.name) !== current)
     .map((e) => ({ dir: path.join(base, e.name), at: fs.statSync(path.join(base, e.name)).mtimeMs }))
     .sort((a, b) => b.at - a.at);
   for (const old of others.slice(KEEP - 1)) fs.rmSync(old.dir, { recursive: true, force: true });
 }
 
-module.exports = { enabled, cacheDirectory, inputFiles, digest, lookup, restore, begin };
+module.exports = { enabled, cacheDirectory, importedFiles, handlerEntries, inputFiles, digest, lookup, restore, begin, setClock: (clock) => (now = clock) };

@@ -69,10 +69,7 @@ function requireSourceRoot(): string {
  * handler's own, what it imports from src/, and the packages bundled into it).
  */
 export function bundleHandler(name: string, outdir: string, root = requireSourceRoot()): string[] {
-  // esbuild is a build-time dependency: loaded only when bundling from source.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const esbuild = require('esbuild') as typeof import('esbuild');
-  const result = esbuild.buildSync({
+  const result = esbuildModule().buildSync({
     ...BUNDLE_OPTIONS,
     external: [...BUNDLE_OPTIONS.external],
     mainFields: [...BUNDLE_OPTIONS.mainFields],
@@ -84,9 +81,16 @@ export function bundleHandler(name: string, outdir: string, root = requireSource
   return Object.keys(result.metafile.inputs).sort();
 }
 
-/** A digest of the bundle options and of each file's path and content; undefined when one is gone. */
+/** esbuild, a build-time dependency: loaded only when bundling from source. */
+function esbuildModule(): typeof import('esbuild') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  return esbuild;
+}
+
+/** A digest of the bundle options, esbuild's version and each file's path and content; undefined when one is gone. */
 function inputsDigest(root: string, files: readonly string[]): string | undefined {
-  const hash = crypto.createHash('sha256').update(JSON.stringify(BUNDLE_OPTIONS));
+  const hash = crypto.createHash('sha256').update(JSON.stringify(BUNDLE_OPTIONS)).update(esbuildModule().version);
   for (const file of files) {
     const full = path.join(root, file);
     if (!fs.existsSync(full)) return undefined;
@@ -123,18 +127,40 @@ export function cachedHandlerBundle(name: string, root: string, cacheRoot: strin
   }
   const known = files && inputsDigest(root, files);
   if (known && fs.existsSync(path.join(cacheRoot, `${name}-${known}`, 'index.js'))) return { dir: path.join(cacheRoot, `${name}-${known}`), bundled: false };
-  const staging = path.join(cacheRoot, `${name}.${process.pid}.${Date.now()}.tmp`);
-  const inputs = bundleHandler(name, staging, root);
-  const digest = inputsDigest(root, inputs) as string;
-  const dir = path.join(cacheRoot, `${name}-${digest}`);
-  try {
-    fs.renameSync(staging, dir);
-  } catch {
-    // Another process finished the same bundle first: theirs is identical.
+  // A file saved while esbuild reads the sources would put the old code under the new content's
+  // digest: a bundle is kept only when none of its files changed after it started (their
+  // modification times), else it is made again.
+  for (let attempt = 1; ; attempt++) {
+    const staging = path.join(cacheRoot, `${name}.${process.pid}.${Date.now()}.tmp`);
+    const started = Date.now();
+    const inputs = bundleHandler(name, staging, root);
+    const digest = inputsDigest(root, inputs);
+    // (A file's time may lag a few ms behind Date.now: the kernel's coarse clock.)
+    if (digest !== undefined && !inputs.some((f) => fs.statSync(path.join(root, f)).mtimeMs > started - 10)) {
+      const dir = path.join(cacheRoot, `${name}-${digest}`);
+      try {
+        fs.renameSync(staging, dir);
+      } catch {
+        // Another process finished the same bundle first: theirs is identical.
+        fs.rmSync(staging, { recursive: true, force: true });
+      }
+      writeWhole(listFile, JSON.stringify({ files: inputs }));
+      return { dir, bundled: true };
+    }
     fs.rmSync(staging, { recursive: true, force: true });
+    if (attempt === 3) throw new Error(`ReleaseSupport: the sources of the ${name} handler changed while it was being bundled, three times in a row; synthesize again once they are saved`);
   }
-  writeWhole(listFile, JSON.stringify({ files: inputs }));
-  return { dir, bundled: true };
+}
+
+/**
+ * Where this checkout keeps its handler bundles: its own node_modules/.cache (not a shared
+ * temporary folder another user of the machine could write a bundle into).
+ */
+function bundleCacheRoot(root: string): string {
+  if (fs.existsSync(path.join(root, 'node_modules'))) return path.join(root, 'node_modules', '.cache', 'bluegreen-fleet', 'lambda');
+  const own = path.join(os.tmpdir(), `bluegreen-fleet-lambda-${os.userInfo().uid}`);
+  fs.mkdirSync(own, { recursive: true, mode: 0o700 });
+  return own;
 }
 
 /** A directory holding `index.js` for the handler, ready for `lambda.Code.fromAsset`. */
@@ -143,7 +169,7 @@ export function handlerCodeDirectory(name: string): string {
   if (cached) return cached;
   let dir: string;
   if (SOURCE_ROOT !== undefined && fs.existsSync(path.join(SOURCE_ROOT, 'lambda', name, 'index.ts'))) {
-    dir = cachedHandlerBundle(name, SOURCE_ROOT, path.join(os.tmpdir(), 'bluegreen-fleet-lambda')).dir;
+    dir = cachedHandlerBundle(name, SOURCE_ROOT, bundleCacheRoot(SOURCE_ROOT)).dir;
   } else {
     const prebuilt = prebuiltBundleDirectory(name);
     if (prebuilt === undefined || !fs.existsSync(path.join(prebuilt, 'index.js'))) {

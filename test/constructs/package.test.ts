@@ -30,7 +30,7 @@ test('the compiled library requires only aws-cdk-lib, constructs and Node built-
   expect(required.has('aws-cdk-lib')).toBe(true);
 });
 
-test('esbuild is required only inside the function that bundles from source', () => {
+test('esbuild is required only inside the function that loads it for bundling from source', () => {
   const source = fs.readFileSync(path.join(root, 'constructs', 'release', 'bundle.ts'), 'utf8');
   const top = source.split('\n').filter((line) => /require\('esbuild'\)/.test(line));
   expect(top).toHaveLength(1);

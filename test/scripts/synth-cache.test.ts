@@ -11,13 +11,14 @@ const cache = require('../../scripts/synth-cache.js') as {
   lookup(root: string, env: NodeJS.ProcessEnv, argv: string[]): string | undefined;
   restore(dir: string, outdir: string, streams: Record<'stdout' | 'stderr', { write(text: string): unknown }>): void;
   begin(root: string, env: NodeJS.ProcessEnv, argv: string[], streams: Record<'stdout' | 'stderr', { write(chunk: unknown): unknown }>): { keep(outdir: string): string | undefined };
+  setClock(clock: () => number): void;
 };
 
 const roots: string[] = [];
 afterAll(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
 
 /** A checkout: an app that imports lib/ and src/, a handler that imports src/, and the files synthesis reads. */
-function checkout(app = "import { x } from '../lib/x';\nexport function run(): void { void x; }\n"): string {
+function checkout(app = "import { x } from '../lib/x';\nimport { c } from '../constructs';\nexport function run(): void { void x; void c; }\n"): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bgf-synth-cache-'));
   roots.push(root);
   const write = (file: string, text: string) => {
@@ -33,6 +34,11 @@ function checkout(app = "import { x } from '../lib/x';\nexport function run(): v
   write('cdk.json', '{}');
   write('package-lock.json', '{}');
   write('data/table.json', '{}');
+  // The library's package.json names its jsii build, which a pack leaves behind: not what runs.
+  write('constructs/index.ts', 'export const c = 1;\n');
+  write('constructs/package.json', '{"name": "bluegreen-fleet", "main": "dist/index.js"}');
+  write('constructs/dist/index.js', 'exports.c = 1;\n');
+  pastTimes(root);
   return root;
 }
 
@@ -59,6 +65,7 @@ describe('the kept assembly of a synth (scripts/synth-cache.js)', () => {
       'bin/app.ts',
       'cdk.context.json',
       'cdk.json',
+      'constructs/index.ts',
       'lambda/h/index.ts',
       'lib/x.ts',
       'node_modules/.package-lock.json',
@@ -67,6 +74,7 @@ describe('the kept assembly of a synth (scripts/synth-cache.js)', () => {
       'scripts/synth-cache.js',
       'src/y.ts',
       'src/z.ts',
+      'tsconfig.json',
     ]);
   });
 
@@ -103,6 +111,50 @@ describe('the kept assembly of a synth (scripts/synth-cache.js)', () => {
     expect(cache.lookup(root, ENV, [])).toBeUndefined();
   });
 
+  test('the construct sources, not the jsii build; a context the CLI passes in a file; the hour', () => {
+    const root = checkout();
+    cache.begin(root, ENV, [], recorder().streams).keep(assembly({ 'manifest.json': '{}' }));
+    fs.writeFileSync(path.join(root, 'constructs', 'dist', 'index.js'), 'exports.c = 2;\n');
+    expect(cache.lookup(root, ENV, [])).toBeDefined();
+    fs.writeFileSync(path.join(root, 'constructs', 'index.ts'), 'export const c = 2;\n');
+    expect(cache.lookup(root, ENV, [])).toBeUndefined();
+
+    const withFile = checkout();
+    const context = path.join(withFile, 'overflow.json');
+    fs.writeFileSync(context, '{"env":"dev"}');
+    const env = { ...ENV, CONTEXT_OVERFLOW_LOCATION_ENV: context };
+    cache.begin(withFile, env, [], recorder().streams).keep(assembly({ 'manifest.json': '{}' }));
+    const moved = path.join(withFile, 'elsewhere.json');
+    fs.copyFileSync(context, moved);
+    expect(cache.lookup(withFile, { ...ENV, CONTEXT_OVERFLOW_LOCATION_ENV: moved }, [])).toBeDefined();
+    fs.writeFileSync(moved, '{"env":"prod"}');
+    expect(cache.lookup(withFile, { ...ENV, CONTEXT_OVERFLOW_LOCATION_ENV: moved }, [])).toBeUndefined();
+
+    try {
+      const hour = Date.parse('2026-03-29T00:10:00Z');
+      cache.setClock(() => hour);
+      const atNight = checkout();
+      cache.begin(atNight, ENV, [], recorder().streams).keep(assembly({ 'manifest.json': '{}' }));
+      cache.setClock(() => hour + 40 * 60_000);
+      expect(cache.lookup(atNight, ENV, [])).toBeDefined();
+      // A time zone's offset may change on the next hour (a release window's checks use it).
+      cache.setClock(() => hour + 60 * 60_000);
+      expect(cache.lookup(atNight, ENV, [])).toBeUndefined();
+    } finally {
+      cache.setClock(() => Date.now());
+    }
+  });
+
+  test('a file saved while the app ran, even back to what it was: the assembly is not kept', () => {
+    const root = checkout();
+    const old = Date.now() / 1000 - 60;
+    fs.utimesSync(path.join(root, 'lib', 'x.ts'), old, old);
+    const text = fs.readFileSync(path.join(root, 'lib', 'x.ts'), 'utf8');
+    const pending = cache.begin(root, ENV, [], recorder().streams);
+    fs.writeFileSync(path.join(root, 'lib', 'x.ts'), text);
+    expect(pending.keep(assembly({ 'manifest.json': '{}' }))).toBeUndefined();
+  });
+
   test('a file changed while the app ran: the assembly is not kept', () => {
     const root = checkout();
     const pending = cache.begin(root, ENV, [], recorder().streams);
@@ -122,6 +174,7 @@ describe('the kept assembly of a synth (scripts/synth-cache.js)', () => {
     const kept = [first];
     for (const n of [1, 2, 3]) {
       fs.writeFileSync(path.join(root, 'src', 'y.ts'), `export const y = ${n + 1};\n`);
+      fs.utimesSync(path.join(root, 'src', 'y.ts'), past, past);
       const dir = cache.begin(root, env, [], recorder().streams).keep(out) as string;
       fs.utimesSync(dir, past + n, past + n);
       kept.push(dir);
@@ -152,6 +205,7 @@ describe('scripts/app.js with the kept assembly', () => {
     for (const f of ['app.js', 'synth-cache.js']) fs.copyFileSync(path.join(ROOT, 'scripts', f), path.join(root, 'scripts', f));
     fs.mkdirSync(path.join(root, 'node_modules'));
     fs.symlinkSync(path.join(ROOT, 'node_modules', 'esbuild'), path.join(root, 'node_modules', 'esbuild'));
+    pastTimes(root);
     return root;
   }
   const synth = (root: string, env: Record<string, string> = {}) => {
@@ -175,3 +229,13 @@ describe('scripts/app.js with the kept assembly', () => {
     expect(synth(root, { FAIL: '1', BGF_FAIL_MODE: 'x' })).toMatchObject({ status: 1, runs: 2 });
   });
 });
+
+/** Every file of the fixture saved a minute ago (a cache refuses what was saved while it worked). */
+function pastTimes(dir: string): void {
+  const past = Date.now() / 1000 - 60;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) pastTimes(full);
+    else if (!entry.isSymbolicLink()) fs.utimesSync(full, past, past);
+  }
+}

@@ -6,6 +6,7 @@ import * as path from 'path';
 const setup = require('../support/global-setup.js') as {
   templateInputs(root: string): string[];
   templateKey(root: string, env?: NodeJS.ProcessEnv): string;
+  savedSince(since: number, root: string): boolean;
   cachedFolder(root: string): string;
   MARKERS: { started: string; done: string; failed: string };
 };
@@ -17,7 +18,11 @@ function checkout(): string {
     fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     fs.writeFileSync(path.join(root, file), text);
   };
-  write('bin/app.ts', "import { x } from '../lib/x';\nexport const app = x;\n");
+  write('bin/app.ts', "import { x } from '../lib/x';\nimport { c } from '../constructs';\nexport const app = x + c;\n");
+  // The library's package.json names its jsii build, which a pack leaves behind: not what runs.
+  write('constructs/index.ts', 'export const c = 1;\n');
+  write('constructs/package.json', '{"name": "bluegreen-fleet", "main": "dist/index.js"}');
+  write('constructs/dist/index.js', 'exports.c = 1;\n');
   write('lib/x.ts', "import { y } from '../src/y';\nexport const x = y + 1;\n");
   write('src/y.ts', 'export const y = 1;\n');
   write('src/cli.ts', 'export const notImported = 1;\n');
@@ -26,6 +31,7 @@ function checkout(): string {
   write('cdk.json', '{}');
   write('package-lock.json', '{}');
   fs.mkdirSync(path.join(root, 'node_modules'));
+  pastTimes(root);
   return root;
 }
 
@@ -39,7 +45,7 @@ describe('the kept folder of model templates (test/support/global-setup.js)', ()
   };
 
   test('the inputs are what the app and the handlers import, and the files synthesis reads', () => {
-    expect(setup.templateInputs(fresh())).toEqual(['bin/app.ts', 'cdk.json', 'lambda/h/index.ts', 'lib/x.ts', 'package-lock.json', 'src/y.ts', 'src/z.ts']);
+    expect(setup.templateInputs(fresh())).toEqual(['bin/app.ts', 'cdk.json', 'constructs/index.ts', 'lambda/h/index.ts', 'lib/x.ts', 'package-lock.json', 'src/y.ts', 'src/z.ts']);
   });
 
   test('the key changes with an imported file, the lock file or a CDK or policy-gate variable, and not with a file nothing imports', () => {
@@ -55,6 +61,25 @@ describe('the kept folder of model templates (test/support/global-setup.js)', ()
     expect(afterHandler).not.toBe(key);
     fs.writeFileSync(path.join(root, 'package-lock.json'), '{"lockfileVersion": 3}');
     expect(setup.templateKey(root, {})).not.toBe(afterHandler);
+  });
+
+  test('a change to the construct sources changes the key, whatever the jsii build left behind', () => {
+    const root = fresh();
+    const key = setup.templateKey(root, {});
+    fs.writeFileSync(path.join(root, 'constructs', 'index.ts'), 'export const c = 2;\n');
+    expect(setup.templateKey(root, {})).not.toBe(key);
+  });
+
+  test('an input saved after a time, even back to what it was, is seen (global-teardown.js then drops the folder)', () => {
+    const root = fresh();
+    const since = Date.now() - 60_000;
+    const old = since / 1000 - 60;
+    for (const f of setup.templateInputs(root)) fs.utimesSync(path.join(root, f), old, old);
+    expect(setup.savedSince(since, root)).toBe(false);
+    fs.writeFileSync(path.join(root, 'src', 'cli.ts'), 'export const notImported = 3;\n');
+    expect(setup.savedSince(since, root)).toBe(false);
+    fs.writeFileSync(path.join(root, 'src', 'y.ts'), 'export const y = 1;\n');
+    expect(setup.savedSince(since, root)).toBe(true);
   });
 
   test('a synthesis that stopped is started again, a finished one is kept, and only the newest folders stay', () => {
@@ -106,3 +131,13 @@ describe('the kept folder of model templates (test/support/global-setup.js)', ()
     expect(fs.readdirSync(path.dirname(dir)).sort()).toEqual(folders.slice(1).map((f) => path.basename(f)).sort());
   });
 });
+
+/** Every file of the fixture saved a minute ago (a cache refuses what was saved while it worked). */
+function pastTimes(dir: string): void {
+  const past = Date.now() / 1000 - 60;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) pastTimes(full);
+    else fs.utimesSync(full, past, past);
+  }
+}

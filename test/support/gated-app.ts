@@ -66,9 +66,16 @@ function sharedAssembly(): string {
   const done = `${dir}.done`;
   let mine = false;
   try {
-    // The lock names this worker, so a later run can tell a synthesis that stopped (global-setup.js).
-    fs.writeFileSync(`${dir}.lock`, String(process.pid), { flag: 'wx' });
-    mine = true;
+    // The lock names this worker, so a later run can tell a synthesis that stopped
+    // (global-setup.js); made whole (a link of a written file), so it is never seen empty.
+    const named = `${dir}.lock.${process.pid}`;
+    fs.writeFileSync(named, String(process.pid));
+    try {
+      fs.linkSync(named, `${dir}.lock`);
+      mine = true;
+    } finally {
+      fs.rmSync(named, { force: true });
+    }
   } catch {
     // Another worker synthesizes it.
   }

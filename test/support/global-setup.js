@@ -58,27 +58,13 @@ const ROOT = path.resolve(__dirname, '..', '..');
 // and esbuild, the jest setup file, and the environment variables that change what synthesis
 // does (the policy gates' switch, CDK's own).
 const ENTRIES = ['bin/app.ts', 'test/release/support/aws-model/service-template.ts', 'test/support/gated-app.ts', 'test/support/synth-templates.js'];
-const INPUT_FILES = ['package-lock.json', 'cdk.json', 'cdk.context.json', 'test/support/environment.js'];
+const INPUT_FILES = ['package-lock.json', 'node_modules/.package-lock.json', 'cdk.json', 'cdk.context.json', 'tsconfig.json', 'test/support/environment.js', 'scripts/synth-cache.js'];
 const INPUT_ENV = /^(BLUEGREEN_FLEET_|CDK_)/;
 
-/** Every input file, relative to the checkout, sorted: what esbuild finds the entries import. */
+/** Every input file, relative to the checkout, sorted: what esbuild finds the entries import (scripts/synth-cache.js). */
 function templateInputs(root = ROOT) {
-  // A development dependency: only a checkout runs jest.
-  const esbuild = require('esbuild');
-  const lambdaRoot = path.join(root, 'lambda');
-  const lambdas = fs.existsSync(lambdaRoot) ? fs.readdirSync(lambdaRoot).filter((n) => fs.existsSync(path.join(lambdaRoot, n, 'index.ts'))).map((n) => `lambda/${n}/index.ts`) : [];
-  const result = esbuild.buildSync({
-    absWorkingDir: root,
-    entryPoints: [...ENTRIES, ...lambdas].filter((e) => fs.existsSync(path.join(root, e))),
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    write: false,
-    metafile: true,
-    outdir: 'unused',
-    logLevel: 'silent',
-  });
-  const imported = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/'));
+  const { importedFiles, handlerEntries } = require('../../scripts/synth-cache.js');
+  const imported = importedFiles(root, [...ENTRIES, ...handlerEntries(root)]);
   return [...new Set([...imported, ...INPUT_FILES.filter((f) => fs.existsSync(path.join(root, f)))])].sort();
 }
 
@@ -121,6 +107,15 @@ function cachedFolder(root = ROOT) {
   return dir;
 }
 
+/**
+ * Whether an input was saved after `since` (ms): what a kept folder holds may then come from
+ * sources that are not the ones its key names (saved while they were synthesized, even if saved
+ * back since), so the folder is not kept.
+ */
+function savedSince(since, root = ROOT) {
+  return templateInputs(root).some((f) => fs.existsSync(path.join(root, f)) && fs.statSync(path.join(root, f)).mtimeMs > since - 10);
+}
+
 /** Whether the process a marker names still runs (signal 0 only checks; EPERM means it exists). */
 function running(marker) {
   const pid = Number(fs.readFileSync(marker, 'utf8'));
@@ -143,11 +138,14 @@ function keptFolder() {
 }
 
 async function globalSetup(globalConfig) {
+  const keptSince = Date.now();
   const kept = process.env.BGF_TEST_TEMPLATES || process.env.BGF_TEST_TEMPLATE_CACHE === 'off' ? undefined : keptFolder();
   if (process.env.BGF_TEST_TEMPLATES) {
     fs.mkdirSync(process.env.BGF_TEST_TEMPLATES, { recursive: true });
   } else if (kept) {
     process.env.BGF_TEST_TEMPLATES = kept;
+    // global-teardown.js drops the folder when an input was saved during the run.
+    process.env.BGF_TEST_TEMPLATES_KEPT_SINCE = String(keptSince);
   } else {
     process.env.BGF_TEST_TEMPLATES = fs.mkdtempSync(path.join(os.tmpdir(), 'bgf-test-templates-'));
     process.env.BGF_TEST_TEMPLATES_OWNED = '1';
@@ -160,3 +158,4 @@ module.exports.MARKERS = MARKERS;
 module.exports.templateInputs = templateInputs;
 module.exports.templateKey = templateKey;
 module.exports.cachedFolder = cachedFolder;
+module.exports.savedSince = savedSince;

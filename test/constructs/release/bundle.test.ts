@@ -11,6 +11,7 @@ function checkout(): string {
   fs.writeFileSync(path.join(root, 'lambda', 'h', 'index.ts'), "import { answer } from '../../src/core/answer';\nexport const handler = async () => answer();\n");
   fs.writeFileSync(path.join(root, 'src', 'core', 'answer.ts'), "export function answer(): string { return 'first-answer'; }\n");
   fs.writeFileSync(path.join(root, 'lambda', 'unrelated.ts'), 'export const x = 1;\n');
+  pastTimes(root);
   return root;
 }
 
@@ -68,4 +69,22 @@ describe('cachedHandlerBundle', () => {
     fs.writeFileSync(path.join(cache, 'h.inputs.json'), 'not json');
     expect(cachedHandlerBundle('h', root, cache)).toEqual({ dir: first.dir, bundled: true });
   });
+
+  test('a source saved while it is being bundled (its time after the start): not kept, and after three tries an error that says so', () => {
+    const { root, cache } = fresh();
+    const later = Date.now() / 1000 + 3600;
+    fs.utimesSync(path.join(root, 'src', 'core', 'answer.ts'), later, later);
+    expect(() => cachedHandlerBundle('h', root, cache)).toThrow('ReleaseSupport: the sources of the h handler changed while it was being bundled, three times in a row');
+    expect(fs.readdirSync(cache)).toEqual([]);
+  });
 });
+
+/** Every file of the fixture saved a minute ago (a cache refuses what was saved while it worked). */
+function pastTimes(dir: string): void {
+  const past = Date.now() / 1000 - 60;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) pastTimes(full);
+    else fs.utimesSync(full, past, past);
+  }
+}
