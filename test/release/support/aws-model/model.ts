@@ -133,7 +133,8 @@ export class AwsCore {
     // One sinon stub per client class, answering by the command's class: aws-sdk-client-mock's
     // `on(Command)` would add a sinon behaviour per command, and sinon then deep-compares every
     // call's arguments with each of them (a tenth of the release tests' time). A command the
-    // model does not serve answers `undefined`, as an unconfigured aws-sdk-client-mock stub does.
+    // model does not serve is an error naming it, not the `undefined` an unconfigured
+    // aws-sdk-client-mock stub answers.
     const tables = new Map<any, Map<unknown, Served>>();
     const serve: Serve = (client, service, command, handle) => {
       let table = tables.get(client);
@@ -188,7 +189,12 @@ export class AwsCore {
       const answer = (entry: Served, input: any, getClient: () => any) => this.answer(entry, input, getClient);
       mock.send.callsFake(async function (this: unknown, command: { input: unknown; constructor: unknown }): Promise<any> {
         const entry = table.get(command.constructor) ?? [...table].find(([c]) => command instanceof (c as new () => unknown))?.[1];
-        return entry ? answer(entry, command.input, () => this) : undefined;
+        if (!entry) {
+          // An answer of `undefined` would be kinder than AWS (which answers every operation):
+          // code reading a field of it would see "nothing there" instead of the model's gap.
+          throw new Error(`the AWS model does not serve ${(command.constructor as { name?: string }).name ?? 'this command'}: model it in test/release/support/aws-model (with its AWS source) before a test relies on it`);
+        }
+        return answer(entry, command.input, () => this);
       });
     }
     return this;

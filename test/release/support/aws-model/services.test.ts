@@ -1,5 +1,5 @@
 import { DescribeAutoScalingGroupsCommand, AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { CloudFormationClient, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, ListStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import { BatchGetImageCommand, DescribeImagesCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateScheduleCommand, GetScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
@@ -259,5 +259,13 @@ describe('the rest', () => {
 
   test('images are pinned by digest of their name, as the tests reference them', () => {
     expect(imageRef('v1')).toMatch(new RegExp(`${digestOf('v1')}$`));
+  });
+});
+
+describe('a command the model does not serve', () => {
+  test('is an error that names it, not an empty answer', async () => {
+    const cfn = new CloudFormationClient({ region });
+    await expect(cfn.send(new ListStacksCommand({}))).rejects.toThrow('the AWS model does not serve ListStacksCommand: model it in test/release/support/aws-model');
+    await expect(cfn.send(new DescribeStacksCommand({ StackName: STACK }))).resolves.toMatchObject({ Stacks: [{ StackName: STACK }] });
   });
 });
