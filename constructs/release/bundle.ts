@@ -149,6 +149,11 @@ export function cachedHandlerBundle(name: string, root: string, cacheRoot: strin
     }
     fs.rmSync(staging, { recursive: true, force: true });
     if (attempt === 3) throw new Error(`ReleaseSupport: the sources of the ${name} handler changed while it was being bundled, three times in a row; synthesize again once they are saved`);
+    // The next attempt starts after the newest file's time (and the clock's lag), so a file saved
+    // just before the synth is not taken for one saved during it (at most a second's wait).
+    const newest = Math.max(...inputs.map((f) => (fs.existsSync(path.join(root, f)) ? fs.statSync(path.join(root, f)).mtimeMs : 0)));
+    const wait = Math.min(1000, newest + 11 - Date.now());
+    if (wait > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
   }
 }
 

@@ -70,6 +70,15 @@ describe('cachedHandlerBundle', () => {
     expect(cachedHandlerBundle('h', root, cache)).toEqual({ dir: first.dir, bundled: true });
   });
 
+  test('a source saved just before the bundling is bundled and kept (the next attempt waits past its time)', () => {
+    const { root, cache } = fresh();
+    fs.writeFileSync(path.join(root, 'src', 'core', 'answer.ts'), "export function answer(): string { return 'just-saved'; }\n");
+    const made = cachedHandlerBundle('h', root, cache);
+    expect(made.bundled).toBe(true);
+    expect(code(made.dir)).toContain('just-saved');
+    expect(cachedHandlerBundle('h', root, cache)).toEqual({ dir: made.dir, bundled: false });
+  });
+
   test('a source saved while it is being bundled (its time after the start): not kept, and after three tries an error that says so', () => {
     const { root, cache } = fresh();
     const later = Date.now() / 1000 + 3600;
