@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { pastTimes } from '../support/past-times';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -229,13 +230,3 @@ describe('scripts/app.js with the kept assembly', () => {
     expect(synth(root, { FAIL: '1', BGF_FAIL_MODE: 'x' })).toMatchObject({ status: 1, runs: 2 });
   });
 });
-
-/** Every file of the fixture saved a minute ago (a cache refuses what was saved while it worked). */
-function pastTimes(dir: string): void {
-  const past = Date.now() / 1000 - 60;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) pastTimes(full);
-    else if (!entry.isSymbolicLink()) fs.utimesSync(full, past, past);
-  }
-}

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { pastTimes } from '../support/past-times';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const setup = require('../support/global-setup.js') as {
@@ -131,13 +132,3 @@ describe('the kept folder of model templates (test/support/global-setup.js)', ()
     expect(fs.readdirSync(path.dirname(dir)).sort()).toEqual(folders.slice(1).map((f) => path.basename(f)).sort());
   });
 });
-
-/** Every file of the fixture saved a minute ago (a cache refuses what was saved while it worked). */
-function pastTimes(dir: string): void {
-  const past = Date.now() / 1000 - 60;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) pastTimes(full);
-    else fs.utimesSync(full, past, past);
-  }
-}

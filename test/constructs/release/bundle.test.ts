@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { cachedHandlerBundle } from '../../../constructs/release/bundle';
+import { pastTimes } from '../../support/past-times';
 
 /** A checkout with one handler that imports code from outside lambda/, as the real handlers import src/release/core. */
 function checkout(): string {
@@ -87,13 +88,3 @@ describe('cachedHandlerBundle', () => {
     expect(fs.readdirSync(cache)).toEqual([]);
   });
 });
-
-/** Every file of the fixture saved a minute ago (a cache refuses what was saved while it worked). */
-function pastTimes(dir: string): void {
-  const past = Date.now() / 1000 - 60;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) pastTimes(full);
-    else fs.utimesSync(full, past, past);
-  }
-}
