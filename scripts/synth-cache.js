@@ -160,8 +160,7 @@ function begin(root = ROOT, env = process.env, argv = process.argv.slice(2), str
     keep(outdir) {
       // Saved while the app ran (even if saved back since): not kept.
       // (The file system stamps times from a clock up to a few ms behind Date.now.)
-      const touched = files.some((f) => fs.existsSync(path.join(root, f)) && fs.statSync(path.join(root, f)).mtimeMs > started - COARSE_CLOCK_MS);
-      if (touched || digest(root, files, env, argv) !== before) return undefined;
+      if (savedSince(root, files, started) || digest(root, files, env, argv) !== before) return undefined;
       const base = cacheDirectory(root);
       const dir = path.join(base, before);
       const staging = path.join(base, `${before}.${process.pid}.tmp`);
@@ -182,14 +181,19 @@ function begin(root = ROOT, env = process.env, argv = process.argv.slice(2), str
   };
 }
 
-/** Keeps the KEEP newest assemblies. */
-function prune(base, current) {
+/** Keeps the `keep` newest folders of `base` (`current` among them); staging folders are left alone. */
+function prune(base, current, keep = KEEP) {
   const others = fs
     .readdirSync(base, { withFileTypes: true })
     .filter((e) => e.isDirectory() && !e.name.endsWith('.tmp') && path.join(base, e.name) !== current)
     .map((e) => ({ dir: path.join(base, e.name), at: fs.statSync(path.join(base, e.name)).mtimeMs }))
     .sort((a, b) => b.at - a.at);
-  for (const old of others.slice(KEEP - 1)) fs.rmSync(old.dir, { recursive: true, force: true });
+  for (const old of others.slice(keep - 1)) fs.rmSync(old.dir, { recursive: true, force: true });
 }
 
-module.exports = { enabled, cacheDirectory, importedFiles, handlerEntries, inputFiles, digest, lookup, restore, begin, setClock: (clock) => (now = clock) };
+/** Whether one of the files was saved after `since` (ms), the file system's coarse clock allowed for. */
+function savedSince(root, files, since) {
+  return files.some((f) => fs.existsSync(path.join(root, f)) && fs.statSync(path.join(root, f)).mtimeMs > since - COARSE_CLOCK_MS);
+}
+
+module.exports = { enabled, cacheDirectory, importedFiles, handlerEntries, inputFiles, digest, lookup, restore, begin, prune, savedSince, setClock: (clock) => (now = clock) };

@@ -17,7 +17,6 @@
 // their folders), one background process synthesizes the templates they use
 // (synth-templates.js) while the first test files run; it is started once per folder.
 const { spawn } = require('node:child_process');
-const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -59,21 +58,25 @@ const ROOT = path.resolve(__dirname, '..', '..');
 // does (the policy gates' switch, CDK's own).
 const ENTRIES = ['bin/app.ts', 'test/release/support/aws-model/service-template.ts', 'test/support/gated-app.ts', 'test/support/synth-templates.js'];
 const INPUT_FILES = ['package-lock.json', 'node_modules/.package-lock.json', 'cdk.json', 'cdk.context.json', 'tsconfig.json', 'test/support/environment.js', 'scripts/synth-cache.js'];
-const INPUT_ENV = /^(BLUEGREEN_FLEET_|CDK_)/;
 
-/** Every input file, relative to the checkout, sorted: what esbuild finds the entries import (scripts/synth-cache.js). */
+// The digest, the pruning and the saved-since check are the kept assembly's (scripts/synth-cache.js):
+// the same inputs, read the same way.
+const synthCache = require('../../scripts/synth-cache.js');
+
+/** Every input file, relative to the checkout, sorted: what esbuild finds the entries import. */
 function templateInputs(root = ROOT) {
-  const { importedFiles, handlerEntries } = require('../../scripts/synth-cache.js');
-  const imported = importedFiles(root, [...ENTRIES, ...handlerEntries(root)]);
+  const imported = synthCache.importedFiles(root, [...ENTRIES, ...synthCache.handlerEntries(root)]);
   return [...new Set([...imported, ...INPUT_FILES.filter((f) => fs.existsSync(path.join(root, f)))])].sort();
 }
 
-/** The cache key: each input's path and content, and the environment variables that steer synthesis. */
+/**
+ * The cache key: each input's path and content, and the environment variables that steer
+ * synthesis (synth-cache.js's digest: the CDK and project variables, Node.js, the UTC hour the
+ * gated app's release-window checks depend on).
+ */
 function templateKey(root = ROOT, env = process.env) {
-  const hash = crypto.createHash('sha256');
-  for (const file of templateInputs(root)) hash.update(`${file}\0`).update(fs.readFileSync(path.join(root, file))).update('\0');
-  for (const name of Object.keys(env).filter((n) => INPUT_ENV.test(n)).sort()) hash.update(`${name}=${env[name]}\0`);
-  return hash.digest('hex').slice(0, 24);
+  const steering = Object.fromEntries(Object.entries(env).filter(([n]) => !n.startsWith('BGF_TEST_TEMPLATE')));
+  return synthCache.digest(root, templateInputs(root), steering, []).slice(0, 24);
 }
 
 const KEEP_FOLDERS = 3;
@@ -98,12 +101,7 @@ function cachedFolder(root = ROOT) {
     fs.rmSync(path.join(dir, 'whole-app'), { recursive: true, force: true });
     fs.rmSync(lock, { force: true });
   }
-  const others = fs
-    .readdirSync(base)
-    .filter((name) => name !== path.basename(dir))
-    .map((name) => ({ name, at: fs.statSync(path.join(base, name)).mtimeMs }))
-    .sort((a, b) => b.at - a.at);
-  for (const old of others.slice(KEEP_FOLDERS - 1)) fs.rmSync(path.join(base, old.name), { recursive: true, force: true });
+  synthCache.prune(base, dir, KEEP_FOLDERS);
   return dir;
 }
 
@@ -113,7 +111,7 @@ function cachedFolder(root = ROOT) {
  * back since), so the folder is not kept.
  */
 function savedSince(since, root = ROOT) {
-  return templateInputs(root).some((f) => fs.existsSync(path.join(root, f)) && fs.statSync(path.join(root, f)).mtimeMs > since - 10);
+  return synthCache.savedSince(root, templateInputs(root), since);
 }
 
 /** Whether the process a marker names still runs (signal 0 only checks; EPERM means it exists). */
