@@ -102,7 +102,11 @@ export async function withSession<T>(
  * a production listener changed by hand to forward to neither fleet (a fixed response during an
  * incident, another target group). A release would overwrite that listener at its swap (the
  * listener's properties change with LiveColor), so it stops first, as the standby-capacity
- * handler does.
+ * handler does. A change made outside CloudFormation is drift; CloudFormation compares a stack
+ * update with the template, not with the resource as it is
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
+ * assumed: an update that changes the listener's DefaultActions in the template writes them over
+ * whatever the listener holds (a real deploy should confirm it).
  */
 export async function assertNoTrafficDrift(session: Session, stack: StackState): Promise<void> {
   const actual = await trafficColor(session.ctx, stack);
